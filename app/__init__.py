@@ -1,0 +1,1 @@
+"""Case-management API for organisations that assist victims of human trafficking."""

@@ -1,0 +1,120 @@
+"""``python -m app <command>``: bootstrap, demo data, the contract, housekeeping."""
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.clock import Clock
+from app.config import Settings, get_settings
+from app.db import create_engine, create_sessionmaker
+from app.domain.access import Role
+from app.domain.errors import DomainError
+from app.errors import AppError
+from app.schemas.accounts import UserCreate
+from app.security import SYSTEM
+from app.services import accounts, demo, idempotency
+
+OPENAPI_PATH = Path("openapi/openapi.json")
+
+
+def openapi_document() -> str:
+    from app.main import create_app
+
+    schema = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:")).openapi()
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> None:
+    data = UserCreate(
+        username=args.username,
+        password=password,
+        role=Role(args.role),
+        organisation_id=args.organisation_id,
+    )
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            user = await accounts.create_user(session, SYSTEM, data)
+        print(f"created {user.role} '{user.username}' ({user.id})")
+    finally:
+        await engine.dispose()
+
+
+async def _seed_demo(settings: Settings, if_empty: bool) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            if not await demo.is_empty(session):
+                if if_empty:
+                    print("The database holds data already: no demo data loaded.")
+                    return
+                raise SystemExit("The database is not empty; demo data goes into an empty one.")
+            logins = await demo.seed(session, Clock(settings.zone).now())
+    finally:
+        await engine.dispose()
+    print("Demo logins (synthetic data; password grant for users, client_credentials for clients):")
+    for login in logins:
+        print(f"  {login.kind:6} {login.role:17} {login.name:38} {login.secret}")
+
+
+async def _purge(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    now = Clock(settings.zone).now()
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            cutoff = now - timedelta(hours=settings.idempotency_retention_hours)
+            purged = await idempotency.purge_expired(session, cutoff)
+        print(f"purged {purged} expired idempotency records")
+    finally:
+        await engine.dispose()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-user", help="create a user (the first administrator)")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--organisation-id", default=None)
+    create.add_argument("--password-stdin", action="store_true", required=True)
+    seed = commands.add_parser("seed-demo", help="load the synthetic demo data set")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    export = commands.add_parser("export-openapi", help="write the OpenAPI document")
+    export.add_argument("--output", type=Path, default=OPENAPI_PATH)
+    commands.add_parser("purge-expired", help="delete idempotency records past retention")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    try:
+        if args.command == "create-user":
+            password = sys.stdin.readline().rstrip("\n")
+            asyncio.run(_create_user(settings, args, password))
+        elif args.command == "seed-demo":
+            if settings.env == "production":
+                raise SystemExit("Demo data is never loaded in production.")
+            asyncio.run(_seed_demo(settings, args.if_empty))
+        elif args.command == "export-openapi":
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(openapi_document())
+            print(f"wrote {args.output}")
+        elif args.command == "purge-expired":
+            asyncio.run(_purge(settings))
+    except (ValidationError, DomainError, AppError) as exc:
+        print(f"refused: {_explain(exc)}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return str(exc)

@@ -1,0 +1,63 @@
+"""All settings in one place, read from the environment (prefix ``APP_``)."""
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./data/app.db"
+    database_echo: bool = False
+
+    jwt_secret: str = Field(DEFAULT_JWT_SECRET, min_length=32)
+    jwt_issuer: str = "vot-case-management"
+    jwt_audience: str = "vot-case-management-api"
+    access_token_minutes: int = Field(15, ge=1, le=15)
+    refresh_token_days: int = Field(14, ge=1, le=90)
+
+    cors_origins: list[str] = []
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    timezone: str = "UTC"
+    redis_url: str | None = None
+
+    login_window_minutes: int = 15
+    login_max_failures_per_username: int = 5
+    login_max_failures_per_address: int = 20
+    idempotency_retention_hours: int = Field(24, ge=24)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> "Settings":
+        if self.env == "production" and self.jwt_secret == DEFAULT_JWT_SECRET:
+            raise ValueError("APP_JWT_SECRET must be set to a private value in production")
+        ZoneInfo(self.timezone)  # fails early on an unknown zone
+        return self
+
+    @property
+    def access_token_ttl(self) -> timedelta:
+        return timedelta(minutes=self.access_token_minutes)
+
+    @property
+    def refresh_token_ttl(self) -> timedelta:
+        return timedelta(days=self.refresh_token_days)
+
+    @property
+    def login_window(self) -> timedelta:
+        return timedelta(minutes=self.login_window_minutes)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

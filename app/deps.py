@@ -1,0 +1,146 @@
+"""Dependency aliases: the session, the caller, permissions, conventions and resource loaders."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.security import OAuth2
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.clock import Clock
+from app.config import Settings
+from app.db import get_session
+from app.domain.access import Action, can
+from app.errors import Forbidden, Unauthenticated, VersionMismatch
+from app.models import Client, Consent, Organisation, User, Victim
+from app.security import Principal, decode_access_token
+from app.services import accounts as accounts_service
+from app.services import auth as auth_service
+from app.services import organisations as organisations_service
+from app.services import victims as victims_service
+from app.services.pagination import PageParams
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+_TOKEN_URL = "/api/v1/auth/token"
+oauth2 = OAuth2(
+    flows=OAuthFlows(
+        password=OAuthFlowPassword(tokenUrl=_TOKEN_URL),
+        clientCredentials=OAuthFlowClientCredentials(tokenUrl=_TOKEN_URL),
+    ),
+    scheme_name="OAuth2",
+    description="Short-lived bearer JWTs from `POST /api/v1/auth/token`.",
+    auto_error=False,
+)
+
+
+async def get_principal(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Depends(oauth2)],
+) -> Principal:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated()
+    claims = decode_access_token(token, settings)
+    address = request.client.host if request.client else None
+    return await auth_service.resolve_principal(session, claims, address)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(action: Action) -> Any:
+    """A dependency that lets through only roles the permission table allows ``action``."""
+
+    async def allowed(principal: CurrentPrincipal) -> Principal:
+        if not can(principal.role, action):
+            raise Forbidden(f"The role '{principal.role}' may not {action.value.replace(':', ' ')}.")
+        return principal
+
+    return Depends(allowed)
+
+
+def _if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The `ETag` read before (`"3"`); the change is refused with 412 if the '
+            "record changed since.",
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise VersionMismatch("If-Match must be an ETag returned by this API.")
+    return int(value)
+
+
+IfMatch = Annotated[int | None, Depends(_if_match)]
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size (at most 200).")] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageDep = Annotated[PageParams, Depends(_page_params)]
+
+
+# Loaders: fetch a record the caller may see, or answer 404 (the only place that does).
+async def _visible_victim(
+    session: SessionDep, principal: CurrentPrincipal, victim_id: Annotated[UUID, Path()]
+) -> Victim:
+    return await victims_service.get_visible(session, principal, victim_id)
+
+
+VisibleVictim = Annotated[Victim, Depends(_visible_victim)]
+
+
+async def _visible_consent(
+    session: SessionDep, victim: VisibleVictim, consent_id: Annotated[UUID, Path()]
+) -> Consent:
+    return await victims_service.get_consent(session, victim, consent_id)
+
+
+async def _organisation(session: SessionDep, organisation_id: Annotated[UUID, Path()]) -> Organisation:
+    return await organisations_service.get(session, organisation_id)
+
+
+VisibleConsent = Annotated[Consent, Depends(_visible_consent)]
+ExistingOrganisation = Annotated[Organisation, Depends(_organisation)]
+
+
+async def _user(session: SessionDep, user_id: Annotated[UUID, Path()]) -> User:
+    return await accounts_service.get_user(session, user_id)
+
+
+async def _client(session: SessionDep, client_id: Annotated[UUID, Path()]) -> Client:
+    return await accounts_service.get_client(session, client_id)
+
+
+ExistingUser = Annotated[User, Depends(_user)]
+ExistingClient = Annotated[Client, Depends(_client)]

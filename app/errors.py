@@ -1,0 +1,209 @@
+"""Errors as RFC 9457 problem+json bodies with stable codes (API.md, "Stable error codes").
+
+Services raise ``AppError`` subclasses or the domain's errors; the handlers here are the only
+code that turns an exception into an HTTP answer. Nothing internal (SQL, stack traces, class
+names, submitted values) reaches the client.
+"""
+
+import logging
+from decimal import Decimal
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.domain.errors import (
+    ConsentRequired,
+    DomainError,
+    Duplicate,
+    InvalidTransition,
+    InvalidValue,
+    RuleViolation,
+)
+
+log = logging.getLogger(__name__)
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An error. ``code`` is stable and machine-readable; ``rule`` names the broken rule."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    rule: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class AppError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any):
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class Unauthenticated(AppError):
+    status, code = 401, "unauthenticated"
+
+    def __init__(self, detail: str = "Authentication is required.", **extra: Any) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extra)
+
+
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+
+
+class TokenExpired(Unauthenticated):
+    code = "token_expired"
+
+
+class TokenInvalid(Unauthenticated):
+    code = "token_invalid"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status, code = 409, "duplicate"
+
+
+class VersionMismatch(AppError):
+    status, code = 412, "version_mismatch"
+
+
+class PayloadTooLarge(AppError):
+    status, code = 413, "payload_too_large"
+
+
+class IdempotencyKeyReused(AppError):
+    status, code = 422, "idempotency_key_reused"
+
+
+class RateLimited(AppError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:vot:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update({k: str(v) if isinstance(v, Decimal) else v for k, v in extra.items()})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _from_domain(error: DomainError) -> JSONResponse:
+    if isinstance(error, RuleViolation):
+        code = ConsentRequired.code if isinstance(error, ConsentRequired) else RuleViolation.code
+        return problem_response(422, code, error.detail, rule=error.rule, **error.facts)
+    if isinstance(error, InvalidTransition):
+        return problem_response(409, "invalid_transition", str(error), state=error.state)
+    if isinstance(error, InvalidValue):
+        loc: list[str | int] = [error.source, error.field]
+        errors = [{"loc": loc, "msg": error.message, "type": "value_error"}]
+        return problem_response(422, "validation_error", error.message, errors=errors)
+    if isinstance(error, Duplicate):
+        return problem_response(409, "duplicate", str(error))
+    raise error
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Only where and why: the submitted value ("input") may be a person's data.
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(exc.status, exc.code, exc.detail, headers=exc.headers, **exc.extra)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return _from_domain(exc)
+
+
+async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    return problem_response(422, "validation_error", "The request is not valid.", errors=errors)
+
+
+async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {
+        401: "unauthenticated",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
+    code = codes.get(exc.status_code, HTTPStatus(exc.status_code).name.lower())
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return problem_response(exc.status_code, code, detail, headers=exc.headers)
+
+
+async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
+    log.info("integrity conflict: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem_response(409, "duplicate", "The request conflicts with an existing record.")
+
+
+async def _stale_data(_: Request, _exc: Exception) -> JSONResponse:
+    detail = "The record was changed by someone else; read it again."
+    return problem_response(412, "version_mismatch", detail)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The class name only: messages and tracebacks may carry personal data.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return problem_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(StaleDataError, _stale_data)
+    app.add_exception_handler(Exception, _unexpected)

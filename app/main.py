@@ -1,0 +1,115 @@
+"""The application: routers, problem+json handlers, stable operation ids, offline docs."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+
+from app.clock import Clock
+from app.config import Settings, get_settings
+from app.db import create_engine, create_sessionmaker
+from app.errors import Problem, install_error_handlers
+from app.middleware import BodySizeLimit, ConfidentialHeaders
+from app.routers import (
+    audit_events,
+    auth,
+    clients,
+    consents,
+    health,
+    organisations,
+    users,
+    victims,
+)
+from app.routing import install_idempotency
+
+API_PREFIX = "/api/v1"
+RESOURCE_ROUTERS = (
+    auth.router,
+    organisations.router,
+    users.router,
+    clients.router,
+    victims.router,
+    consents.router,
+    audit_events.router,
+)
+DESCRIPTION = """\
+Case management for organisations that assist victims of human trafficking: persons, consents,
+referrals, assessments, care plans, agreements, shelter stays and reintegration grants, with the
+procedure rules of the SOP (Measure 3.1) and the IOM shelter manual enforced on every request.
+
+Errors are `application/problem+json` with a stable `code` (and `rule` when a procedure rule was
+broken). Lists use keyset pagination (`limit` ≤ 200, `cursor`). `GET` answers carry an `ETag`;
+`PATCH` honours `If-Match`; `POST` honours `Idempotency-Key`.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids for generated clients: the endpoint's function name."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = create_engine(settings.database_url, echo=settings.database_echo)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPIOffline(
+        title="VoT case management API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": False},
+    )
+    app.state.settings = settings
+    app.state.clock = clock or Clock(settings.zone)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in RESOURCE_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health.router)
+
+    install_error_handlers(app)
+    install_idempotency(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ConfidentialHeaders)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Location", "Retry-After"],
+        )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(components["Problem"].pop("$defs", {}))
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+app = create_app()

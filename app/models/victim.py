@@ -1,0 +1,56 @@
+"""The person assisted, and the consents they gave."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlmodel import Field
+
+from app.domain.consent import ConsentPurpose
+from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
+from app.models.base import (
+    JSONType,
+    UTCDateTime,
+    Versioned,
+    enum_type,
+    id_field,
+    timestamp_field,
+    utcnow,
+)
+
+
+class Victim(Versioned, table=True):
+    __tablename__ = "victims"
+
+    id: UUID = id_field()
+    registration_number: str = Field(max_length=20, unique=True)
+    # the organisation whose case this is
+    organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    birth_date: date
+    sex: Sex = Field(sa_type=enum_type(Sex))
+    nationality: str | None = Field(default=None, max_length=2)
+    exploitation_types: list[ExploitationType] = Field(default_factory=list, sa_type=JSONType)
+    country_of_exploitation: str | None = Field(default=None, max_length=2)
+    identified_on: date | None = None
+    returned_on: date | None = None
+    registered_address: str | None = Field(default=None, max_length=500)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    status: VictimStatus = Field(default=VictimStatus.ACTIVE, sa_type=enum_type(VictimStatus))
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
+
+
+class Consent(Versioned, table=True):
+    __tablename__ = "consents"
+
+    id: UUID = id_field()
+    victim_id: UUID = Field(foreign_key="victims.id", index=True)
+    purpose: ConsentPurpose = Field(sa_type=enum_type(ConsentPurpose))
+    recipient_organisation_id: UUID | None = Field(
+        default=None, foreign_key="organisations.id", index=True
+    )
+    given_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by: UUID
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    withdrawn_by: UUID | None = None

@@ -1,0 +1,66 @@
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Request, Response
+
+from app.deps import ClockDep, ExistingUser, IfMatch, PageDep, SessionDep, require
+from app.domain.access import Action, Role
+from app.routers.common import created, resource_router, set_etag
+from app.schemas.accounts import UserCreate, UserRead, UserUpdate
+from app.schemas.common import Page
+from app.security import Principal
+from app.services import accounts
+
+router = resource_router("/users", "users")
+Admin = Annotated[Principal, require(Action.USER_MANAGE)]
+
+
+@router.get("", summary="List user accounts")
+async def list_users(
+    _: Admin,
+    session: SessionDep,
+    page: PageDep,
+    organisation_id: UUID | None = None,
+    role: Role | None = None,
+) -> Page[UserRead]:
+    items, cursor = await accounts.list_users(session, page, organisation_id, role)
+    return Page(items=[UserRead.model_validate(u) for u in items], next_cursor=cursor)
+
+
+@router.post("", status_code=201, summary="Create a user account")
+async def create_user(
+    principal: Admin, body: UserCreate, session: SessionDep, request: Request, response: Response
+) -> UserRead:
+    user = await accounts.create_user(session, principal, body)
+    created(request, response, "get_user", user.version, user_id=str(user.id))
+    return UserRead.model_validate(user)
+
+
+@router.get("/{user_id}", summary="Read a user account")
+async def get_user(_: Admin, user: ExistingUser, response: Response) -> UserRead:
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.patch("/{user_id}", summary="Change a user's password, role or organisation")
+async def update_user(
+    principal: Admin,
+    user: ExistingUser,
+    body: UserUpdate,
+    if_match: IfMatch,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+) -> UserRead:
+    user = await accounts.update_user(session, principal, user, body, if_match, clock.now())
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.post("/{user_id}/deactivate", summary="Deactivate a user; their tokens stop working")
+async def deactivate_user(
+    principal: Admin, user: ExistingUser, session: SessionDep, clock: ClockDep, response: Response
+) -> UserRead:
+    user = await accounts.deactivate_user(session, principal, user, clock.now())
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)

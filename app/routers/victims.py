@@ -1,0 +1,84 @@
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from app.deps import ClockDep, IfMatch, PageDep, SessionDep, VisibleVictim, require
+from app.domain.access import Action
+from app.domain.vocabulary import VictimStatus
+from app.routers.common import created, resource_router, set_etag
+from app.schemas.common import Page
+from app.schemas.consents import ConsentRead
+from app.schemas.victims import VictimCreate, VictimExport, VictimRead, VictimUpdate, VictimView
+from app.schemas.views import present_victim
+from app.security import Principal
+from app.services import victims
+
+router = resource_router("/victims", "victims")
+Reader = Annotated[Principal, require(Action.VICTIM_READ)]
+Creator = Annotated[Principal, require(Action.VICTIM_CREATE)]
+Editor = Annotated[Principal, require(Action.VICTIM_UPDATE)]
+Exporter = Annotated[Principal, require(Action.VICTIM_EXPORT)]
+
+
+@router.get("", summary="List the persons whose cases the caller sees")
+async def list_victims(
+    principal: Reader,
+    session: SessionDep,
+    page: PageDep,
+    status: VictimStatus | None = None,
+    registration_number: Annotated[str | None, Query(max_length=20)] = None,
+) -> Page[VictimView]:
+    items, cursor = await victims.list_visible(
+        session, principal, page, status, registration_number
+    )
+    return Page(items=[present_victim(v, principal.role) for v in items], next_cursor=cursor)
+
+
+@router.post("", status_code=201, summary="Register a person (the case of the caller's organisation)")
+async def create_victim(
+    principal: Creator,
+    body: VictimCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    request: Request,
+    response: Response,
+) -> VictimView:
+    victim = await victims.create(session, principal, body, clock.today())
+    created(request, response, "get_victim", victim.version, victim_id=str(victim.id))
+    return present_victim(victim, principal.role)
+
+
+@router.get("/{victim_id}", summary="Read a person's record")
+async def get_victim(
+    principal: Reader, victim: VisibleVictim, session: SessionDep, response: Response
+) -> VictimView:
+    victims.read(session, principal, victim)
+    set_etag(response, victim.version)
+    return present_victim(victim, principal.role)
+
+
+@router.patch("/{victim_id}", summary="Change a person's record (If-Match honoured)")
+async def update_victim(
+    principal: Editor,
+    victim: VisibleVictim,
+    body: VictimUpdate,
+    if_match: IfMatch,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+) -> VictimView:
+    victim = await victims.update(session, principal, victim, body, if_match, clock.today())
+    set_etag(response, victim.version)
+    return present_victim(victim, principal.role)
+
+
+@router.get("/{victim_id}/export", summary="Export everything held on a person (ACCESS-OWN-RECORDS)")
+async def export_victim(
+    principal: Exporter, victim: VisibleVictim, session: SessionDep, clock: ClockDep
+) -> VictimExport:
+    victim, consents = await victims.export(session, principal, victim)
+    return VictimExport(
+        exported_at=clock.now(),
+        victim=VictimRead.model_validate(victim),
+        consents=[ConsentRead.model_validate(c) for c in consents],
+    )

@@ -1,0 +1,77 @@
+"""Users (people) and machine clients."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from app.domain.access import MACHINE_ROLES, Role
+from app.schemas.common import RequestModel, ResponseModel
+
+
+def _person_role(role: Role) -> Role:
+    if role in MACHINE_ROLES:
+        raise ValueError("machine roles belong to clients (/clients), not to users")
+    return role
+
+
+def _machine_role(role: Role) -> Role:
+    if role not in MACHINE_ROLES:
+        raise ValueError("a client has the role partner_system or scme_system")
+    return role
+
+
+Username = Annotated[
+    str,
+    StringConstraints(to_lower=True, pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"),
+    Field(examples=["a.social.worker"]),
+]
+Password = Annotated[str, StringConstraints(min_length=12, max_length=256, strip_whitespace=False)]
+PersonRole = Annotated[Role, AfterValidator(_person_role)]
+MachineRole = Annotated[Role, AfterValidator(_machine_role)]
+
+
+class UserCreate(RequestModel):
+    username: Username
+    password: Password = Field(description="At least 12 characters. Never returned.")
+    role: PersonRole
+    organisation_id: UUID | None = Field(None, description="None only for `admin` (and `auditor`).")
+
+
+class UserUpdate(RequestModel):
+    password: Password | None = None
+    role: PersonRole | None = None
+    organisation_id: UUID | None = None
+
+
+class UserRead(ResponseModel):
+    id: UUID
+    username: str
+    role: Role
+    organisation_id: UUID | None
+    active: bool
+    version: int
+    created_at: datetime
+    deactivated_at: datetime | None
+
+
+class ClientCreate(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: MachineRole
+    organisation_id: UUID
+
+
+class ClientRead(ResponseModel):
+    id: UUID = Field(description="The `client_id` for the client_credentials grant.")
+    name: str
+    role: Role
+    organisation_id: UUID
+    active: bool
+    version: int
+    created_at: datetime
+    deactivated_at: datetime | None
+
+
+class ClientCreated(ClientRead):
+    client_secret: str = Field(description="Shown once, now; only its hash is kept.")

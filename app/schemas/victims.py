@@ -1,0 +1,114 @@
+"""The person's record, with one response model per field-level view (domain.access.VictimView)."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
+from app.schemas.common import BirthDate, CountryCode, Name, Phone, RequestModel, ResponseModel
+from app.schemas.consents import ConsentRead
+
+
+def _distinct(values: list[ExploitationType]) -> list[ExploitationType]:
+    if len(set(values)) != len(values):
+        raise ValueError("each exploitation type at most once")
+    return values
+
+
+ExploitationTypes = Annotated[list[ExploitationType], AfterValidator(_distinct)]
+Address = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class VictimCreate(RequestModel):
+    given_name: Name
+    family_name: Name
+    birth_date: BirthDate
+    sex: Sex
+    nationality: CountryCode | None = None
+    exploitation_types: ExploitationTypes = Field(default_factory=list)
+    country_of_exploitation: CountryCode | None = None
+    identified_on: date | None = None
+    returned_on: date | None = None
+    registered_address: Address | None = None
+    contact_phone: Phone | None = None
+
+
+_REQUIRED = ("given_name", "family_name", "birth_date", "sex", "exploitation_types")
+
+
+class VictimUpdate(RequestModel):
+    """Only the fields sent change; optional fields may be cleared with ``null``."""
+
+    given_name: Name | None = None
+    family_name: Name | None = None
+    birth_date: BirthDate | None = None
+    sex: Sex | None = None
+    nationality: CountryCode | None = None
+    exploitation_types: ExploitationTypes | None = None
+    country_of_exploitation: CountryCode | None = None
+    identified_on: date | None = None
+    returned_on: date | None = None
+    registered_address: Address | None = None
+    contact_phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> "VictimUpdate":
+        cleared = [f for f in _REQUIRED if f in self.model_fields_set and getattr(self, f) is None]
+        if cleared:
+            raise ValueError(f"cannot be cleared: {', '.join(cleared)}")
+        return self
+
+
+class VictimExchangeRead(ResponseModel):
+    """Identity and contact without the exploitation history: what a machine client gets."""
+
+    view: Literal["exchange"] = "exchange"
+    id: UUID
+    registration_number: str
+    organisation_id: UUID
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: Sex
+    nationality: str | None
+    registered_address: str | None
+    contact_phone: str | None
+    status: VictimStatus
+    version: int
+
+
+class VictimRead(ResponseModel):
+    """The whole record, for the coordinator and the staff who see the case."""
+
+    view: Literal["full"] = "full"
+    id: UUID
+    registration_number: str
+    organisation_id: UUID
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: Sex
+    nationality: str | None
+    exploitation_types: list[ExploitationType]
+    country_of_exploitation: str | None
+    identified_on: date | None
+    returned_on: date | None
+    registered_address: str | None
+    contact_phone: str | None
+    status: VictimStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+VictimView = Annotated[VictimRead | VictimExchangeRead, Field(discriminator="view")]
+
+
+class VictimExport(ResponseModel):
+    """Everything held on one person (ACCESS-OWN-RECORDS), for the person to take away."""
+
+    exported_at: datetime
+    victim: VictimRead
+    consents: list[ConsentRead]

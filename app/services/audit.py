@@ -1,0 +1,97 @@
+"""The audit trail: every read and change of a person's data, in the same transaction."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models import AuditEvent
+from app.security import Principal
+from app.services.pagination import PageParams, fetch_page
+
+
+class AuditAction(StrEnum):
+    READ = "read"
+    LIST = "list"
+    CREATE = "create"
+    UPDATE = "update"
+    EXPORT = "export"
+    WITHDRAW = "withdraw"
+    DEACTIVATE = "deactivate"
+
+
+def record(
+    session: AsyncSession,
+    principal: Principal,
+    action: AuditAction,
+    record_type: str,
+    record_id: UUID | None,
+    *,
+    victim_id: UUID | None = None,
+) -> None:
+    session.add(_event(principal, action, record_type, record_id, victim_id))
+
+
+def record_reads(
+    session: AsyncSession,
+    principal: Principal,
+    record_type: str,
+    records: Iterable[tuple[UUID, UUID]],
+) -> None:
+    """One ``list`` event per (record id, victim id) shown in a list response."""
+    session.add_all(
+        [_event(principal, AuditAction.LIST, record_type, rid, vid) for rid, vid in records]
+    )
+
+
+def _event(
+    principal: Principal,
+    action: AuditAction,
+    record_type: str,
+    record_id: UUID | None,
+    victim_id: UUID | None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor_type=principal.actor_type,
+        actor_id=principal.actor_id,
+        role=principal.role.value,
+        organisation_id=principal.organisation_id,
+        action=action.value,
+        record_type=record_type,
+        record_id=record_id,
+        victim_id=victim_id,
+        client_address=principal.client_address,
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    victim_id: UUID | None = None
+    actor_id: UUID | None = None
+    record_type: str | None = None
+    action: AuditAction | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def list_events(
+    session: AsyncSession, filters: AuditFilter, page: PageParams
+) -> tuple[Sequence[AuditEvent], str | None]:
+    query = select(AuditEvent)
+    if filters.victim_id:
+        query = query.where(AuditEvent.victim_id == filters.victim_id)
+    if filters.actor_id:
+        query = query.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.record_type:
+        query = query.where(AuditEvent.record_type == filters.record_type)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action.value)
+    if filters.since:
+        query = query.where(col(AuditEvent.at) >= filters.since)
+    if filters.until:
+        query = query.where(col(AuditEvent.at) < filters.until)
+    return await fetch_page(session, query, AuditEvent.id, page)

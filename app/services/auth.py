@@ -1,0 +1,244 @@
+"""Token grants, refresh rotation with reuse detection, login throttling, and the Principal."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+from uuid import UUID, uuid4
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import Settings
+from app.models import Client, LoginFailure, RefreshToken, User
+from app.security import (
+    Principal,
+    TokenClaims,
+    encode_access_token,
+    fingerprint,
+    new_opaque_token,
+    verify_secret,
+)
+from app.domain.errors import InvalidValue
+from app.errors import InvalidCredentials, RateLimited, TokenExpired, TokenInvalid
+from app.schemas.auth import MeRead, TokenRequest
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str | None
+
+
+async def resolve_principal(
+    session: AsyncSession, claims: TokenClaims, address: str | None
+) -> Principal:
+    """The caller as the database knows them now: a deactivated account's tokens stop working,
+    and a token minted before a change of role or organisation is refused."""
+    account: User | Client | None
+    if claims.actor_type == "user":
+        account = await session.get(User, claims.subject)
+    else:
+        account = await session.get(Client, claims.subject)
+    if account is None or not account.active:
+        raise TokenInvalid("The account behind this token is not active.")
+    if account.role != claims.role or account.organisation_id != claims.organisation_id:
+        raise TokenInvalid("The account changed since this token was issued; sign in again.")
+    return Principal(claims.actor_type, account.id, account.role, account.organisation_id, address)
+
+
+async def login_with_password(
+    session: AsyncSession,
+    settings: Settings,
+    now: datetime,
+    credentials: tuple[str, str],
+    address: str,
+) -> IssuedTokens:
+    username, password = credentials[0].strip().lower(), credentials[1]
+    await _check_throttle(session, settings, now, username, address)
+    user = (await session.exec(select(User).where(User.username == username))).first()
+    if not verify_secret(password, user.password_hash if user else None) or not user:
+        await _fail(session, now, username, address)
+    if not user.active:
+        await _fail(session, now, username, address)
+    await session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))
+    claims = TokenClaims("user", user.id, user.role, user.organisation_id)
+    refresh = await _issue_refresh(session, settings, now, user.id, family_id=uuid4())
+    return _tokens(claims, settings, now, refresh)
+
+
+async def login_with_client_credentials(
+    session: AsyncSession,
+    settings: Settings,
+    now: datetime,
+    credentials: tuple[str, str],
+    address: str,
+) -> IssuedTokens:
+    """Machine clients get an access token only: they hold their secret and ask again."""
+    client_id, secret = credentials
+    subject = f"client:{client_id}"
+    await _check_throttle(session, settings, now, subject, address)
+    client_uuid = _uuid_or_none(client_id)
+    client = await session.get(Client, client_uuid) if client_uuid else None
+    if not verify_secret(secret, client.secret_hash if client else None) or not client:
+        await _fail(session, now, subject, address)
+    if not client.active:
+        await _fail(session, now, subject, address)
+    claims = TokenClaims("client", client.id, client.role, client.organisation_id)
+    return _tokens(claims, settings, now, None)
+
+
+async def rotate_refresh_token(
+    session: AsyncSession, settings: Settings, now: datetime, presented: str
+) -> IssuedTokens:
+    """Each refresh token works once. A second use means it was stolen or leaked: the whole
+    family is revoked, so neither the thief nor the owner can go on without signing in."""
+    token = (
+        await session.exec(select(RefreshToken).where(RefreshToken.token_hash == fingerprint(presented)))
+    ).first()
+    if token is None:
+        raise TokenInvalid("The refresh token is not valid.")
+    if token.revoked_at is None and token.expires_at <= now:
+        raise TokenExpired("The refresh token has expired; sign in again.")
+    claimed = await session.exec(
+        update(RefreshToken)
+        .where(col(RefreshToken.id) == token.id)
+        .where(col(RefreshToken.used_at).is_(None))
+        .where(col(RefreshToken.revoked_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        await _revoke_family(session, token.family_id, now)
+        await session.commit()  # the revocation must outlive the refused request
+        raise TokenInvalid("The refresh token was already used; all its sessions are revoked.")
+    user = await session.get(User, token.user_id)
+    if user is None or not user.active:
+        raise TokenInvalid("The account behind this token is not active.")
+    claims = TokenClaims("user", user.id, user.role, user.organisation_id)
+    refresh = await _issue_refresh(session, settings, now, user.id, family_id=token.family_id)
+    return _tokens(claims, settings, now, refresh)
+
+
+async def revoke(session: AsyncSession, now: datetime, presented: str) -> None:
+    """Logout: the family of the presented refresh token ends. Unknown tokens are ignored
+    (RFC 7009), so the answer says nothing about which tokens exist."""
+    token = (
+        await session.exec(select(RefreshToken).where(RefreshToken.token_hash == fingerprint(presented)))
+    ).first()
+    if token is not None:
+        await _revoke_family(session, token.family_id, now)
+
+
+async def revoke_user_tokens(session: AsyncSession, user_id: UUID, now: datetime) -> None:
+    await session.exec(
+        update(RefreshToken)
+        .where(col(RefreshToken.user_id) == user_id)
+        .where(col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def _revoke_family(session: AsyncSession, family_id: UUID, now: datetime) -> None:
+    await session.exec(
+        update(RefreshToken)
+        .where(col(RefreshToken.family_id) == family_id)
+        .where(col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def _issue_refresh(
+    session: AsyncSession, settings: Settings, now: datetime, user_id: UUID, family_id: UUID
+) -> str:
+    token = new_opaque_token()
+    session.add(
+        RefreshToken(
+            family_id=family_id,
+            user_id=user_id,
+            token_hash=fingerprint(token),
+            created_at=now,
+            expires_at=now + settings.refresh_token_ttl,
+        )
+    )
+    return token
+
+
+def _tokens(
+    claims: TokenClaims, settings: Settings, now: datetime, refresh: str | None
+) -> IssuedTokens:
+    access = encode_access_token(claims, settings, now)
+    return IssuedTokens(access, int(settings.access_token_ttl.total_seconds()), refresh)
+
+
+async def _check_throttle(
+    session: AsyncSession, settings: Settings, now: datetime, username: str, address: str
+) -> None:
+    """API.md: 5 failures per username or 20 per client address within the window → 429."""
+    since = now - settings.login_window
+    recent = select(func.count(), func.min(LoginFailure.at)).where(col(LoginFailure.at) > since)
+    limits = (
+        (col(LoginFailure.username) == username, settings.login_max_failures_per_username),
+        (col(LoginFailure.address) == address, settings.login_max_failures_per_address),
+    )
+    for condition, limit in limits:
+        count, oldest = (await session.exec(recent.where(condition))).one()
+        if count >= limit and oldest is not None:
+            retry_after = max(1, int((oldest + settings.login_window - now).total_seconds()) + 1)
+            raise RateLimited("Too many failed sign-ins; try again later.", retry_after)
+
+
+async def _fail(session: AsyncSession, now: datetime, username: str, address: str) -> NoReturn:
+    """Record the failure (committed: it must count even though the request fails) and refuse."""
+    session.add(LoginFailure(username=username, address=address, at=now))
+    await session.commit()
+    raise InvalidCredentials("The credentials are not valid.")
+
+
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+async def grant(
+    session: AsyncSession, settings: Settings, now: datetime, form: TokenRequest, address: str
+) -> IssuedTokens:
+    """Dispatch a token request by grant type; each grant names the fields it needs."""
+    if form.grant_type == "password":
+        username, password = _required(form, "username", "password")
+        return await login_with_password(session, settings, now, (username, password), address)
+    if form.grant_type == "client_credentials":
+        client_id, secret = _required(form, "client_id", "client_secret")
+        return await login_with_client_credentials(
+            session, settings, now, (client_id, secret), address
+        )
+    (token,) = _required(form, "refresh_token")
+    return await rotate_refresh_token(session, settings, now, token)
+
+
+def _required(form: TokenRequest, *fields: str) -> tuple[str, ...]:
+    values = tuple(getattr(form, f) for f in fields)
+    for field, value in zip(fields, values, strict=True):
+        if not value:
+            raise InvalidValue(field, f"The {form.grant_type} grant needs {field}.")
+    return values
+
+
+async def describe(session: AsyncSession, principal: Principal) -> MeRead:
+    account: User | Client | None
+    assert principal.actor_type != "system", "HTTP callers are users or clients"
+    if principal.actor_type == "user":
+        account = await session.get(User, principal.actor_id)
+        name = account.username if account else ""
+    else:
+        account = await session.get(Client, principal.actor_id)
+        name = account.name if account else ""
+    return MeRead(
+        actor_type=principal.actor_type,
+        id=principal.actor_id,
+        name=name,
+        role=principal.role,
+        organisation_id=principal.organisation_id,
+    )

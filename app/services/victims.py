@@ -1,0 +1,185 @@
+"""Persons assisted and their consents."""
+
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain import consent as consent_rules
+from app.domain.dates import check_not_future
+from app.domain.registration import REGISTRATION_BITS, registration_number
+from app.domain.vocabulary import VictimStatus
+from app.errors import NotFound
+from app.models import Consent, Victim
+from app.schemas.consents import ConsentCreate
+from app.schemas.victims import VictimCreate, VictimUpdate
+from app.security import Principal
+from app.services import audit
+from app.services.audit import AuditAction
+from app.services.common import apply_changes, ensure_version
+from app.services.organisations import get_referenced
+from app.services.pagination import PageParams, fetch_page
+from app.services.scope import visible_victims
+
+_DATED_FIELDS = ("birth_date", "identified_on", "returned_on")
+
+
+async def get_visible(session: AsyncSession, principal: Principal, victim_id: UUID) -> Victim:
+    query = select(Victim).where(Victim.id == victim_id, visible_victims(principal))
+    victim = (await session.exec(query)).first()
+    if victim is None:
+        raise NotFound("No such person.")
+    return victim
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    status: VictimStatus | None,
+    registration: str | None,
+) -> tuple[Sequence[Victim], str | None]:
+    query = select(Victim).where(visible_victims(principal))
+    if status is not None:
+        query = query.where(Victim.status == status)
+    if registration is not None:
+        query = query.where(Victim.registration_number == registration)
+    victims, cursor = await fetch_page(session, query, Victim.id, page)
+    audit.record_reads(session, principal, "victim", [(v.id, v.id) for v in victims])
+    return victims, cursor
+
+
+def read(session: AsyncSession, principal: Principal, victim: Victim) -> Victim:
+    audit.record(session, principal, AuditAction.READ, "victim", victim.id, victim_id=victim.id)
+    return victim
+
+
+async def create(
+    session: AsyncSession, principal: Principal, data: VictimCreate, today: date
+) -> Victim:
+    """The case belongs to the caller's organisation; the registration number is the server's."""
+    _check_dates(data.model_dump(), today)
+    assert principal.organisation_id is not None, "only roles with an organisation create cases"
+    victim = Victim(
+        **data.model_dump(),
+        registration_number=await _free_registration_number(session),
+        organisation_id=principal.organisation_id,
+    )
+    session.add(victim)
+    await session.flush()
+    audit.record(session, principal, AuditAction.CREATE, "victim", victim.id, victim_id=victim.id)
+    return victim
+
+
+async def update(
+    session: AsyncSession,
+    principal: Principal,
+    victim: Victim,
+    changes: VictimUpdate,
+    expected_version: int | None,
+    today: date,
+) -> Victim:
+    ensure_version(victim, expected_version)
+    _check_dates(changes.model_dump(exclude_unset=True), today)
+    apply_changes(victim, changes)
+    session.add(victim)
+    await session.flush()
+    audit.record(session, principal, AuditAction.UPDATE, "victim", victim.id, victim_id=victim.id)
+    return victim
+
+
+async def export(
+    session: AsyncSession, principal: Principal, victim: Victim
+) -> tuple[Victim, Sequence[Consent]]:
+    """ACCESS-OWN-RECORDS: everything held on the person, in one document."""
+    consents = await _consents_of(session, victim.id)
+    audit.record(session, principal, AuditAction.EXPORT, "victim", victim.id, victim_id=victim.id)
+    return victim, consents
+
+
+async def list_consents(
+    session: AsyncSession, principal: Principal, victim: Victim
+) -> Sequence[Consent]:
+    consents = await _consents_of(session, victim.id)
+    audit.record(session, principal, AuditAction.LIST, "consent", None, victim_id=victim.id)
+    return consents
+
+
+async def get_consent(session: AsyncSession, victim: Victim, consent_id: UUID) -> Consent:
+    consent = await session.get(Consent, consent_id)
+    if consent is None or consent.victim_id != victim.id:
+        raise NotFound("No such consent.")
+    return consent
+
+
+def read_consent(session: AsyncSession, principal: Principal, consent: Consent) -> Consent:
+    audit.record(
+        session, principal, AuditAction.READ, "consent", consent.id, victim_id=consent.victim_id
+    )
+    return consent
+
+
+async def record_consent(
+    session: AsyncSession, principal: Principal, victim: Victim, data: ConsentCreate, now: datetime
+) -> Consent:
+    if data.recipient_organisation_id is not None:
+        await get_referenced(session, data.recipient_organisation_id, "recipient_organisation_id")
+    existing = [_facts(c) for c in await _consents_of(session, victim.id)]
+    consent_rules.check_new_consent(data.purpose, data.recipient_organisation_id, existing)
+    consent = Consent(
+        victim_id=victim.id,
+        purpose=data.purpose,
+        recipient_organisation_id=data.recipient_organisation_id,
+        given_at=now,
+        recorded_by=principal.actor_id,
+    )
+    session.add(consent)
+    await session.flush()
+    audit.record(session, principal, AuditAction.CREATE, "consent", consent.id, victim_id=victim.id)
+    return consent
+
+
+async def withdraw_consent(
+    session: AsyncSession, principal: Principal, consent: Consent, now: datetime
+) -> Consent:
+    """Sharing stops at once: every scoped read checks the consent in the same query."""
+    consent_rules.check_withdrawable(_facts(consent))
+    consent.withdrawn_at, consent.withdrawn_by = now, principal.actor_id
+    session.add(consent)
+    await session.flush()
+    audit.record(
+        session, principal, AuditAction.WITHDRAW, "consent", consent.id, victim_id=consent.victim_id
+    )
+    return consent
+
+
+async def _consents_of(session: AsyncSession, victim_id: UUID) -> Sequence[Consent]:
+    query = select(Consent).where(Consent.victim_id == victim_id).order_by(col(Consent.id).desc())
+    return (await session.exec(query)).all()
+
+
+def _facts(consent: Consent) -> consent_rules.ConsentFacts:
+    return consent_rules.ConsentFacts(
+        consent.purpose, consent.recipient_organisation_id, consent.withdrawn_at
+    )
+
+
+def _check_dates(values: dict[str, Any], today: date) -> None:
+    for field in _DATED_FIELDS:
+        check_not_future(field, values.get(field), today)
+
+
+async def _free_registration_number(session: AsyncSession) -> str:
+    """50 random bits rarely collide; the unique constraint guards the rest."""
+    for _ in range(5):
+        candidate = registration_number(secrets.randbits(REGISTRATION_BITS))
+        taken = select(func.count()).select_from(Victim).where(
+            Victim.registration_number == candidate
+        )
+        if not (await session.exec(taken)).one():
+            return candidate
+    raise RuntimeError("could not draw a free registration number")

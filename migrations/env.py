@@ -1,0 +1,79 @@
+"""Alembic environment: async engine, URL from the settings, metadata from the models."""
+
+import asyncio
+from logging.config import fileConfig
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+from sqlmodel.sql.sqltypes import AutoString
+
+import app.models  # noqa: F401 - registers every table on SQLModel.metadata
+from app.config import get_settings
+from app.db import create_engine
+from app.models.base import UTCDateTime
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = SQLModel.metadata
+
+
+def database_url() -> str:
+    url = config.attributes.get("database_url") or get_settings().database_url
+    return str(url)
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Migrations name plain SQLAlchemy types only, so they never import the app or sqlmodel."""
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if isinstance(obj, sa.Enum) and not obj.native_enum:
+        return f"sa.String(length={obj.length})"  # enumerations are VARCHARs (models/base.py)
+    if isinstance(obj, AutoString):
+        return f"sa.String(length={obj.length})"
+    if isinstance(obj, sa.JSON):
+        return 'sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")'
+    return False
+
+
+def configure(connection: Connection | None = None, **kwargs: Any) -> None:
+    is_sqlite = (connection.dialect.name if connection else database_url()).startswith("sqlite")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=is_sqlite,  # SQLite cannot ALTER a column: rebuild the table
+        render_item=render_item,
+        compare_type=True,
+        **kwargs,
+    )
+
+
+def run_migrations_offline() -> None:
+    configure(url=database_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def do_run_migrations(connection: Connection) -> None:
+    configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_async_migrations() -> None:
+    engine = create_engine(database_url())
+    async with engine.connect() as connection:
+        await connection.run_sync(do_run_migrations)
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_async_migrations())
