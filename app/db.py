@@ -36,6 +36,7 @@ def _make_sqlite_serializable(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 

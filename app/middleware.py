@@ -42,8 +42,20 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, send)
 
 
+# The docs pages may load only what this server serves: the bundled ReDoc would otherwise fetch
+# its footer logo from a CDN (MAN-CONFIDENTIAL-LOCATION users work offline, and a third-party
+# request tells that CDN who reads the docs).
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'"
+)
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+DOCS_PATHS = ("/docs", "/redoc")
+
+
 class ConfidentialHeaders:
-    """API answers carry people's data: no caching anywhere, no content sniffing."""
+    """Answers carry people's data: no caching anywhere, no sniffing, no third-party loads."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,6 +64,7 @@ class ConfidentialHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        policy = DOCS_POLICY if scope["path"].startswith(DOCS_PATHS) else API_POLICY
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -59,6 +72,7 @@ class ConfidentialHeaders:
                 headers.setdefault("Cache-Control", "no-store")
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Content-Security-Policy", policy)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,147 @@
+"""Object- and role-level access to case data: every role × own/other organisation × operation.
+
+The expectations are written out here, independently of app/domain/access.py, so a change to
+the permission table that widens access fails this test.
+"""
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from app.domain.access import Role
+from app.domain.consent import ConsentPurpose
+from app.models import Consent, Organisation, Victim
+from tests.factories import Actors, victim_body
+from tests.helpers import expect_problem
+
+OPERATIONS = ("get", "update", "export", "consents", "record_consent", "withdraw_consent")
+READ = {"get", "consents"}
+ALL = set(OPERATIONS)
+ALLOWED: dict[Role, set[str]] = {
+    Role.ADMIN: set(),
+    Role.AUDITOR: set(),
+    Role.SCME_SYSTEM: set(),
+    Role.COORDINATOR: ALL,
+    Role.SHELTER_MANAGER: ALL,
+    Role.SOCIAL_WORKER: ALL,
+    Role.PSYCHOLOGIST: READ | {"record_consent", "withdraw_consent"},
+    Role.LEGAL_COUNSELLOR: READ | {"record_consent", "withdraw_consent"},
+    Role.MEDICAL_OFFICER: READ,
+    Role.PARTNER_SYSTEM: READ | {"record_consent"},
+}
+MAY_LIST = {r for r, ops in ALLOWED.items() if "get" in ops}
+MAY_CREATE = {
+    Role.COORDINATOR,
+    Role.SHELTER_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.PARTNER_SYSTEM,
+}
+SEES_EVERY_ORGANISATION = {Role.COORDINATOR}
+
+
+async def _case(actors: Actors, organisation: Organisation) -> tuple[Victim, Consent]:
+    victim = await actors.victim(organisation)
+    consent = Consent(
+        victim_id=victim.id,
+        purpose=ConsentPurpose.DATA_PROCESSING,
+        given_at=datetime.now(UTC),
+        recorded_by=victim.id,
+    )
+    return victim, await actors.add(consent)
+
+
+async def _call(client: httpx.AsyncClient, operation: str, victim: Victim, consent: Consent,
+                headers: dict[str, str]) -> httpx.Response:
+    base = f"/api/v1/victims/{victim.id}"
+    if operation == "get":
+        return await client.get(base, headers=headers)
+    if operation == "update":
+        return await client.patch(base, json={"contact_phone": "+996 555 999 999"}, headers=headers)
+    if operation == "export":
+        return await client.get(f"{base}/export", headers=headers)
+    if operation == "consents":
+        return await client.get(f"{base}/consents", headers=headers)
+    if operation == "record_consent":
+        body = {"purpose": "law_enforcement_cooperation"}
+        return await client.post(f"{base}/consents", json=body, headers=headers)
+    return await client.post(f"{base}/consents/{consent.id}/withdraw", headers=headers)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_case_access(
+    client: httpx.AsyncClient, actors: Actors, role: Role, whose: str, operation: str
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    elsewhere = await actors.organisation()
+    victim, consent = await _case(actors, home if whose == "own" and home else elsewhere)
+
+    answer = await _call(client, operation, victim, consent, caller.headers)
+
+    if operation not in ALLOWED[role]:
+        expect_problem(answer, 403, "forbidden")
+    elif whose == "other" and role not in SEES_EVERY_ORGANISATION:
+        expect_problem(answer, 404, "not_found")
+    else:
+        assert answer.status_code in (200, 201), answer.text
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_list_shows_only_visible_cases(
+    client: httpx.AsyncClient, actors: Actors, role: Role
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    own = await actors.victim(home) if home else None
+    other = await actors.victim(await actors.organisation())
+
+    answer = await client.get("/api/v1/victims", headers=caller.headers)
+
+    if role not in MAY_LIST:
+        expect_problem(answer, 403, "forbidden")
+        return
+    listed = {item["id"] for item in answer.json()["items"]}
+    expected = {str(v.id) for v in (own, other) if v is not None}
+    if role not in SEES_EVERY_ORGANISATION:
+        expected.discard(str(other.id))
+    assert listed == expected
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_who_may_register_a_person(
+    client: httpx.AsyncClient, actors: Actors, role: Role
+) -> None:
+    caller = await actors.caller(role)
+    answer = await client.post("/api/v1/victims", json=victim_body(), headers=caller.headers)
+    if role in MAY_CREATE:
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["organisation_id"] == str(caller.organisation_id)
+    else:
+        expect_problem(answer, 403, "forbidden")
+
+
+async def test_partner_systems_get_identity_and_contact_without_exploitation_history(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    partner = await actors.client(Role.PARTNER_SYSTEM)
+    home = await actors.organisation_of(partner.organisation_id)
+    victim = await actors.victim(home, exploitation_types=["sexual"], country_of_exploitation="TR")
+    for path in (f"/api/v1/victims/{victim.id}", "/api/v1/victims"):
+        answer = await client.get(path, headers=partner.headers)
+        record = answer.json() if path.endswith(str(victim.id)) else answer.json()["items"][0]
+        assert record["view"] == "exchange"
+        assert "exploitation_types" not in record
+        assert "country_of_exploitation" not in record
+        assert record["registration_number"] == victim.registration_number
+
+
+async def test_staff_get_the_full_record(client: httpx.AsyncClient, actors: Actors) -> None:
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    home = await actors.organisation_of(worker.organisation_id)
+    victim = await actors.victim(home, exploitation_types=["sexual"])
+    record = (await client.get(f"/api/v1/victims/{victim.id}", headers=worker.headers)).json()
+    assert record["view"] == "full"
+    assert record["exploitation_types"] == ["sexual"]

@@ -1,0 +1,120 @@
+"""Test databases, the app under test, and the callers that talk to it.
+
+SQLite by default; PostgreSQL when TEST_DATABASE_URL is set, in a fresh database made for this
+run (and dropped after it), so parallel runs and CI never see each other's rows. The schema comes
+from the migrations, as in production. Each test starts from empty tables.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from app.clock import Clock
+from app.config import Settings
+from app.main import create_app
+from tests.factories import Actors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FakeClock(Clock):
+    """A clock the test sets; it stands still until moved."""
+
+    def __init__(self) -> None:
+        super().__init__(ZoneInfo("UTC"))
+        self.current = datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    config.attributes["configure_logger"] = False
+    return config
+
+
+async def _admin_sql(server_url: str, *statements: str) -> None:
+    import asyncpg
+
+    url = make_url(server_url).set(drivername="postgresql")
+    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def is_postgres() -> bool:
+    return bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+@pytest.fixture(scope="session")
+def empty_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new, empty database for this run."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_sql(server_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def database_url(empty_database_url: str) -> str:
+    command.upgrade(alembic_config(empty_database_url), "head")
+    return empty_database_url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, env="test")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[object]:
+    application = create_app(settings, clock)
+    yield application
+    engine = application.state.engine
+    async with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await connection.execute(delete(table))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def actors(app: object, settings: Settings, clock: FakeClock) -> Actors:
+    return Actors(app.state.sessionmaker, settings, clock)  # type: ignore[attr-defined]
