@@ -1,5 +1,6 @@
 """The application: routers, problem+json handlers, stable operation ids, offline docs."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -53,8 +54,15 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
+# Loggers that would write SQL parameters (people's data) at DEBUG level; kept at WARNING always.
+# SQLAlchemy's own echo is safe: engines are built with hide_parameters=True (app/db.py).
+PARAMETER_LOGGERS = ("aiosqlite", "asyncpg")
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
+    for name in PARAMETER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     engine = create_engine(settings.database_url, echo=settings.database_echo)
 
     @asynccontextmanager

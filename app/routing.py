@@ -109,7 +109,7 @@ def replay_instead(request: Request, body: BaseModel) -> None:
 
 async def _replay(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, Replay)
-    return idempotency.replay_response(exc.record)
+    return exc.response
 
 
 def install_idempotency(app: FastAPI) -> None:

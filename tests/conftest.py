@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import delete
@@ -87,34 +88,47 @@ def database_url(empty_database_url: str) -> str:
     return empty_database_url
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, env="test")
 
 
-@pytest.fixture
-def clock() -> FakeClock:
+@pytest.fixture(scope="session")
+def session_clock() -> FakeClock:
     return FakeClock()
 
 
 @pytest.fixture
-async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[object]:
-    application = create_app(settings, clock)
+def clock(session_clock: FakeClock) -> FakeClock:
+    """Set to the real time at the start of each test; the test may move it."""
+    session_clock.set(datetime.now(UTC))
+    return session_clock
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, session_clock: FakeClock) -> AsyncIterator[FastAPI]:
+    """One application for the run (as in production: one process, many requests)."""
+    application = create_app(settings, session_clock)
     yield application
-    engine = application.state.engine
-    async with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            await connection.execute(delete(table))
-    await engine.dispose()
+    await application.state.engine.dispose()
 
 
 @pytest.fixture
-async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+async def empty_tables(app: FastAPI, clock: FakeClock) -> AsyncIterator[None]:
+    """Each test starts from empty tables and leaves nothing behind."""
+    yield
+    async with app.state.engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await connection.execute(delete(table))
+
+
+@pytest.fixture
+async def client(app: FastAPI, empty_tables: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
 
 @pytest.fixture
-def actors(app: object, settings: Settings, clock: FakeClock) -> Actors:
-    return Actors(app.state.sessionmaker, settings, clock)  # type: ignore[attr-defined]
+def actors(app: FastAPI, settings: Settings, clock: FakeClock, empty_tables: None) -> Actors:
+    return Actors(app.state.sessionmaker, settings, clock)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from app.domain.access import MACHINE_ROLES, Role
 from app.schemas.common import RequestModel, ResponseModel
@@ -24,7 +24,8 @@ def _machine_role(role: Role) -> Role:
 
 Username = Annotated[
     str,
-    StringConstraints(to_lower=True, pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"),
+    BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"),
     Field(examples=["a.social.worker"]),
 ]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, strip_whitespace=False)]

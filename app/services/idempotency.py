@@ -24,9 +24,11 @@ class PendingKey:
 
 
 class Replay(Exception):  # noqa: N818 - not an error: the stored answer is sent again
-    def __init__(self, record: IdempotencyRecord) -> None:
+    """Carries the stored answer out of the (rolled back) request, ready to send."""
+
+    def __init__(self, response: Response) -> None:
         super().__init__("idempotent replay")
-        self.record = record
+        self.response = response
 
 
 def request_fingerprint(method: str, path: str, body: bytes) -> str:
@@ -51,7 +53,7 @@ async def check(
         raise IdempotencyKeyReused(
             "This Idempotency-Key was used with another request; use a new key."
         )
-    raise Replay(stored)
+    raise Replay(_replay_response(stored))
 
 
 def remember(
@@ -72,7 +74,7 @@ def remember(
     )
 
 
-def replay_response(record: IdempotencyRecord) -> Response:
+def _replay_response(record: IdempotencyRecord) -> Response:
     headers = dict(record.headers) | {"Idempotent-Replayed": "true"}
     return Response(record.body.encode(), status_code=record.status_code, headers=headers)
 

@@ -1,0 +1,33 @@
+"""Logs never carry names, addresses, health data or tokens — not even when something fails."""
+
+import logging
+
+import httpx
+import pytest
+
+from app.domain.access import Role
+from tests.factories import PASSWORD, Actors, victim_body
+
+SECRETS = ("Gulnara", "Secretname", "Hidden Street 9", "+996 777 13 13 13")
+
+
+async def test_a_day_of_work_logs_no_personal_data(
+    client: httpx.AsyncClient, actors: Actors, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    body = victim_body(
+        given_name=SECRETS[0], family_name=SECRETS[1], registered_address=SECRETS[2], contact_phone=SECRETS[3]
+    )
+    created = await client.post("/api/v1/victims", json=body, headers=worker.headers)
+    url = created.headers["location"]
+    await client.get(url, headers=worker.headers)
+    await client.post("/api/v1/victims", json=body | {"sex": "robot"}, headers=worker.headers)
+    await client.patch(url, json={"given_name": SECRETS[0]}, headers=worker.headers | {"If-Match": '"9"'})
+    login = {"grant_type": "password", "username": worker.name, "password": PASSWORD}
+    await client.post("/api/v1/auth/token", data=login)
+    await client.post("/api/v1/auth/token", data=login | {"password": "wrong-" + PASSWORD})
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for value in (*SECRETS, PASSWORD, worker.token):
+        assert value not in logged

@@ -1,0 +1,36 @@
+import pytest
+from pydantic import ValidationError
+
+from app.config import DEFAULT_JWT_SECRET, Settings
+
+
+def test_production_refuses_the_default_secret() -> None:
+    with pytest.raises(ValidationError, match="APP_JWT_SECRET"):
+        Settings(env="production", jwt_secret=DEFAULT_JWT_SECRET)
+
+
+def test_production_starts_with_a_private_secret() -> None:
+    settings = Settings(env="production", jwt_secret="p" * 48)
+    assert settings.access_token_ttl.total_seconds() <= 900
+
+
+def test_settings_come_from_app_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_DATABASE_URL", "sqlite+aiosqlite:///elsewhere.db")
+    monkeypatch.setenv("APP_CORS_ORIGINS", '["https://frontend.example"]')
+    settings = Settings()
+    assert settings.database_url == "sqlite+aiosqlite:///elsewhere.db"
+    assert settings.cors_origins == ["https://frontend.example"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"access_token_minutes": 16},
+        {"jwt_secret": "too-short"},
+        {"max_body_bytes": 10},
+        {"timezone": "Mars/Olympus"},
+    ],
+)
+def test_unsafe_or_broken_settings_are_refused(overrides: dict[str, object]) -> None:
+    with pytest.raises((ValidationError, Exception)):
+        Settings(**overrides)  # type: ignore[arg-type]
