@@ -37,7 +37,7 @@ def get_clock(request: Request) -> Clock:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
-_TOKEN_URL = "/api/v1/auth/token"
+_TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2(
     flows=OAuthFlows(
         password=OAuthFlowPassword(tokenUrl=_TOKEN_URL),
@@ -71,7 +71,9 @@ def require(action: Action) -> Any:
 
     async def allowed(principal: CurrentPrincipal) -> Principal:
         if not can(principal.role, action):
-            raise Forbidden(f"The role '{principal.role}' may not {action.value.replace(':', ' ')}.")
+            raise Forbidden(
+                f"The role '{principal.role}' may not {action.value.replace(':', ' ')}."
+            )
         return principal
 
     return Depends(allowed)
@@ -126,7 +128,9 @@ async def _visible_consent(
     return await victims_service.get_consent(session, victim, consent_id)
 
 
-async def _organisation(session: SessionDep, organisation_id: Annotated[UUID, Path()]) -> Organisation:
+async def _organisation(
+    session: SessionDep, organisation_id: Annotated[UUID, Path()]
+) -> Organisation:
     return await organisations_service.get(session, organisation_id)
 
 

@@ -6,6 +6,7 @@ names, submitted values) reaches the client.
 """
 
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
@@ -116,10 +117,10 @@ def problem_response(
     status: int,
     code: str,
     detail: str,
-    *,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
+    """A problem body; ``extra`` adds members (``rule``, ``errors``, numbers as strings)."""
     body: dict[str, Any] = {
         "type": f"urn:vot:problem:{code}",
         "title": HTTPStatus(status).phrase,
@@ -127,20 +128,20 @@ def problem_response(
         "detail": detail,
         "code": code,
     }
-    body.update({k: str(v) if isinstance(v, Decimal) else v for k, v in extra.items()})
+    body.update({k: str(v) if isinstance(v, Decimal) else v for k, v in (extra or {}).items()})
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def _from_domain(error: DomainError) -> JSONResponse:
     if isinstance(error, RuleViolation):
         code = ConsentRequired.code if isinstance(error, ConsentRequired) else RuleViolation.code
-        return problem_response(422, code, error.detail, rule=error.rule, **error.facts)
+        return problem_response(422, code, error.detail, {"rule": error.rule, **error.facts})
     if isinstance(error, InvalidTransition):
-        return problem_response(409, "invalid_transition", str(error), state=error.state)
+        return problem_response(409, "invalid_transition", str(error), {"state": error.state})
     if isinstance(error, InvalidValue):
         loc: list[str | int] = [error.source, error.field]
         errors = [{"loc": loc, "msg": error.message, "type": "value_error"}]
-        return problem_response(422, "validation_error", error.message, errors=errors)
+        return problem_response(422, "validation_error", error.message, {"errors": errors})
     if isinstance(error, Duplicate):
         return problem_response(409, "duplicate", str(error))
     raise error
@@ -154,56 +155,56 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-async def _app_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.code, exc.detail, headers=exc.headers, **exc.extra)
+_HTTP_CODES = {
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
 
 
-async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    return _from_domain(exc)
-
-
-async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = _validation_errors(exc)
-    return problem_response(422, "validation_error", "The request is not valid.", errors=errors)
-
-
-async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    codes = {
-        401: "unauthenticated",
-        404: "not_found",
-        405: "method_not_allowed",
-        413: "payload_too_large",
-    }
-    code = codes.get(exc.status_code, HTTPStatus(exc.status_code).name.lower())
+def _from_http(exc: StarletteHTTPException) -> JSONResponse:
+    code = _HTTP_CODES.get(exc.status_code, HTTPStatus(exc.status_code).name.lower())
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return problem_response(exc.status_code, code, detail, headers=exc.headers)
 
 
-async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
-    log.info("integrity conflict: %s", type(getattr(exc, "orig", exc)).__name__)
-    return problem_response(409, "duplicate", "The request conflicts with an existing record.")
-
-
-async def _stale_data(_: Request, _exc: Exception) -> JSONResponse:
-    detail = "The record was changed by someone else; read it again."
-    return problem_response(412, "version_mismatch", detail)
-
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+def to_problem(request: Request, exc: Exception) -> JSONResponse:
+    """The one mapping from an exception to the answer a client sees."""
+    if isinstance(exc, AppError):
+        return problem_response(exc.status, exc.code, exc.detail, exc.extra, exc.headers)
+    if isinstance(exc, DomainError):
+        return _from_domain(exc)
+    if isinstance(exc, RequestValidationError):
+        errors = _validation_errors(exc)
+        return problem_response(
+            422, "validation_error", "The request is not valid.", {"errors": errors}
+        )
+    if isinstance(exc, StarletteHTTPException):
+        return _from_http(exc)
+    if isinstance(exc, IntegrityError):
+        log.info("integrity conflict: %s", type(exc.orig).__name__)
+        return problem_response(409, "duplicate", "The request conflicts with an existing record.")
+    if isinstance(exc, StaleDataError):
+        detail = "The record was changed by someone else; read it again."
+        return problem_response(412, "version_mismatch", detail)
     # The class name only: messages and tracebacks may carry personal data.
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
     return problem_response(500, "internal_error", "Something went wrong on our side.")
 
 
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    return to_problem(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _request_validation)
-    app.add_exception_handler(StarletteHTTPException, _http_exception)
-    app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(StaleDataError, _stale_data)
-    app.add_exception_handler(Exception, _unexpected)
+    for handled in (
+        AppError,
+        DomainError,
+        RequestValidationError,
+        StarletteHTTPException,
+        IntegrityError,
+        StaleDataError,
+        Exception,
+    ):
+        app.add_exception_handler(handled, _handle)

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.deps import ClockDep, CurrentPrincipal, SessionDep, SettingsDep, get_principal
-from app.errors import PROBLEM_MEDIA_TYPE
+from app.errors import PROBLEM_MEDIA_TYPE, to_problem
 from app.services import idempotency
 from app.services.idempotency import PendingKey, Replay, request_fingerprint
 
@@ -70,7 +70,10 @@ class AppRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         methods = set(kwargs.get("methods") or ())
         if "POST" in methods:
-            kwargs["dependencies"] = [*(kwargs.get("dependencies") or []), Depends(idempotency_guard)]
+            kwargs["dependencies"] = [
+                *(kwargs.get("dependencies") or []),
+                Depends(idempotency_guard),
+            ]
         super().__init__(path, endpoint, **kwargs)
         self.responses = {**problem_responses(*self._error_statuses(methods)), **self.responses}
 
@@ -107,9 +110,8 @@ def replay_instead(request: Request, body: BaseModel) -> None:
     request.state.replay_body = body.model_dump_json()
 
 
-async def _replay(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Replay)
-    return exc.response
+async def _replay(request: Request, exc: Exception) -> Response:
+    return exc.response if isinstance(exc, Replay) else to_problem(request, exc)
 
 
 def install_idempotency(app: FastAPI) -> None:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from alembic import command
 from alembic.config import Config
+from fastapi import FastAPI
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel

@@ -68,7 +68,13 @@ _SPECIALIST = _CASE_READ | {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     # admin runs the directory and accounts and never sees a person's data
     Role.ADMIN: frozenset(
-        {_A.ORGANISATION_READ, _A.ORGANISATION_WRITE, _A.USER_MANAGE, _A.CLIENT_MANAGE, _A.AUDIT_READ}
+        {
+            _A.ORGANISATION_READ,
+            _A.ORGANISATION_WRITE,
+            _A.USER_MANAGE,
+            _A.CLIENT_MANAGE,
+            _A.AUDIT_READ,
+        }
     ),
     Role.COORDINATOR: frozenset(_DIRECTORY | _CASE_WORK | {_A.AUDIT_READ}),
     Role.SHELTER_MANAGER: frozenset(_DIRECTORY | _CASE_WORK),
@@ -77,9 +83,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _SPECIALIST),
     Role.MEDICAL_OFFICER: frozenset(_DIRECTORY | _CASE_READ),
     # a partner NGO's system registers the cases it refers and the consents it collected
-    Role.PARTNER_SYSTEM: frozenset(
-        _DIRECTORY | _CASE_READ | {_A.VICTIM_CREATE, _A.CONSENT_RECORD}
-    ),
+    Role.PARTNER_SYSTEM: frozenset(_DIRECTORY | _CASE_READ | {_A.VICTIM_CREATE, _A.CONSENT_RECORD}),
     # SCME receives job referrals only (MAN-SCME-PRIORITY); nothing here is for it
     Role.SCME_SYSTEM: frozenset(),
     # aggregate reports only, never a person's data

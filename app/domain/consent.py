@@ -41,7 +41,8 @@ def has_active_consent(
 def check_new_consent(
     purpose: ConsentPurpose, recipient: UUID | None, existing: Iterable[ConsentFacts]
 ) -> None:
-    """A sharing consent names its recipient, no other purpose does; an active one is not repeated."""
+    """A sharing consent names its recipient and no other purpose does; an active consent is
+    not recorded twice."""
     if purpose is ConsentPurpose.SHARE_WITH_ORGANISATION and recipient is None:
         raise InvalidValue(
             "recipient_organisation_id", "Consent to share names the receiving organisation."

@@ -8,7 +8,8 @@ class DomainError(Exception):
 
 
 class RuleViolation(DomainError):
-    """A procedure rule of RULES.md is broken; ``rule`` is its id, ``facts`` the numbers behind it."""
+    """A procedure rule of RULES.md is broken: ``rule`` is its id, ``facts`` the numbers that
+    explain the refusal."""
 
     code = "rule_violation"
 

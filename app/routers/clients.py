@@ -43,7 +43,11 @@ async def get_client(_: Admin, client: ExistingClient, response: Response) -> Cl
 
 @router.post("/{client_id}/deactivate", summary="Deactivate a machine client")
 async def deactivate_client(
-    principal: Admin, client: ExistingClient, session: SessionDep, clock: ClockDep, response: Response
+    principal: Admin,
+    client: ExistingClient,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
 ) -> ClientRead:
     client = await accounts.deactivate_client(session, principal, client, clock.now())
     set_etag(response, client.version)

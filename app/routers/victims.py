@@ -34,7 +34,9 @@ async def list_victims(
     return Page(items=[present_victim(v, principal.role) for v in items], next_cursor=cursor)
 
 
-@router.post("", status_code=201, summary="Register a person (the case of the caller's organisation)")
+@router.post(
+    "", status_code=201, summary="Register a person (the case of the caller's organisation)"
+)
 async def create_victim(
     principal: Creator,
     body: VictimCreate,
@@ -72,7 +74,9 @@ async def update_victim(
     return present_victim(victim, principal.role)
 
 
-@router.get("/{victim_id}/export", summary="Export everything held on a person (ACCESS-OWN-RECORDS)")
+@router.get(
+    "/{victim_id}/export", summary="Export everything held on a person (ACCESS-OWN-RECORDS)"
+)
 async def export_victim(
     principal: Exporter, victim: VisibleVictim, session: SessionDep, clock: ClockDep
 ) -> VictimExport:

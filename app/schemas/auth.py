@@ -30,7 +30,7 @@ class RevokeRequest(RequestModel):
 
 class TokenResponse(ResponseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int = Field(description="Seconds until the access token expires (at most 900).")
     refresh_token: str | None = Field(
         None, description="For people only; each one works once (rotation)."

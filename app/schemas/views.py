@@ -1,8 +1,7 @@
 """Field-level rules applied: the response model a role gets for a record."""
 
-from app.domain.access import Role
+from app.domain.access import Role, victim_view
 from app.domain.access import VictimView as View
-from app.domain.access import victim_view
 from app.models import Victim
 from app.schemas.victims import VictimExchangeRead, VictimRead
 

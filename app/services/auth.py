@@ -10,7 +10,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import Settings
+from app.domain.errors import InvalidValue
+from app.errors import InvalidCredentials, RateLimited, TokenExpired, TokenInvalid
 from app.models import Client, LoginFailure, RefreshToken, User
+from app.schemas.auth import MeRead, TokenRequest
 from app.security import (
     Principal,
     TokenClaims,
@@ -19,9 +22,6 @@ from app.security import (
     new_opaque_token,
     verify_secret,
 )
-from app.domain.errors import InvalidValue
-from app.errors import InvalidCredentials, RateLimited, TokenExpired, TokenInvalid
-from app.schemas.auth import MeRead, TokenRequest
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,9 @@ async def rotate_refresh_token(
     """Each refresh token works once. A second use means it was stolen or leaked: the whole
     family is revoked, so neither the thief nor the owner can go on without signing in."""
     token = (
-        await session.exec(select(RefreshToken).where(RefreshToken.token_hash == fingerprint(presented)))
+        await session.exec(
+            select(RefreshToken).where(RefreshToken.token_hash == fingerprint(presented))
+        )
     ).first()
     if token is None:
         raise TokenInvalid("The refresh token is not valid.")
@@ -124,7 +126,9 @@ async def revoke(session: AsyncSession, now: datetime, presented: str) -> None:
     """Logout: the family of the presented refresh token ends. Unknown tokens are ignored
     (RFC 7009), so the answer says nothing about which tokens exist."""
     token = (
-        await session.exec(select(RefreshToken).where(RefreshToken.token_hash == fingerprint(presented)))
+        await session.exec(
+            select(RefreshToken).where(RefreshToken.token_hash == fingerprint(presented))
+        )
     ).first()
     if token is not None:
         await _revoke_family(session, token.family_id, now)
@@ -228,7 +232,8 @@ def _required(form: TokenRequest, *fields: str) -> tuple[str, ...]:
 
 async def describe(session: AsyncSession, principal: Principal) -> MeRead:
     account: User | Client | None
-    assert principal.actor_type != "system", "HTTP callers are users or clients"
+    if principal.actor_type == "system":
+        raise TokenInvalid("The command-line principal has no token.")
     if principal.actor_type == "user":
         account = await session.get(User, principal.actor_id)
         name = account.username if account else ""

@@ -18,7 +18,7 @@ from app.schemas.victims import VictimCreate
 from app.security import SYSTEM, Principal, hash_secret
 from app.services import accounts, organisations, victims
 
-DEMO_PASSWORD_SUFFIX = "-demo-2026"
+DEMO_PASSWORD_SUFFIX = "-demo-2026"  # noqa: S105 - synthetic demo data only
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,12 @@ _ORGANISATIONS = {
         kind=OrganisationKind.NGO,
         funding=Funding.PROJECT,
         licences=[
-            {"target_group": "trafficking_victims", "number": "LIC-001", "valid_until": "2030-12-31"}
-        ],  # type: ignore[list-item]
+            {
+                "target_group": "trafficking_victims",
+                "number": "LIC-001",
+                "valid_until": "2030-12-31",
+            }
+        ],
     ),
     "directorate": OrganisationCreate(
         name="Social Assistance Directorate (demo)", kind=OrganisationKind.STATE_AGENCY
@@ -49,7 +53,7 @@ _ORGANISATIONS = {
         funding=Funding.STATE_DELEGATED,
         licences=[
             {"target_group": "violence_victims", "number": "LIC-002", "valid_until": "2029-06-30"}
-        ],  # type: ignore[list-item]
+        ],
     ),
     "scme": OrganisationCreate(
         name="State Committee for Migration and Employment (demo)",

@@ -23,7 +23,7 @@ class PendingKey:
     fingerprint: str
 
 
-class Replay(Exception):  # noqa: N818 - not an error: the stored answer is sent again
+class Replay(Exception):
     """Carries the stored answer out of the (rolled back) request, ready to send."""
 
     def __init__(self, response: Response) -> None:
@@ -35,9 +35,7 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
-async def check(
-    session: AsyncSession, pending: PendingKey, expired_before: datetime
-) -> None:
+async def check(session: AsyncSession, pending: PendingKey, expired_before: datetime) -> None:
     """Raise ``Replay`` with the stored answer, or refuse a reused key; pass a new key."""
     query = select(IdempotencyRecord).where(
         IdempotencyRecord.caller == pending.caller, IdempotencyRecord.key == pending.key

@@ -67,8 +67,10 @@ async def update(
 
 
 async def _ensure_name_free(session: AsyncSession, name: str) -> None:
-    taken = select(func.count()).select_from(Organisation).where(
-        func.lower(Organisation.name) == name.lower()
+    taken = (
+        select(func.count())
+        .select_from(Organisation)
+        .where(func.lower(Organisation.name) == name.lower())
     )
     if (await session.exec(taken)).one():
         raise Conflict("An organisation with this name exists.")

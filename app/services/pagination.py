@@ -30,7 +30,9 @@ def decode_cursor(cursor: str) -> UUID:
     try:
         return UUID(bytes=base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error) as exc:
-        raise InvalidValue("cursor", "The cursor is not one this API returned.", source="query") from exc
+        raise InvalidValue(
+            "cursor", "The cursor is not one this API returned.", source="query"
+        ) from exc
 
 
 async def fetch_page(

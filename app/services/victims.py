@@ -13,7 +13,7 @@ from app.domain import consent as consent_rules
 from app.domain.dates import check_not_future
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.vocabulary import VictimStatus
-from app.errors import NotFound
+from app.errors import Forbidden, NotFound
 from app.models import Consent, Victim
 from app.schemas.consents import ConsentCreate
 from app.schemas.victims import VictimCreate, VictimUpdate
@@ -63,7 +63,8 @@ async def create(
 ) -> Victim:
     """The case belongs to the caller's organisation; the registration number is the server's."""
     _check_dates(data.model_dump(), today)
-    assert principal.organisation_id is not None, "only roles with an organisation create cases"
+    if principal.organisation_id is None:
+        raise Forbidden("Only a caller that belongs to an organisation registers a person.")
     victim = Victim(
         **data.model_dump(),
         registration_number=await _free_registration_number(session),
@@ -177,8 +178,8 @@ async def _free_registration_number(session: AsyncSession) -> str:
     """50 random bits rarely collide; the unique constraint guards the rest."""
     for _ in range(5):
         candidate = registration_number(secrets.randbits(REGISTRATION_BITS))
-        taken = select(func.count()).select_from(Victim).where(
-            Victim.registration_number == candidate
+        taken = (
+            select(func.count()).select_from(Victim).where(Victim.registration_number == candidate)
         )
         if not (await session.exec(taken)).one():
             return candidate

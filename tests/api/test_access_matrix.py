@@ -51,8 +51,13 @@ async def _case(actors: Actors, organisation: Organisation) -> tuple[Victim, Con
     return victim, await actors.add(consent)
 
 
-async def _call(client: httpx.AsyncClient, operation: str, victim: Victim, consent: Consent,
-                headers: dict[str, str]) -> httpx.Response:
+async def _call(
+    client: httpx.AsyncClient,
+    operation: str,
+    victim: Victim,
+    consent: Consent,
+    headers: dict[str, str],
+) -> httpx.Response:
     base = f"/api/v1/victims/{victim.id}"
     if operation == "get":
         return await client.get(base, headers=headers)

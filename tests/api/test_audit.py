@@ -29,13 +29,19 @@ async def _trail(client: httpx.AsyncClient, reader: Actor, **filters: str) -> li
 async def test_every_read_and_change_of_a_person_is_recorded(
     client: httpx.AsyncClient, coordinator: Actor, worker: Actor
 ) -> None:
-    created = (await client.post("/api/v1/victims", json=victim_body(), headers=worker.headers)).json()
+    created = (
+        await client.post("/api/v1/victims", json=victim_body(), headers=worker.headers)
+    ).json()
     url = f"/api/v1/victims/{created['id']}"
     await client.get(url, headers=worker.headers)
     await client.patch(url, json={"contact_phone": None}, headers=worker.headers)
     await client.get("/api/v1/victims", headers=worker.headers)
     await client.get(f"{url}/export", headers=worker.headers)
-    consent = (await client.post(f"{url}/consents", json={"purpose": "data_processing"}, headers=worker.headers)).json()
+    consent = (
+        await client.post(
+            f"{url}/consents", json={"purpose": "data_processing"}, headers=worker.headers
+        )
+    ).json()
     await client.get(f"{url}/consents", headers=worker.headers)
     await client.post(f"{url}/consents/{consent['id']}/withdraw", headers=worker.headers)
 
@@ -60,8 +66,12 @@ async def test_every_read_and_change_of_a_person_is_recorded(
     assert event["at"]
 
 
-async def test_events_hold_no_personal_data(client: httpx.AsyncClient, coordinator: Actor, worker: Actor) -> None:
-    body = victim_body(given_name="Zarina", family_name="Uniquename", contact_phone="+996 700 424242")
+async def test_events_hold_no_personal_data(
+    client: httpx.AsyncClient, coordinator: Actor, worker: Actor
+) -> None:
+    body = victim_body(
+        given_name="Zarina", family_name="Uniquename", contact_phone="+996 700 424242"
+    )
     created = (await client.post("/api/v1/victims", json=body, headers=worker.headers)).json()
     await client.get(f"/api/v1/victims/{created['id']}", headers=worker.headers)
     raw = (await client.get(AUDIT, headers=coordinator.headers)).text
@@ -69,10 +79,16 @@ async def test_events_hold_no_personal_data(client: httpx.AsyncClient, coordinat
         assert value not in raw
 
 
-async def test_a_refused_change_leaves_no_event(client: httpx.AsyncClient, coordinator: Actor, worker: Actor) -> None:
-    created = (await client.post("/api/v1/victims", json=victim_body(), headers=worker.headers)).json()
+async def test_a_refused_change_leaves_no_event(
+    client: httpx.AsyncClient, coordinator: Actor, worker: Actor
+) -> None:
+    created = (
+        await client.post("/api/v1/victims", json=victim_body(), headers=worker.headers)
+    ).json()
     url = f"/api/v1/victims/{created['id']}"
-    stale = await client.patch(url, json={"contact_phone": None}, headers=worker.headers | {"If-Match": '"7"'})
+    stale = await client.patch(
+        url, json={"contact_phone": None}, headers=worker.headers | {"If-Match": '"7"'}
+    )
     assert stale.status_code == 412
     assert await _trail(client, coordinator, victim_id=created["id"], action="update") == []
 
@@ -110,7 +126,9 @@ async def test_events_cannot_be_changed_or_deleted(
     assert (await _trail(client, coordinator))[0] == event
 
 
-async def test_admin_actions_on_accounts_are_recorded(client: httpx.AsyncClient, actors: Actors) -> None:
+async def test_admin_actions_on_accounts_are_recorded(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
     admin = await actors.user(Role.ADMIN)
     worker = await actors.user(Role.SOCIAL_WORKER)
     await client.post(f"/api/v1/users/{worker.id}/deactivate", headers=admin.headers)

@@ -68,7 +68,11 @@ async def test_client_credentials_grant_gives_an_access_token_only(
     client: httpx.AsyncClient, actors: Actors
 ) -> None:
     partner = await actors.client(Role.PARTNER_SYSTEM)
-    data = {"grant_type": "client_credentials", "client_id": partner.name, "client_secret": PASSWORD}
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": partner.name,
+        "client_secret": PASSWORD,
+    }
     answer = await client.post(TOKEN, data=data)
     assert answer.status_code == 200, answer.text
     assert answer.json()["refresh_token"] is None
@@ -81,7 +85,11 @@ async def test_client_credentials_grant_gives_an_access_token_only(
     "data",
     [
         {"grant_type": "client_credentials", "client_id": "not-a-uuid", "client_secret": "x"},
-        {"grant_type": "client_credentials", "client_id": "01a2061d-0000-7000-8000-000000000000", "client_secret": "x"},  # noqa: E501
+        {
+            "grant_type": "client_credentials",
+            "client_id": "01a2061d-0000-7000-8000-000000000000",
+            "client_secret": "x",
+        },
     ],
 )
 async def test_unknown_client_is_refused(client: httpx.AsyncClient, data: dict[str, str]) -> None:
@@ -98,7 +106,9 @@ async def test_bad_password_and_unknown_user_get_the_same_answer(
     client: httpx.AsyncClient, actors: Actors
 ) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
-    wrong = expect_problem(await password_login(client, worker.name, "wrong"), 401, "invalid_credentials")
+    wrong = expect_problem(
+        await password_login(client, worker.name, "wrong"), 401, "invalid_credentials"
+    )
     unknown = expect_problem(await password_login(client, "nobody"), 401, "invalid_credentials")
     assert wrong == unknown
 
@@ -167,7 +177,9 @@ async def test_revoking_an_unknown_token_says_nothing(client: httpx.AsyncClient)
 # --- refused access tokens -------------------------------------------------------------------
 
 
-def _payload(actor: Actor, settings: Settings, clock: FakeClock, **overrides: Any) -> dict[str, Any]:
+def _payload(
+    actor: Actor, settings: Settings, clock: FakeClock, **overrides: Any
+) -> dict[str, Any]:
     now = int(clock.now().timestamp())
     payload = {
         "iss": settings.jwt_issuer,
@@ -210,8 +222,17 @@ async def test_a_well_formed_token_passes(client, actors, settings, clock) -> No
         ({"typ": "robot"}, "token_invalid"),
         ({"role": "emperor"}, "token_invalid"),
     ],
-    ids=["expired", "wrong-audience", "wrong-issuer", "no-aud", "no-iss", "no-exp", "no-jti",
-         "bad-type", "bad-role"],
+    ids=[
+        "expired",
+        "wrong-audience",
+        "wrong-issuer",
+        "no-aud",
+        "no-iss",
+        "no-exp",
+        "no-jti",
+        "bad-type",
+        "bad-role",
+    ],
 )
 async def test_tokens_with_bad_claims_are_refused(
     client, actors, settings, clock, overrides: dict[str, Any], code: str
@@ -280,7 +301,11 @@ async def test_a_deactivated_clients_token_stops_working(client, actors: Actors)
     answer = await client.post(f"/api/v1/clients/{partner.id}/deactivate", headers=admin.headers)
     assert answer.status_code == 200, answer.text
     expect_problem(await client.get(ME, headers=partner.headers), 401, "token_invalid")
-    data = {"grant_type": "client_credentials", "client_id": partner.name, "client_secret": PASSWORD}
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": partner.name,
+        "client_secret": PASSWORD,
+    }
     expect_problem(await client.post(TOKEN, data=data), 401, "invalid_credentials")
 
 
@@ -303,7 +328,9 @@ async def test_five_failures_for_a_username_throttle_it_until_the_window_passes(
 ) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
     for _ in range(5):
-        expect_problem(await password_login(client, worker.name, "wrong"), 401, "invalid_credentials")
+        expect_problem(
+            await password_login(client, worker.name, "wrong"), 401, "invalid_credentials"
+        )
     throttled = await password_login(client, worker.name)  # even the right password waits
     expect_problem(throttled, 429, "rate_limited")
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60 + 1
@@ -330,7 +357,9 @@ async def test_twenty_failures_from_one_address_throttle_that_address(
 ) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
     for attempt in range(20):
-        expect_problem(await password_login(client, f"guess{attempt}", "x"), 401, "invalid_credentials")
+        expect_problem(
+            await password_login(client, f"guess{attempt}", "x"), 401, "invalid_credentials"
+        )
     throttled = await password_login(client, worker.name)
     expect_problem(throttled, 429, "rate_limited")
     assert int(throttled.headers["retry-after"]) > 0

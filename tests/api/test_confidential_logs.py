@@ -17,13 +17,18 @@ async def test_a_day_of_work_logs_no_personal_data(
     caplog.set_level(logging.DEBUG)
     worker = await actors.user(Role.SOCIAL_WORKER)
     body = victim_body(
-        given_name=SECRETS[0], family_name=SECRETS[1], registered_address=SECRETS[2], contact_phone=SECRETS[3]
+        given_name=SECRETS[0],
+        family_name=SECRETS[1],
+        registered_address=SECRETS[2],
+        contact_phone=SECRETS[3],
     )
     created = await client.post("/api/v1/victims", json=body, headers=worker.headers)
     url = created.headers["location"]
     await client.get(url, headers=worker.headers)
     await client.post("/api/v1/victims", json=body | {"sex": "robot"}, headers=worker.headers)
-    await client.patch(url, json={"given_name": SECRETS[0]}, headers=worker.headers | {"If-Match": '"9"'})
+    await client.patch(
+        url, json={"given_name": SECRETS[0]}, headers=worker.headers | {"If-Match": '"9"'}
+    )
     login = {"grant_type": "password", "username": worker.name, "password": PASSWORD}
     await client.post("/api/v1/auth/token", data=login)
     await client.post("/api/v1/auth/token", data=login | {"password": "wrong-" + PASSWORD})

@@ -37,14 +37,20 @@ async def test_a_sharing_consent_names_an_existing_recipient(
 async def test_sharing_without_recipient_or_with_an_unknown_one_is_refused(
     client: httpx.AsyncClient, worker: Actor, consents_url: str
 ) -> None:
-    missing = await client.post(consents_url, json={"purpose": "share_with_organisation"}, headers=worker.headers)
+    missing = await client.post(
+        consents_url, json={"purpose": "share_with_organisation"}, headers=worker.headers
+    )
     body = expect_problem(missing, 422, "validation_error")
     assert body["errors"][0]["loc"] == ["body", "recipient_organisation_id"]
     unknown = {
         "purpose": "share_with_organisation",
         "recipient_organisation_id": "01a2061d-0000-7000-8000-000000000000",
     }
-    expect_problem(await client.post(consents_url, json=unknown, headers=worker.headers), 422, "validation_error")
+    expect_problem(
+        await client.post(consents_url, json=unknown, headers=worker.headers),
+        422,
+        "validation_error",
+    )
     assert (await client.get(consents_url, headers=worker.headers)).json() == []
 
 
@@ -53,28 +59,40 @@ async def test_the_same_active_consent_is_not_recorded_twice(
 ) -> None:
     body = {"purpose": "scme_job_referral"}
     assert (await client.post(consents_url, json=body, headers=worker.headers)).status_code == 201
-    expect_problem(await client.post(consents_url, json=body, headers=worker.headers), 409, "duplicate")
+    expect_problem(
+        await client.post(consents_url, json=body, headers=worker.headers), 409, "duplicate"
+    )
 
 
 async def test_withdrawal_is_stamped_once_and_the_consent_can_be_given_anew(
     client: httpx.AsyncClient, worker: Actor, consents_url: str
 ) -> None:
-    consent = (await client.post(consents_url, json={"purpose": "family_involvement"}, headers=worker.headers)).json()
+    consent = (
+        await client.post(
+            consents_url, json={"purpose": "family_involvement"}, headers=worker.headers
+        )
+    ).json()
     withdraw = f"{consents_url}/{consent['id']}/withdraw"
     answer = await client.post(withdraw, headers=worker.headers)
     assert answer.status_code == 200
     assert answer.json()["active"] is False
     assert answer.json()["withdrawn_at"]
-    body = expect_problem(await client.post(withdraw, headers=worker.headers), 409, "invalid_transition")
+    body = expect_problem(
+        await client.post(withdraw, headers=worker.headers), 409, "invalid_transition"
+    )
     assert body["state"] == "withdrawn"
-    again = await client.post(consents_url, json={"purpose": "family_involvement"}, headers=worker.headers)
+    again = await client.post(
+        consents_url, json={"purpose": "family_involvement"}, headers=worker.headers
+    )
     assert again.status_code == 201
 
 
 async def test_a_consent_of_another_person_is_not_found(
     client: httpx.AsyncClient, actors: Actors, worker: Actor, consents_url: str
 ) -> None:
-    consent = (await client.post(consents_url, json={"purpose": "data_processing"}, headers=worker.headers)).json()
+    consent = (
+        await client.post(consents_url, json={"purpose": "data_processing"}, headers=worker.headers)
+    ).json()
     home = await actors.organisation_of(worker.organisation_id)
     assert home is not None
     other_person = await actors.victim(home)

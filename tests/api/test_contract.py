@@ -50,11 +50,13 @@ def test_every_operation_has_a_summary_and_documented_errors(contract: dict) -> 
             assert errors, f"{method} {path} documents no error"
         for code in errors:
             content = operation["responses"][code]["content"]
-            assert content == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            assert content == {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            }
 
 
 def test_authenticated_operations_document_401_and_403(contract: dict) -> None:
-    for path, method, operation in _operations(contract):
+    for path, _, operation in _operations(contract):
         if operation.get("security"):
             assert {"401", "403"} <= operation["responses"].keys() or path == "/api/v1/auth/me"
 
@@ -69,7 +71,9 @@ def test_post_operations_take_an_idempotency_key(contract: dict) -> None:
 def test_patch_operations_take_if_match_and_document_412(contract: dict) -> None:
     for path, method, operation in _operations(contract):
         if method == "patch":
-            headers = {p["name"].lower() for p in operation.get("parameters", []) if p["in"] == "header"}
+            headers = {
+                p["name"].lower() for p in operation.get("parameters", []) if p["in"] == "header"
+            }
             assert "if-match" in headers, path
             assert "412" in operation["responses"], path
 

@@ -47,12 +47,16 @@ async def test_a_record_added_between_pages_does_not_shift_the_next_page(
     made = [str((await actors.victim(home)).id) for _ in range(4)]
     first = (await client.get(VICTIMS, params={"limit": 2}, headers=worker.headers)).json()
     await actors.victim(home)
-    second = await client.get(VICTIMS, params={"limit": 2, "cursor": first["next_cursor"]}, headers=worker.headers)
+    second = await client.get(
+        VICTIMS, params={"limit": 2, "cursor": first["next_cursor"]}, headers=worker.headers
+    )
     assert [i["id"] for i in second.json()["items"]] == [made[1], made[0]]
 
 
 @pytest.mark.parametrize(("limit", "ok"), [(200, True), (201, False), (0, False), (1, True)])
-async def test_limit_is_between_1_and_200(client: httpx.AsyncClient, worker: Actor, limit: int, ok: bool) -> None:
+async def test_limit_is_between_1_and_200(
+    client: httpx.AsyncClient, worker: Actor, limit: int, ok: bool
+) -> None:
     answer = await client.get(VICTIMS, params={"limit": limit}, headers=worker.headers)
     if ok:
         assert answer.status_code == 200
@@ -61,7 +65,9 @@ async def test_limit_is_between_1_and_200(client: httpx.AsyncClient, worker: Act
         assert body["errors"][0]["loc"] == ["query", "limit"]
 
 
-async def test_a_forged_cursor_is_a_validation_error(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_a_forged_cursor_is_a_validation_error(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     answer = await client.get(VICTIMS, params={"cursor": "%%%not-base64"}, headers=worker.headers)
     body = expect_problem(answer, 422, "validation_error")
     assert body["errors"][0]["loc"] == ["query", "cursor"]
@@ -83,21 +89,37 @@ async def test_etag_and_if_match(client: httpx.AsyncClient, worker: Actor) -> No
     assert ok.status_code == 200
     assert ok.headers["etag"] == '"2"'
 
-    stale = await client.patch(url, json={"contact_phone": "+996 555 000 222"}, headers=worker.headers | {"If-Match": etag})
+    stale = await client.patch(
+        url, json={"contact_phone": "+996 555 000 222"}, headers=worker.headers | {"If-Match": etag}
+    )
     expect_problem(stale, 412, "version_mismatch")
-    assert (await client.get(url, headers=worker.headers)).json()["contact_phone"] == "+996 555 000 111"
+    assert (await client.get(url, headers=worker.headers)).json()[
+        "contact_phone"
+    ] == "+996 555 000 111"
 
 
 @pytest.mark.parametrize("value", ['W/"1"', "*"])
-async def test_weak_and_wildcard_if_match_are_understood(client: httpx.AsyncClient, worker: Actor, value: str) -> None:
-    url = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).headers["location"]
-    answer = await client.patch(url, json={"contact_phone": None}, headers=worker.headers | {"If-Match": value})
+async def test_weak_and_wildcard_if_match_are_understood(
+    client: httpx.AsyncClient, worker: Actor, value: str
+) -> None:
+    url = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).headers[
+        "location"
+    ]
+    answer = await client.patch(
+        url, json={"contact_phone": None}, headers=worker.headers | {"If-Match": value}
+    )
     assert answer.status_code == 200
 
 
-async def test_a_foreign_if_match_value_is_a_mismatch(client: httpx.AsyncClient, worker: Actor) -> None:
-    url = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).headers["location"]
-    answer = await client.patch(url, json={"contact_phone": None}, headers=worker.headers | {"If-Match": '"abc"'})
+async def test_a_foreign_if_match_value_is_a_mismatch(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
+    url = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).headers[
+        "location"
+    ]
+    answer = await client.patch(
+        url, json={"contact_phone": None}, headers=worker.headers | {"If-Match": '"abc"'}
+    )
     expect_problem(answer, 412, "version_mismatch")
 
 
@@ -117,7 +139,9 @@ async def test_a_retried_post_with_the_same_key_replays_without_a_second_write(
     assert len((await client.get(VICTIMS, headers=worker.headers)).json()["items"]) == 1
 
 
-async def test_the_same_key_with_another_body_is_refused(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_the_same_key_with_another_body_is_refused(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     headers = worker.headers | {"Idempotency-Key": "create-person-2"}
     await client.post(VICTIMS, json=victim_body(), headers=headers)
     other = await client.post(VICTIMS, json=victim_body(given_name="Other"), headers=headers)
@@ -125,7 +149,9 @@ async def test_the_same_key_with_another_body_is_refused(client: httpx.AsyncClie
     assert len((await client.get(VICTIMS, headers=worker.headers)).json()["items"]) == 1
 
 
-async def test_keys_are_scoped_to_the_caller(client: httpx.AsyncClient, actors: Actors, worker: Actor) -> None:
+async def test_keys_are_scoped_to_the_caller(
+    client: httpx.AsyncClient, actors: Actors, worker: Actor
+) -> None:
     home = await actors.organisation_of(worker.organisation_id)
     colleague = await actors.user(Role.SOCIAL_WORKER, home)
     key = {"Idempotency-Key": "same-key"}
@@ -136,7 +162,9 @@ async def test_keys_are_scoped_to_the_caller(client: httpx.AsyncClient, actors: 
     assert len((await client.get(VICTIMS, headers=worker.headers)).json()["items"]) == 2
 
 
-async def test_a_refused_request_is_not_remembered(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_a_refused_request_is_not_remembered(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     headers = worker.headers | {"Idempotency-Key": "fix-and-retry"}
     refused = await client.post(VICTIMS, json=victim_body(sex="robot"), headers=headers)
     assert refused.status_code == 422
@@ -175,7 +203,9 @@ async def test_a_replayed_client_creation_never_shows_the_secret_again(
 # --- bodies -----------------------------------------------------------------------------------
 
 
-async def test_a_body_over_one_mebibyte_is_refused(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_a_body_over_one_mebibyte_is_refused(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     big = victim_body(registered_address="x" * (1024 * 1024))
     answer = await client.post(VICTIMS, json=big, headers=worker.headers)
     expect_problem(answer, 413, "payload_too_large")
@@ -194,7 +224,9 @@ async def test_a_streamed_body_without_length_over_the_limit_is_refused(
     expect_problem(answer, 413, "payload_too_large")
 
 
-async def test_malformed_json_is_a_validation_error(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_malformed_json_is_a_validation_error(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     headers = worker.headers | {"Content-Type": "application/json"}
     answer = await client.post(VICTIMS, content=b"{not json", headers=headers)
     expect_problem(answer, 422, "validation_error")
@@ -203,7 +235,9 @@ async def test_malformed_json_is_a_validation_error(client: httpx.AsyncClient, w
 # --- problems and health ----------------------------------------------------------------------
 
 
-async def test_unknown_paths_and_methods_answer_with_problems(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_unknown_paths_and_methods_answer_with_problems(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     expect_problem(await client.get("/api/v1/nothing-here"), 404, "not_found")
     expect_problem(await client.delete(VICTIMS, headers=worker.headers), 405, "method_not_allowed")
 
@@ -211,10 +245,14 @@ async def test_unknown_paths_and_methods_answer_with_problems(client: httpx.Asyn
 async def test_an_unknown_id_is_not_found(client: httpx.AsyncClient, worker: Actor) -> None:
     url = f"{VICTIMS}/01a2061d-0000-7000-8000-000000000000"
     expect_problem(await client.get(url, headers=worker.headers), 404, "not_found")
-    expect_problem(await client.get(f"{VICTIMS}/not-a-uuid", headers=worker.headers), 422, "validation_error")
+    expect_problem(
+        await client.get(f"{VICTIMS}/not-a-uuid", headers=worker.headers), 422, "validation_error"
+    )
 
 
-async def test_responses_are_never_cached_and_not_sniffed(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_responses_are_never_cached_and_not_sniffed(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     answer = await client.get(VICTIMS, headers=worker.headers)
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["x-content-type-options"] == "nosniff"

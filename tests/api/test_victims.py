@@ -66,7 +66,9 @@ async def test_malformed_values_are_refused_with_the_field_named(
 async def test_required_fields(client: httpx.AsyncClient, worker: Actor, field: str) -> None:
     body = victim_body()
     del body[field]
-    expect_problem(await client.post(VICTIMS, json=body, headers=worker.headers), 422, "validation_error")
+    expect_problem(
+        await client.post(VICTIMS, json=body, headers=worker.headers), 422, "validation_error"
+    )
 
 
 async def test_nationality_is_normalised_to_upper_case(client, worker: Actor) -> None:
@@ -80,17 +82,23 @@ async def test_dates_in_the_future_are_refused_and_today_is_accepted(
 ) -> None:
     today = clock.today()
     tomorrow = today.fromordinal(today.toordinal() + 1)
-    answer = await client.post(VICTIMS, json=victim_body(**{field: tomorrow.isoformat()}), headers=worker.headers)
+    answer = await client.post(
+        VICTIMS, json=victim_body(**{field: tomorrow.isoformat()}), headers=worker.headers
+    )
     body = expect_problem(answer, 422, "validation_error")
     assert body["errors"][0]["loc"] == ["body", field]
-    accepted = await client.post(VICTIMS, json=victim_body(**{field: today.isoformat()}), headers=worker.headers)
+    accepted = await client.post(
+        VICTIMS, json=victim_body(**{field: today.isoformat()}), headers=worker.headers
+    )
     assert accepted.status_code == 201, accepted.text
 
 
 async def test_update_changes_only_what_was_sent(client: httpx.AsyncClient, worker: Actor) -> None:
     created = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).json()
     url = f"{VICTIMS}/{created['id']}"
-    answer = await client.patch(url, json={"contact_phone": None, "returned_on": "2026-10-05"}, headers=worker.headers)
+    answer = await client.patch(
+        url, json={"contact_phone": None, "returned_on": "2026-10-05"}, headers=worker.headers
+    )
     assert answer.status_code == 200, answer.text
     updated = answer.json()
     assert updated["contact_phone"] is None
@@ -101,7 +109,9 @@ async def test_update_changes_only_what_was_sent(client: httpx.AsyncClient, work
 
 async def test_required_fields_cannot_be_cleared(client: httpx.AsyncClient, worker: Actor) -> None:
     created = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).json()
-    answer = await client.patch(f"{VICTIMS}/{created['id']}", json={"given_name": None}, headers=worker.headers)
+    answer = await client.patch(
+        f"{VICTIMS}/{created['id']}", json={"given_name": None}, headers=worker.headers
+    )
     expect_problem(answer, 422, "validation_error")
 
 
@@ -119,8 +129,14 @@ async def test_export_holds_the_record_and_its_consents(
     assert body["exported_at"]
 
 
-async def test_list_filters_by_registration_number(client: httpx.AsyncClient, worker: Actor) -> None:
+async def test_list_filters_by_registration_number(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
     first = (await client.post(VICTIMS, json=victim_body(), headers=worker.headers)).json()
     await client.post(VICTIMS, json=victim_body(), headers=worker.headers)
-    answer = await client.get(VICTIMS, params={"registration_number": first["registration_number"]}, headers=worker.headers)
+    answer = await client.get(
+        VICTIMS,
+        params={"registration_number": first["registration_number"]},
+        headers=worker.headers,
+    )
     assert [v["id"] for v in answer.json()["items"]] == [first["id"]]

@@ -69,7 +69,8 @@ async def test_the_chain_goes_down_to_nothing_and_up_again(scratch_url: str) -> 
 
 def test_drift_is_detected_when_a_model_changes_without_a_migration() -> None:
     """The comparison is not vacuous: a column the migrations lack shows up as drift."""
-    from sqlalchemy import Column, Integer, MetaData, Table, create_engine as sync_engine
+    from sqlalchemy import Column, Integer, MetaData, Table
+    from sqlalchemy import create_engine as sync_engine
 
     engine = sync_engine("sqlite://")
     metadata = MetaData()
