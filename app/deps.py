@@ -24,18 +24,18 @@ from app.services.pagination import PageParams
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+def app_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+ClockDep = Annotated[Clock, Depends(app_clock)]
 
 _TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 oauth2 = OAuth2(

@@ -46,5 +46,5 @@ async def revoke_token(
 
 
 @router.get("/me", summary="Who the token speaks for", responses=problem_responses(401))
-async def me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
+async def get_current_caller(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
     return await auth.describe(session, principal)

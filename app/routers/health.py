@@ -19,7 +19,7 @@ class Health(BaseModel):
 
 
 @router.get("/live", summary="The process answers")
-async def live() -> Health:
+async def health_live() -> Health:
     return Health(status="ok")
 
 
@@ -29,7 +29,7 @@ async def live() -> Health:
     response_model=Health,
     responses=problem_responses(503),
 )
-async def ready(request: Request) -> Health | Response:
+async def health_ready(request: Request) -> Health | Response:
     try:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))

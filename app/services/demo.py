@@ -108,8 +108,11 @@ _PERSONS = (
 
 
 async def is_empty(session: AsyncSession) -> bool:
-    count = (await session.exec(select(func.count()).select_from(Organisation))).one()
-    return count == 0
+    """No organisation and no account yet (a bootstrapped admin counts as data)."""
+    for table in (Organisation, User):
+        if (await session.exec(select(func.count()).select_from(table))).one():
+            return False
+    return True
 
 
 async def seed(session: AsyncSession, now: datetime) -> list[DemoLogin]:
