@@ -24,8 +24,9 @@ from sqlmodel import SQLModel
 
 from app.clock import Clock
 from app.config import Settings
+from app.domain.access import Role
 from app.main import create_app
-from tests.factories import Actors
+from tests.factories import Actor, Actors
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,3 +133,19 @@ async def client(app: FastAPI, empty_tables: None) -> AsyncIterator[httpx.AsyncC
 @pytest.fixture
 def actors(app: FastAPI, settings: Settings, clock: FakeClock, empty_tables: None) -> Actors:
     return Actors(app.state.sessionmaker, settings, clock)
+
+
+@pytest.fixture
+async def admin(actors: Actors) -> Actor:
+    return await actors.user(Role.ADMIN)
+
+
+@pytest.fixture
+async def coordinator(actors: Actors) -> Actor:
+    return await actors.user(Role.COORDINATOR)
+
+
+@pytest.fixture
+async def worker(actors: Actors) -> Actor:
+    """A social worker of an NGO."""
+    return await actors.user(Role.SOCIAL_WORKER)

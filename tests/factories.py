@@ -69,6 +69,13 @@ class Actors:
         async with self.sessionmaker() as session:
             return await session.get(Organisation, organisation_id)
 
+    async def home_of(self, actor: "Actor") -> Organisation:
+        """The organisation an actor belongs to (for actors that belong to one)."""
+        organisation = await self.organisation_of(actor.organisation_id)
+        if organisation is None:
+            raise ValueError(f"{actor.role} belongs to no organisation")
+        return organisation
+
     async def organisation(
         self, kind: OrganisationKind = OrganisationKind.NGO, **fields: Any
     ) -> Organisation:

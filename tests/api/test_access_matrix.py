@@ -12,7 +12,7 @@ import pytest
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
 from app.models import Consent, Organisation, Victim
-from tests.factories import Actors, victim_body
+from tests.factories import Actor, Actors, victim_body
 from tests.helpers import expect_problem
 
 OPERATIONS = ("get", "update", "export", "consents", "record_consent", "withdraw_consent")
@@ -132,7 +132,7 @@ async def test_partner_systems_get_identity_and_contact_without_exploitation_his
     client: httpx.AsyncClient, actors: Actors
 ) -> None:
     partner = await actors.client(Role.PARTNER_SYSTEM)
-    home = await actors.organisation_of(partner.organisation_id)
+    home = await actors.home_of(partner)
     victim = await actors.victim(home, exploitation_types=["sexual"], country_of_exploitation="TR")
     for path in (f"/api/v1/victims/{victim.id}", "/api/v1/victims"):
         answer = await client.get(path, headers=partner.headers)
@@ -143,9 +143,10 @@ async def test_partner_systems_get_identity_and_contact_without_exploitation_his
         assert record["registration_number"] == victim.registration_number
 
 
-async def test_staff_get_the_full_record(client: httpx.AsyncClient, actors: Actors) -> None:
-    worker = await actors.user(Role.SOCIAL_WORKER)
-    home = await actors.organisation_of(worker.organisation_id)
+async def test_staff_get_the_full_record(
+    client: httpx.AsyncClient, actors: Actors, worker: Actor
+) -> None:
+    home = await actors.home_of(worker)
     victim = await actors.victim(home, exploitation_types=["sexual"])
     record = (await client.get(f"/api/v1/victims/{victim.id}", headers=worker.headers)).json()
     assert record["view"] == "full"

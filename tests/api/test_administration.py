@@ -11,11 +11,6 @@ from tests.helpers import expect_problem
 ORGS, USERS, CLIENTS = "/api/v1/organisations", "/api/v1/users", "/api/v1/clients"
 
 
-@pytest.fixture
-async def admin(actors: Actors) -> Actor:
-    return await actors.user(Role.ADMIN)
-
-
 async def test_admin_creates_an_organisation_with_licences(
     client: httpx.AsyncClient, admin: Actor
 ) -> None:

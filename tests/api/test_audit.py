@@ -10,16 +10,6 @@ from tests.helpers import expect_problem
 AUDIT = "/api/v1/audit-events"
 
 
-@pytest.fixture
-async def coordinator(actors: Actors) -> Actor:
-    return await actors.user(Role.COORDINATOR)
-
-
-@pytest.fixture
-async def worker(actors: Actors) -> Actor:
-    return await actors.user(Role.SOCIAL_WORKER)
-
-
 async def _trail(client: httpx.AsyncClient, reader: Actor, **filters: str) -> list[dict]:
     answer = await client.get(AUDIT, params=filters, headers=reader.headers)
     assert answer.status_code == 200, answer.text

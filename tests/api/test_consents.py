@@ -3,20 +3,13 @@
 import httpx
 import pytest
 
-from app.domain.access import Role
 from tests.factories import Actor, Actors
 from tests.helpers import expect_problem
 
 
 @pytest.fixture
-async def worker(actors: Actors) -> Actor:
-    return await actors.user(Role.SOCIAL_WORKER)
-
-
-@pytest.fixture
 async def consents_url(actors: Actors, worker: Actor) -> str:
-    home = await actors.organisation_of(worker.organisation_id)
-    assert home is not None
+    home = await actors.home_of(worker)
     victim = await actors.victim(home)
     return f"/api/v1/victims/{victim.id}/consents"
 
@@ -93,8 +86,7 @@ async def test_a_consent_of_another_person_is_not_found(
     consent = (
         await client.post(consents_url, json={"purpose": "data_processing"}, headers=worker.headers)
     ).json()
-    home = await actors.organisation_of(worker.organisation_id)
-    assert home is not None
+    home = await actors.home_of(worker)
     other_person = await actors.victim(home)
     url = f"/api/v1/victims/{other_person.id}/consents/{consent['id']}"
     expect_problem(await client.get(url, headers=worker.headers), 404, "not_found")

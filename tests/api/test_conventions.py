@@ -12,19 +12,13 @@ from tests.helpers import expect_problem
 VICTIMS = "/api/v1/victims"
 
 
-@pytest.fixture
-async def worker(actors: Actors) -> Actor:
-    return await actors.user(Role.SOCIAL_WORKER)
-
-
 # --- pagination -------------------------------------------------------------------------------
 
 
 async def test_keyset_pages_cover_every_record_once_newest_first(
     client: httpx.AsyncClient, actors: Actors, worker: Actor
 ) -> None:
-    home = await actors.organisation_of(worker.organisation_id)
-    assert home is not None
+    home = await actors.home_of(worker)
     made = [str((await actors.victim(home)).id) for _ in range(7)]
     seen: list[str] = []
     cursor = None
@@ -42,8 +36,7 @@ async def test_keyset_pages_cover_every_record_once_newest_first(
 async def test_a_record_added_between_pages_does_not_shift_the_next_page(
     client: httpx.AsyncClient, actors: Actors, worker: Actor
 ) -> None:
-    home = await actors.organisation_of(worker.organisation_id)
-    assert home is not None
+    home = await actors.home_of(worker)
     made = [str((await actors.victim(home)).id) for _ in range(4)]
     first = (await client.get(VICTIMS, params={"limit": 2}, headers=worker.headers)).json()
     await actors.victim(home)
@@ -152,7 +145,7 @@ async def test_the_same_key_with_another_body_is_refused(
 async def test_keys_are_scoped_to_the_caller(
     client: httpx.AsyncClient, actors: Actors, worker: Actor
 ) -> None:
-    home = await actors.organisation_of(worker.organisation_id)
+    home = await actors.home_of(worker)
     colleague = await actors.user(Role.SOCIAL_WORKER, home)
     key = {"Idempotency-Key": "same-key"}
     await client.post(VICTIMS, json=victim_body(), headers=worker.headers | key)

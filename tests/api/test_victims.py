@@ -3,17 +3,11 @@
 import httpx
 import pytest
 
-from app.domain.access import Role
 from tests.conftest import FakeClock
-from tests.factories import Actor, Actors, victim_body
+from tests.factories import Actor, victim_body
 from tests.helpers import expect_problem
 
 VICTIMS = "/api/v1/victims"
-
-
-@pytest.fixture
-async def worker(actors: Actors) -> Actor:
-    return await actors.user(Role.SOCIAL_WORKER)
 
 
 async def test_registration_numbers_are_made_by_the_server_and_unique(
