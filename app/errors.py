@@ -164,6 +164,11 @@ _HTTP_CODES = {
 
 
 def _from_http(exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:  # a body the framework could not even decode: malformed input
+        errors = [{"loc": ["body"], "msg": str(exc.detail), "type": "body_not_decodable"}]
+        return problem_response(
+            422, "validation_error", "The body could not be read.", {"errors": errors}
+        )
     code = _HTTP_CODES.get(exc.status_code, HTTPStatus(exc.status_code).name.lower())
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return problem_response(exc.status_code, code, detail, headers=exc.headers)

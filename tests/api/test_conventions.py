@@ -217,12 +217,14 @@ async def test_a_streamed_body_without_length_over_the_limit_is_refused(
     expect_problem(answer, 413, "payload_too_large")
 
 
-async def test_malformed_json_is_a_validation_error(
-    client: httpx.AsyncClient, worker: Actor
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00garbage", b""])
+async def test_malformed_bodies_are_validation_errors(
+    client: httpx.AsyncClient, worker: Actor, raw: bytes
 ) -> None:
     headers = worker.headers | {"Content-Type": "application/json"}
-    answer = await client.post(VICTIMS, content=b"{not json", headers=headers)
+    answer = await client.post(VICTIMS, content=raw, headers=headers)
     expect_problem(answer, 422, "validation_error")
+    assert (await client.get(VICTIMS, headers=worker.headers)).json()["items"] == []
 
 
 # --- problems and health ----------------------------------------------------------------------
