@@ -50,12 +50,16 @@ async def _seed_demo(settings: Settings, if_empty: bool) -> None:
     engine = create_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            if not await demo.is_empty(session):
-                if if_empty:
-                    print("The database holds data already: no demo data loaded.")
-                    return
+            if await demo.is_empty(session):
+                logins = await demo.seed(session, Clock(settings.zone).now())
+            elif not if_empty:
                 raise SystemExit("The database is not empty; demo data goes into an empty one.")
-            logins = await demo.seed(session, Clock(settings.zone).now())
+            elif await demo.is_loaded(session):
+                print("The demo data is loaded already.")
+                logins = demo.logins()
+            else:
+                print("The database holds data already: no demo data loaded.")
+                return
     finally:
         await engine.dispose()
     print("Demo logins (synthetic data; password grant for users, client_credentials for clients):")

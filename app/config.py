@@ -3,9 +3,9 @@
 from datetime import timedelta
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - refused in production
@@ -34,11 +34,19 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 20
     idempotency_retention_hours: int = Field(24, ge=24)
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
         if self.env == "production" and self.jwt_secret == DEFAULT_JWT_SECRET:
             raise ValueError("APP_JWT_SECRET must be set to a private value in production")
-        ZoneInfo(self.timezone)  # fails early on an unknown zone
         return self
 
     @property

@@ -1,5 +1,6 @@
 """Dependency aliases: the session, the caller, permissions, conventions and resource loaders."""
 
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,8 +18,10 @@ from app.models import Client, Consent, Organisation, User, Victim
 from app.security import Principal, decode_access_token
 from app.services import accounts as accounts_service
 from app.services import auth as auth_service
+from app.services import idempotency
 from app.services import organisations as organisations_service
 from app.services import victims as victims_service
+from app.services.idempotency import PendingKey, request_fingerprint
 from app.services.pagination import PageParams
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
@@ -79,6 +82,41 @@ def require(action: Action) -> Any:
     return Depends(allowed)
 
 
+async def idempotency_guard(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=255,
+            description="Makes a retry safe: the same key with the same body answers the first "
+            "response again without a second write (kept at least 24 hours, per caller).",
+        ),
+    ] = None,
+) -> None:
+    """Replay the stored answer for a known key, refuse a reused one, remember a new one."""
+    if idempotency_key is None:
+        return
+    retention = timedelta(hours=settings.idempotency_retention_hours)
+    pending = PendingKey(
+        principal,
+        idempotency_key,
+        request_fingerprint(request.method, request.url.path, await request.body()),
+        clock.now() - retention,
+    )
+    await idempotency.check(session, pending)
+    request.state.idempotency = pending
+
+
+# Declared as the *last* parameter of every POST endpoint: the role and the record are checked
+# before a stored answer is replayed (app/routing.py refuses a POST route without it).
+Idempotency = Annotated[None, Depends(idempotency_guard)]
+
+
 def _if_match(
     if_match: Annotated[
         str | None,
@@ -91,10 +129,11 @@ def _if_match(
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise VersionMismatch("If-Match must be an ETag returned by this API.")
-    return int(value)
+    tag = if_match.strip()
+    # If-Match compares strongly (RFC 9110): a weak or foreign tag never matches
+    if not (tag.startswith('"') and tag.endswith('"') and tag[1:-1].isdigit()):
+        raise VersionMismatch('If-Match must be an ETag returned by this API, such as "3".')
+    return int(tag[1:-1])
 
 
 IfMatch = Annotated[int | None, Depends(_if_match)]

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -187,15 +187,18 @@ def to_problem(request: Request, exc: Exception) -> JSONResponse:
         )
     if isinstance(exc, StarletteHTTPException):
         return _from_http(exc)
+    if isinstance(exc, DataError):  # a value the database cannot hold, e.g. NUL in a query
+        errors = [{"loc": ["request"], "msg": "a value cannot be stored", "type": "data_error"}]
+        return problem_response(
+            422, "validation_error", "The request is not valid.", {"errors": errors}
+        )
     if isinstance(exc, IntegrityError):
         log.info("integrity conflict: %s", type(exc.orig).__name__)
         return problem_response(409, "duplicate", "The request conflicts with an existing record.")
     if isinstance(exc, StaleDataError):
         detail = "The record was changed by someone else; read it again."
         return problem_response(412, "version_mismatch", detail)
-    # The class name only: messages and tracebacks may carry personal data.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return problem_response(500, "internal_error", "Something went wrong on our side.")
+    raise exc  # not ours to answer: app.middleware.CatchUnexpected turns it into a 500
 
 
 async def _handle(request: Request, exc: Exception) -> JSONResponse:
@@ -208,8 +211,8 @@ def install_error_handlers(app: FastAPI) -> None:
         DomainError,
         RequestValidationError,
         StarletteHTTPException,
+        DataError,
         IntegrityError,
         StaleDataError,
-        Exception,
     ):
         app.add_exception_handler(handled, _handle)

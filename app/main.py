@@ -1,6 +1,5 @@
 """The application: routers, problem+json handlers, stable operation ids, offline docs."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,7 +14,8 @@ from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.errors import Problem, install_error_handlers
-from app.middleware import BodySizeLimit, ConfidentialHeaders
+from app.logs import configure_logging
+from app.middleware import CatchUnexpected, ConfidentialHeaders, InputLimits
 from app.routers import (
     audit_events,
     auth,
@@ -54,15 +54,9 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-# Loggers that would write SQL parameters (people's data) at DEBUG level; kept at WARNING always.
-# SQLAlchemy's own echo is safe: engines are built with hide_parameters=True (app/db.py).
-PARAMETER_LOGGERS = ("aiosqlite", "asyncpg")
-
-
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    for name in PARAMETER_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    configure_logging()
     engine = create_engine(settings.database_url, echo=settings.database_echo)
 
     @asynccontextmanager
@@ -91,7 +85,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     install_error_handlers(app)
     install_idempotency(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # outermost last: CORS, headers on every answer, a problem for anything unexpected, size
+    app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CatchUnexpected)
     app.add_middleware(ConfidentialHeaders)
     if settings.cors_origins:
         app.add_middleware(

@@ -1,4 +1,6 @@
-"""ASGI middleware: body size limit and response headers for confidential data."""
+"""ASGI middleware: body size limit, the last-resort 500, headers for confidential data."""
+
+import logging
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -6,14 +8,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import problem_response
 
+log = logging.getLogger(__name__)
+
 
 def _too_large(max_bytes: int) -> HTTPException:
     return HTTPException(413, f"The request body is larger than {max_bytes} bytes.")
 
 
-class BodySizeLimit:
+class InputLimits:
     """Bodies over the limit are refused with 413 before any handler uses them, whether they
-    announce their length or stream without one."""
+    announce their length or stream without one. A NUL character in the query string is refused
+    with 422: no legitimate filter holds one, and PostgreSQL could not compare it."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -22,6 +27,12 @@ class BodySizeLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
+            errors = [{"loc": ["query"], "msg": "NUL characters are not allowed", "type": "nul"}]
+            detail = "The query string is not valid."
+            response = problem_response(422, "validation_error", detail, {"errors": errors})
+            await response(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
@@ -40,6 +51,37 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class CatchUnexpected:
+    """A 500 problem for any unexpected exception, logged by class name only.
+
+    Starlette's own last-resort handler re-raises, and the server then logs the exception's
+    message and traceback, which may hold people's data; nothing gets past this one.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.error("unhandled %s on %s %s", type(exc).__name__, scope["method"], scope["path"])
+            if started:
+                return  # the answer is under way; the client sees the connection end
+            detail = "Something went wrong on our side."
+            await problem_response(500, "internal_error", detail)(scope, receive, send)
 
 
 # The docs pages may load only what this server serves: the bundled ReDoc would otherwise fetch

@@ -1,20 +1,21 @@
-"""The route class every resource router uses: documented errors and ``Idempotency-Key``."""
+"""The route class every resource router uses: documented errors, and ``Idempotency-Key``
+answers stored in the request's own transaction."""
 
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
-from app.deps import ClockDep, CurrentPrincipal, SessionDep, SettingsDep, get_principal
+from app.deps import get_principal, idempotency_guard
 from app.errors import PROBLEM_MEDIA_TYPE, to_problem
 from app.services import idempotency
-from app.services.idempotency import PendingKey, Replay, request_fingerprint
+from app.services.idempotency import PendingKey, Replay
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -30,62 +31,31 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-async def idempotency_guard(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-    principal: CurrentPrincipal,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            min_length=1,
-            max_length=255,
-            description="Makes a retry safe: the same key with the same body answers the first "
-            "response again without a second write (kept at least 24 hours, per caller).",
-        ),
-    ] = None,
-) -> None:
-    if idempotency_key is None:
-        return
-    body = await request.body()
-    pending = PendingKey(
-        principal.caller_key,
-        idempotency_key,
-        request_fingerprint(request.method, request.url.path, body),
-    )
-    retention = timedelta(hours=settings.idempotency_retention_hours)
-    await idempotency.check(session, pending, clock.now() - retention)
-    request.state.idempotency = pending
-
-
 def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
     return any(d.call is call or _depends_on(d, call) for d in dependant.dependencies)
 
 
 class AppRoute(APIRoute):
-    """Adds to every route: its error answers in the contract; on POST, the idempotency guard,
-    and the storing of a successful answer in the request's own transaction."""
+    """Adds to every route its error answers in the contract. A POST must declare the
+    ``Idempotency`` dependency (last, so that the role and the record are checked first); its
+    successful answer is stored in the request's own transaction."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        methods = set(kwargs.get("methods") or ())
-        if "POST" in methods:
-            kwargs["dependencies"] = [
-                *(kwargs.get("dependencies") or []),
-                Depends(idempotency_guard),
-            ]
         super().__init__(path, endpoint, **kwargs)
-        self.responses = {**problem_responses(*self._error_statuses(methods)), **self.responses}
+        self.methods: set[str] = self.methods or set()
+        if "POST" in self.methods and not _depends_on(self.dependant, idempotency_guard):
+            raise TypeError(f"POST {path} must declare the Idempotency dependency")
+        self.responses = {**problem_responses(*self._error_statuses()), **self.responses}
 
-    def _error_statuses(self, methods: set[str]) -> list[int]:
+    def _error_statuses(self) -> list[int]:
         statuses = [422]
         if _depends_on(self.dependant, get_principal):
             statuses += [401, 403]
         if "{" in self.path:
             statuses.append(404)
-        if "POST" in methods:
+        if "POST" in self.methods:
             statuses.append(409)
-        if methods & {"PATCH", "PUT"}:
+        if self.methods & {"PATCH", "PUT"}:
             statuses.append(412)
         if self.body_field is not None:
             statuses.append(413)
@@ -98,11 +68,25 @@ class AppRoute(APIRoute):
             response = await handler(request)
             pending: PendingKey | None = getattr(request.state, "idempotency", None)
             if pending is not None and 200 <= response.status_code < 300:
-                replay = getattr(request.state, "replay_body", None)
-                idempotency.remember(request.state.session, pending, response, replay)
+                await _remember(request, pending, response)
             return response
 
         return handle
+
+
+async def _remember(request: Request, pending: PendingKey, response: Response) -> None:
+    """Store the answer; if a concurrent request with the same key won the race, undo this
+    request's work and answer what the winner answered."""
+    session = request.state.session
+    replay_body: str | None = getattr(request.state, "replay_body", None)
+    try:
+        await idempotency.remember(session, pending, response, replay_body)
+    except IntegrityError as exc:
+        if "idempotency_records" not in str(exc.orig):
+            raise
+        await session.rollback()
+        await idempotency.check(session, pending)  # raises Replay with the winner's answer
+        raise
 
 
 def replay_instead(request: Request, body: BaseModel) -> None:
@@ -111,7 +95,11 @@ def replay_instead(request: Request, body: BaseModel) -> None:
 
 
 async def _replay(request: Request, exc: Exception) -> Response:
-    return exc.response if isinstance(exc, Replay) else to_problem(request, exc)
+    if not isinstance(exc, Replay):
+        return to_problem(request, exc)
+    async with request.app.state.sessionmaker() as session, session.begin():
+        await idempotency.audit_replay(session, exc)
+    return exc.response
 
 
 def install_idempotency(app: FastAPI) -> None:

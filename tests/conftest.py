@@ -149,3 +149,12 @@ async def coordinator(actors: Actors) -> Actor:
 async def worker(actors: Actors) -> Actor:
     """A social worker of an NGO."""
     return await actors.user(Role.SOCIAL_WORKER)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if is_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs real parallel connections: set TEST_DATABASE_URL")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)

@@ -14,10 +14,11 @@ from app.config import Settings
 from app.domain.access import Role
 from app.domain.vocabulary import OrganisationKind, Sex
 from app.models import Client, Organisation, User, Victim
-from app.security import TokenClaims, encode_access_token, hash_secret
+from app.security import TokenClaims, encode_access_token, hash_secret_blocking
+from app.services.organisations import name_key
 
 PASSWORD = "correct horse battery staple"
-_PASSWORD_HASH = hash_secret(PASSWORD)  # hashed once: argon2 is slow on purpose
+_PASSWORD_HASH = hash_secret_blocking(PASSWORD)  # hashed once: argon2 is slow on purpose
 _sequence = itertools.count(1)
 
 # the kind of organisation each role belongs to in tests
@@ -80,6 +81,7 @@ class Actors:
         self, kind: OrganisationKind = OrganisationKind.NGO, **fields: Any
     ) -> Organisation:
         fields.setdefault("name", f"Organisation {next(_sequence)}")
+        fields.setdefault("name_key", name_key(fields["name"]))
         return await self.add(Organisation(kind=kind, **fields))  # type: ignore[no-any-return]
 
     async def user(

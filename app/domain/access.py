@@ -98,7 +98,7 @@ def can(role: Role, action: Action) -> bool:
 
 class CaseScope(StrEnum):
     ALL = "all"
-    ORGANISATION = "organisation"  # own organisation's cases, and cases shared with it by consent
+    ORGANISATION = "organisation"  # the cases of the caller's own organisation
     NONE = "none"
 
 

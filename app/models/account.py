@@ -21,6 +21,8 @@ class User(Versioned, table=True):
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # access tokens issued before this moment are refused (a new password ends every session)
+    credentials_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Client(Versioned, table=True):

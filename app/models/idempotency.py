@@ -17,10 +17,12 @@ class IdempotencyRecord(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("caller", "key"),)
 
     id: UUID = id_field()
-    caller: str = Field(max_length=64)
+    caller: str = Field(max_length=200)
     key: str = Field(max_length=255)
     fingerprint: str = Field(max_length=64)
     status_code: int
     headers: dict[str, str] = Field(default_factory=dict, sa_type=JSONType)
     body: str = Field(sa_type=Text)
+    # the persons whose data the answer holds: a replay is audited for each, erasure finds them
+    victim_ids: list[str] = Field(default_factory=list, sa_type=JSONType)
     created_at: datetime = timestamp_field(index=True)

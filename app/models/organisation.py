@@ -12,7 +12,9 @@ class Organisation(Versioned, table=True):
     __tablename__ = "organisations"
 
     id: UUID = id_field()
-    name: str = Field(max_length=200, unique=True)
+    name: str = Field(max_length=200)
+    # the name case-folded: "Sezim" and "SEZIM" are one organisation, in every script and database
+    name_key: str = Field(max_length=200, unique=True)
     kind: OrganisationKind = Field(sa_type=enum_type(OrganisationKind))
     funding: Funding | None = Field(default=None, sa_type=enum_type(Funding))
     # [{"target_group", "number", "valid_until"}], validated by the schema on the way in

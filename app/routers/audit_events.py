@@ -1,6 +1,7 @@
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
+
+from pydantic import AwareDatetime
 
 from app.deps import PageDep, SessionDep, require
 from app.domain.access import Action
@@ -24,8 +25,8 @@ async def list_audit_events(
     actor_id: UUID | None = None,
     record_type: str | None = None,
     action: AuditAction | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
 ) -> Page[AuditEventRead]:
     filters = AuditFilter(victim_id, actor_id, record_type, action, since, until)
     items, cursor = await audit.list_events(session, filters, page)

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from fastapi import Request, Response
 
-from app.deps import ClockDep, ExistingClient, PageDep, SessionDep, require
+from app.deps import ClockDep, ExistingClient, Idempotency, PageDep, SessionDep, require
 from app.domain.access import Action
 from app.routers.common import created, resource_router, set_etag
 from app.routing import replay_instead
@@ -26,7 +26,12 @@ async def list_clients(
 
 @router.post("", status_code=201, summary="Create a machine client; its secret is shown once")
 async def create_client(
-    principal: Admin, body: ClientCreate, session: SessionDep, request: Request, response: Response
+    principal: Admin,
+    body: ClientCreate,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    _key: Idempotency,
 ) -> ClientCreated:
     client, secret = await accounts.create_client(session, principal, body)
     created(request, response, "get_client", client.version, client_id=str(client.id))
@@ -48,6 +53,7 @@ async def deactivate_client(
     session: SessionDep,
     clock: ClockDep,
     response: Response,
+    _key: Idempotency,
 ) -> ClientRead:
     client = await accounts.deactivate_client(session, principal, client, clock.now())
     set_etag(response, client.version)

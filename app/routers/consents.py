@@ -2,9 +2,18 @@ from typing import Annotated
 
 from fastapi import Request, Response
 
-from app.deps import ClockDep, SessionDep, VisibleConsent, VisibleVictim, require
+from app.deps import (
+    ClockDep,
+    Idempotency,
+    PageDep,
+    SessionDep,
+    VisibleConsent,
+    VisibleVictim,
+    require,
+)
 from app.domain.access import Action
 from app.routers.common import created, resource_router, set_etag
+from app.schemas.common import Page
 from app.schemas.consents import ConsentCreate, ConsentRead
 from app.security import Principal
 from app.services import victims
@@ -17,10 +26,10 @@ Withdrawer = Annotated[Principal, require(Action.CONSENT_WITHDRAW)]
 
 @router.get("", summary="List a person's consents, active and withdrawn")
 async def list_consents(
-    principal: Reader, victim: VisibleVictim, session: SessionDep
-) -> list[ConsentRead]:
-    consents = await victims.list_consents(session, principal, victim)
-    return [ConsentRead.model_validate(c) for c in consents]
+    principal: Reader, victim: VisibleVictim, session: SessionDep, page: PageDep
+) -> Page[ConsentRead]:
+    consents, cursor = await victims.list_consents(session, principal, victim, page)
+    return Page(items=[ConsentRead.model_validate(c) for c in consents], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Record a consent the person gave")
@@ -32,6 +41,7 @@ async def record_consent(
     clock: ClockDep,
     request: Request,
     response: Response,
+    _key: Idempotency,
 ) -> ConsentRead:
     consent = await victims.record_consent(session, principal, victim, body, clock.now())
     ids = {"victim_id": str(victim.id), "consent_id": str(consent.id)}
@@ -55,6 +65,7 @@ async def withdraw_consent(
     session: SessionDep,
     clock: ClockDep,
     response: Response,
+    _key: Idempotency,
 ) -> ConsentRead:
     consent = await victims.withdraw_consent(session, principal, consent, clock.now())
     set_etag(response, consent.version)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import Request, Response
 
-from app.deps import ExistingOrganisation, IfMatch, PageDep, SessionDep, require
+from app.deps import ExistingOrganisation, Idempotency, IfMatch, PageDep, SessionDep, require
 from app.domain.access import Action
 from app.domain.vocabulary import OrganisationKind
 from app.routers.common import created, resource_router, set_etag
@@ -26,7 +26,12 @@ async def list_organisations(
 
 @router.post("", status_code=201, summary="Create an organisation")
 async def create_organisation(
-    _: Writer, body: OrganisationCreate, session: SessionDep, request: Request, response: Response
+    _: Writer,
+    body: OrganisationCreate,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    _key: Idempotency,
 ) -> OrganisationRead:
     organisation = await organisations.create(session, body)
     ids = {"organisation_id": str(organisation.id)}

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from fastapi import Request, Response
 
-from app.deps import ClockDep, ExistingUser, IfMatch, PageDep, SessionDep, require
+from app.deps import ClockDep, ExistingUser, Idempotency, IfMatch, PageDep, SessionDep, require
 from app.domain.access import Action, Role
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.accounts import UserCreate, UserRead, UserUpdate
@@ -29,7 +29,12 @@ async def list_users(
 
 @router.post("", status_code=201, summary="Create a user account")
 async def create_user(
-    principal: Admin, body: UserCreate, session: SessionDep, request: Request, response: Response
+    principal: Admin,
+    body: UserCreate,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    _key: Idempotency,
 ) -> UserRead:
     user = await accounts.create_user(session, principal, body)
     created(request, response, "get_user", user.version, user_id=str(user.id))
@@ -59,7 +64,12 @@ async def update_user(
 
 @router.post("/{user_id}/deactivate", summary="Deactivate a user; their tokens stop working")
 async def deactivate_user(
-    principal: Admin, user: ExistingUser, session: SessionDep, clock: ClockDep, response: Response
+    principal: Admin,
+    user: ExistingUser,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
 ) -> UserRead:
     user = await accounts.deactivate_user(session, principal, user, clock.now())
     set_etag(response, user.version)

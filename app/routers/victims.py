@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from app.deps import ClockDep, IfMatch, PageDep, SessionDep, VisibleVictim, require
+from app.deps import ClockDep, Idempotency, IfMatch, PageDep, SessionDep, VisibleVictim, require
 from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
 from app.routers.common import created, resource_router, set_etag
@@ -44,6 +44,7 @@ async def create_victim(
     clock: ClockDep,
     request: Request,
     response: Response,
+    _key: Idempotency,
 ) -> VictimView:
     victim = await victims.create(session, principal, body, clock.today())
     created(request, response, "get_victim", victim.version, victim_id=str(victim.id))

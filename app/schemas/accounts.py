@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from app.domain.access import MACHINE_ROLES, Role
 from app.schemas.common import RequestModel, ResponseModel
@@ -41,9 +41,18 @@ class UserCreate(RequestModel):
 
 
 class UserUpdate(RequestModel):
+    """Only the fields sent change; ``organisation_id: null`` detaches (for an admin)."""
+
     password: Password | None = None
     role: PersonRole | None = None
     organisation_id: UUID | None = None
+
+    @model_validator(mode="after")
+    def _no_null_password_or_role(self) -> "UserUpdate":
+        for field in ("password", "role"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
+        return self
 
 
 class UserRead(ResponseModel):

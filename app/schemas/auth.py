@@ -25,7 +25,7 @@ class RevokeRequest(RequestModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
     token: Annotated[str, Field(max_length=256, description="The refresh token to revoke.")]
-    token_type_hint: Literal["refresh_token"] | None = None
+    token_type_hint: Annotated[str | None, Field(max_length=40)] = None  # ignored (RFC 7009)
 
 
 class TokenResponse(ResponseModel):

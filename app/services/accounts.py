@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Role, check_membership
 from app.domain.errors import InvalidTransition
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.models import Client, User
 from app.schemas.accounts import ClientCreate, UserCreate, UserUpdate
 from app.security import Principal, hash_secret, new_opaque_token
@@ -35,7 +35,7 @@ async def create_user(session: AsyncSession, principal: Principal, data: UserCre
     await _check_membership(session, data.role, data.organisation_id)
     user = User(
         username=data.username,
-        password_hash=hash_secret(data.password),
+        password_hash=await hash_secret(data.password),
         role=data.role,
         organisation_id=data.organisation_id,
     )
@@ -71,15 +71,21 @@ async def update_user(
     expected_version: int | None,
     now: datetime,
 ) -> User:
-    """A new password or a new role ends the user's sessions: they sign in again."""
+    """Any change ends the user's sessions: they sign in again with what is now true."""
     ensure_version(user, expected_version)
     sent = changes.model_fields_set
-    role = changes.role if "role" in sent and changes.role else user.role
+    role = changes.role or user.role
     organisation_id = changes.organisation_id if "organisation_id" in sent else user.organisation_id
+    if user.id == principal.actor_id and (role, organisation_id) != (
+        user.role,
+        user.organisation_id,
+    ):
+        raise Forbidden("Administrators do not change their own role; another admin does.")
     await _check_membership(session, role, organisation_id)
     user.role, user.organisation_id = role, organisation_id
     if changes.password is not None:
-        user.password_hash = hash_secret(changes.password)
+        user.password_hash = await hash_secret(changes.password)
+        user.credentials_changed_at = now
     if sent:
         await revoke_user_tokens(session, user.id, now)
     session.add(user)
@@ -91,7 +97,10 @@ async def update_user(
 async def deactivate_user(
     session: AsyncSession, principal: Principal, user: User, now: datetime
 ) -> User:
-    """Its access tokens stop working at once (checked on every request); refresh tokens end."""
+    """Its access tokens stop working at once (checked on every request); refresh tokens end.
+    Nobody deactivates their own account, so there is always an administrator left."""
+    if user.id == principal.actor_id:
+        raise Forbidden("Administrators do not deactivate their own account.")
     if not user.active:
         raise InvalidTransition("user", "inactive", "deactivate")
     user.active, user.deactivated_at = False, now
@@ -111,7 +120,7 @@ async def create_client(
         name=data.name,
         role=data.role,
         organisation_id=data.organisation_id,
-        secret_hash=hash_secret(secret),
+        secret_hash=await hash_secret(secret),
     )
     session.add(client)
     await session.flush()

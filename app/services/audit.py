@@ -22,6 +22,10 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     WITHDRAW = "withdraw"
     DEACTIVATE = "deactivate"
+    REPLAY = "replay"  # an answer sent again for an Idempotency-Key
+
+
+_TOUCHED = "audited_victims"
 
 
 def record(
@@ -33,7 +37,7 @@ def record(
     *,
     victim_id: UUID | None = None,
 ) -> None:
-    session.add(_event(principal, action, record_type, record_id, victim_id))
+    session.add(_event(session, principal, action, record_type, record_id, victim_id))
 
 
 def record_reads(
@@ -44,17 +48,29 @@ def record_reads(
 ) -> None:
     """One ``list`` event per (record id, victim id) shown in a list response."""
     session.add_all(
-        [_event(principal, AuditAction.LIST, record_type, rid, vid) for rid, vid in records]
+        [
+            _event(session, principal, AuditAction.LIST, record_type, rid, vid)
+            for rid, vid in records
+        ]
     )
 
 
+def victims_touched(session: AsyncSession) -> set[UUID]:
+    """The persons whose data this transaction read or changed (from its audit events)."""
+    touched: set[UUID] = session.info.get(_TOUCHED, set())
+    return touched
+
+
 def _event(
+    session: AsyncSession,
     principal: Principal,
     action: AuditAction,
     record_type: str,
     record_id: UUID | None,
     victim_id: UUID | None,
 ) -> AuditEvent:
+    if victim_id is not None:
+        session.info.setdefault(_TOUCHED, set()).add(victim_id)
     return AuditEvent(
         actor_type=principal.actor_type,
         actor_id=principal.actor_id,

@@ -2,17 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import Settings
 from app.domain.errors import InvalidValue
-from app.errors import InvalidCredentials, RateLimited, TokenExpired, TokenInvalid
-from app.models import Client, LoginFailure, RefreshToken, User
+from app.errors import TokenExpired, TokenInvalid
+from app.models import Client, RefreshToken, User
 from app.schemas.auth import MeRead, TokenRequest
 from app.security import (
     Principal,
@@ -22,6 +21,7 @@ from app.security import (
     new_opaque_token,
     verify_secret,
 )
+from app.services import login_throttle
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ async def resolve_principal(
     session: AsyncSession, claims: TokenClaims, address: str | None
 ) -> Principal:
     """The caller as the database knows them now: a deactivated account's tokens stop working,
-    and a token minted before a change of role or organisation is refused."""
+    and a token minted before a change of role, organisation or password is refused."""
     account: User | Client | None
     if claims.actor_type == "user":
         account = await session.get(User, claims.subject)
@@ -45,6 +45,9 @@ async def resolve_principal(
         raise TokenInvalid("The account behind this token is not active.")
     if account.role != claims.role or account.organisation_id != claims.organisation_id:
         raise TokenInvalid("The account changed since this token was issued; sign in again.")
+    changed = account.credentials_changed_at if isinstance(account, User) else None
+    if changed is not None and claims.issued_at < int(changed.timestamp()):
+        raise TokenInvalid("The password changed since this token was issued; sign in again.")
     return Principal(claims.actor_type, account.id, account.role, account.organisation_id, address)
 
 
@@ -56,13 +59,13 @@ async def login_with_password(
     address: str,
 ) -> IssuedTokens:
     username, password = credentials[0].strip().lower(), credentials[1]
-    await _check_throttle(session, settings, now, username, address)
+    await login_throttle.guard(session, settings, now, username, address)
     user = (await session.exec(select(User).where(User.username == username))).first()
-    if not verify_secret(password, user.password_hash if user else None) or not user:
-        await _fail(session, now, username, address)
+    if not await verify_secret(password, user.password_hash if user else None) or not user:
+        await login_throttle.refuse(session, now, username, address)
     if not user.active:
-        await _fail(session, now, username, address)
-    await session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))
+        await login_throttle.refuse(session, now, username, address)
+    await login_throttle.forget(session, username)
     claims = TokenClaims("user", user.id, user.role, user.organisation_id)
     refresh = await _issue_refresh(session, settings, now, user.id, family_id=uuid4())
     return _tokens(claims, settings, now, refresh)
@@ -78,13 +81,14 @@ async def login_with_client_credentials(
     """Machine clients get an access token only: they hold their secret and ask again."""
     client_id, secret = credentials
     subject = f"client:{client_id}"
-    await _check_throttle(session, settings, now, subject, address)
+    await login_throttle.guard(session, settings, now, subject, address)
     client_uuid = _uuid_or_none(client_id)
     client = await session.get(Client, client_uuid) if client_uuid else None
-    if not verify_secret(secret, client.secret_hash if client else None) or not client:
-        await _fail(session, now, subject, address)
+    if not await verify_secret(secret, client.secret_hash if client else None) or not client:
+        await login_throttle.refuse(session, now, subject, address)
     if not client.active:
-        await _fail(session, now, subject, address)
+        await login_throttle.refuse(session, now, subject, address)
+    await login_throttle.forget(session, subject)
     claims = TokenClaims("client", client.id, client.role, client.organisation_id)
     return _tokens(claims, settings, now, None)
 
@@ -173,30 +177,6 @@ def _tokens(
 ) -> IssuedTokens:
     access = encode_access_token(claims, settings, now)
     return IssuedTokens(access, int(settings.access_token_ttl.total_seconds()), refresh)
-
-
-async def _check_throttle(
-    session: AsyncSession, settings: Settings, now: datetime, username: str, address: str
-) -> None:
-    """API.md: 5 failures per username or 20 per client address within the window → 429."""
-    since = now - settings.login_window
-    recent = select(func.count(), func.min(LoginFailure.at)).where(col(LoginFailure.at) > since)
-    limits = (
-        (col(LoginFailure.username) == username, settings.login_max_failures_per_username),
-        (col(LoginFailure.address) == address, settings.login_max_failures_per_address),
-    )
-    for condition, limit in limits:
-        count, oldest = (await session.exec(recent.where(condition))).one()
-        if count >= limit and oldest is not None:
-            retry_after = max(1, int((oldest + settings.login_window - now).total_seconds()) + 1)
-            raise RateLimited("Too many failed sign-ins; try again later.", retry_after)
-
-
-async def _fail(session: AsyncSession, now: datetime, username: str, address: str) -> NoReturn:
-    """Record the failure (committed: it must count even though the request fails) and refuse."""
-    session.add(LoginFailure(username=username, address=address, at=now))
-    await session.commit()
-    raise InvalidCredentials("The credentials are not valid.")
 
 
 def _uuid_or_none(value: str) -> UUID | None:

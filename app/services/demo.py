@@ -3,6 +3,7 @@ the two kinds of machine clients, a few persons and consents. All names are inve
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -107,6 +108,34 @@ _PERSONS = (
 )
 
 
+_CLIENTS: tuple[tuple[Role, str, UUID], ...] = (
+    (Role.PARTNER_SYSTEM, "shelter_ngo", UUID("019a0000-0000-7000-8000-00000000c001")),
+    (Role.SCME_SYSTEM, "scme", UUID("019a0000-0000-7000-8000-00000000c002")),
+)
+
+
+def logins() -> list[DemoLogin]:
+    """The demo logins: fixed, so they can be printed again and written in the README."""
+    names = {key: data.name for key, data in _ORGANISATIONS.items()}
+    people = [
+        DemoLogin(
+            "user",
+            role.value,
+            f"{role.value}{DEMO_PASSWORD_SUFFIX}",
+            role,
+            names[org] if org else "-",
+        )
+        for role, org in _USERS
+    ]
+    machines = [
+        DemoLogin(
+            "client", str(client_id), f"{role.value}{DEMO_PASSWORD_SUFFIX}-secret", role, names[org]
+        )
+        for role, org, client_id in _CLIENTS
+    ]
+    return people + machines
+
+
 async def is_empty(session: AsyncSession) -> bool:
     """No organisation and no account yet (a bootstrapped admin counts as data)."""
     for table in (Organisation, User):
@@ -115,12 +144,17 @@ async def is_empty(session: AsyncSession) -> bool:
     return True
 
 
+async def is_loaded(session: AsyncSession) -> bool:
+    mission = _ORGANISATIONS["mission"].name
+    found = await session.exec(select(Organisation.id).where(Organisation.name == mission))
+    return found.first() is not None
+
+
 async def seed(session: AsyncSession, now: datetime) -> list[DemoLogin]:
     orgs = {key: await organisations.create(session, data) for key, data in _ORGANISATIONS.items()}
-    logins = []
     for role, org_key in _USERS:
-        password = f"{role.value}{DEMO_PASSWORD_SUFFIX}"
         org = orgs[org_key] if org_key else None
+        password = f"{role.value}{DEMO_PASSWORD_SUFFIX}"
         data = UserCreate(
             username=role.value,
             password=password,
@@ -128,20 +162,20 @@ async def seed(session: AsyncSession, now: datetime) -> list[DemoLogin]:
             organisation_id=org.id if org else None,
         )
         await accounts.create_user(session, SYSTEM, data)
-        logins.append(DemoLogin("user", role.value, password, role, org.name if org else "-"))
-    for role, org_key in ((Role.PARTNER_SYSTEM, "shelter_ngo"), (Role.SCME_SYSTEM, "scme")):
+    for role, org_key, client_id in _CLIENTS:
         secret = f"{role.value}{DEMO_PASSWORD_SUFFIX}-secret"
-        client = Client(
-            name=f"{role.value} (demo)",
-            role=role,
-            organisation_id=orgs[org_key].id,
-            secret_hash=hash_secret(secret),
+        session.add(
+            Client(
+                id=client_id,
+                name=f"{role.value} (demo)",
+                role=role,
+                organisation_id=orgs[org_key].id,
+                secret_hash=await hash_secret(secret),
+            )
         )
-        session.add(client)
-        await session.flush()
-        logins.append(DemoLogin("client", str(client.id), secret, role, orgs[org_key].name))
+    await session.flush()
     await _seed_cases(session, orgs["shelter_ngo"], orgs["provider"], now)
-    return logins
+    return logins()
 
 
 async def _seed_cases(

@@ -1,7 +1,7 @@
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlmodel import func, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.errors import InvalidValue
@@ -40,8 +40,10 @@ async def list_page(
 
 
 async def create(session: AsyncSession, data: OrganisationCreate) -> Organisation:
-    await _ensure_name_free(session, data.name)
-    organisation = Organisation.model_validate(data.model_dump(mode="json"))
+    await _ensure_name_free(session, data.name, None)
+    organisation = Organisation.model_validate(
+        data.model_dump(mode="json") | {"name_key": name_key(data.name)}
+    )
     session.add(organisation)
     await session.flush()
     return organisation
@@ -55,22 +57,28 @@ async def update(
 ) -> Organisation:
     ensure_version(organisation, expected_version)
     sent = changes.model_dump(mode="json", exclude_unset=True)
-    if "name" in sent and sent["name"] is None:
-        raise InvalidValue("name", "An organisation keeps a name.")
-    if sent.get("name") not in (None, organisation.name):
-        await _ensure_name_free(session, sent["name"])
-    for name, value in sent.items():
-        setattr(organisation, name, value if value is not None or name != "licences" else [])
+    if "name" in sent:
+        if sent["name"] is None:
+            raise InvalidValue("name", "An organisation keeps a name.")
+        await _ensure_name_free(session, sent["name"], organisation.id)
+        organisation.name_key = name_key(sent["name"])
+    if sent.get("licences", []) is None:
+        sent["licences"] = []
+    for field, value in sent.items():
+        setattr(organisation, field, value)
     session.add(organisation)
     await session.flush()
     return organisation
 
 
-async def _ensure_name_free(session: AsyncSession, name: str) -> None:
-    taken = (
-        select(func.count())
-        .select_from(Organisation)
-        .where(func.lower(Organisation.name) == name.lower())
-    )
-    if (await session.exec(taken)).one():
+def name_key(name: str) -> str:
+    """Names compare without case and spacing differences (casefold works in every script)."""
+    return " ".join(name.casefold().split())
+
+
+async def _ensure_name_free(session: AsyncSession, name: str, own_id: UUID | None) -> None:
+    taken = select(Organisation.id).where(Organisation.name_key == name_key(name))
+    if own_id is not None:
+        taken = taken.where(Organisation.id != own_id)
+    if (await session.exec(taken)).first() is not None:
         raise Conflict("An organisation with this name exists.")

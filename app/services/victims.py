@@ -103,11 +103,12 @@ async def export(
 
 
 async def list_consents(
-    session: AsyncSession, principal: Principal, victim: Victim
-) -> Sequence[Consent]:
-    consents = await _consents_of(session, victim.id)
+    session: AsyncSession, principal: Principal, victim: Victim, page: PageParams
+) -> tuple[Sequence[Consent], str | None]:
+    query = select(Consent).where(Consent.victim_id == victim.id)
+    consents, cursor = await fetch_page(session, query, Consent.id, page)
     audit.record(session, principal, AuditAction.LIST, "consent", None, victim_id=victim.id)
-    return consents
+    return consents, cursor
 
 
 async def get_consent(session: AsyncSession, victim: Victim, consent_id: UUID) -> Consent:
@@ -147,7 +148,7 @@ async def record_consent(
 async def withdraw_consent(
     session: AsyncSession, principal: Principal, consent: Consent, now: datetime
 ) -> Consent:
-    """Sharing stops at once: every scoped read checks the consent in the same query."""
+    """Withdrawal is stamped once; the consent stays on record (who, when) for the audit."""
     consent_rules.check_withdrawable(_facts(consent))
     consent.withdrawn_at, consent.withdrawn_by = now, principal.actor_id
     session.add(consent)

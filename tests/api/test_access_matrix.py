@@ -15,8 +15,16 @@ from app.models import Consent, Organisation, Victim
 from tests.factories import Actor, Actors, victim_body
 from tests.helpers import expect_problem
 
-OPERATIONS = ("get", "update", "export", "consents", "record_consent", "withdraw_consent")
-READ = {"get", "consents"}
+OPERATIONS = (
+    "get",
+    "update",
+    "export",
+    "consents",
+    "read_consent",
+    "record_consent",
+    "withdraw_consent",
+)
+READ = {"get", "consents", "read_consent"}
 ALL = set(OPERATIONS)
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(),
@@ -67,6 +75,8 @@ async def _call(
         return await client.get(f"{base}/export", headers=headers)
     if operation == "consents":
         return await client.get(f"{base}/consents", headers=headers)
+    if operation == "read_consent":
+        return await client.get(f"{base}/consents/{consent.id}", headers=headers)
     if operation == "record_consent":
         body = {"purpose": "law_enforcement_cooperation"}
         return await client.post(f"{base}/consents", json=body, headers=headers)

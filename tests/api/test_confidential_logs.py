@@ -36,3 +36,31 @@ async def test_a_day_of_work_logs_no_personal_data(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for value in (*SECRETS, PASSWORD, worker.token):
         assert value not in logged
+
+
+def test_access_log_lines_lose_their_query_string() -> None:
+    from app.logs import RedactQueryString
+
+    args = (
+        "127.0.0.1:5000",
+        "GET",
+        "/api/v1/victims?registration_number=VT-ABCDE-FGHJK",
+        "1.1",
+        200,
+    )
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', args, None
+    )
+    assert RedactQueryString().filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /api/v1/victims?… HTTP/1.1" 200'
+    plain = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/health/live", "1.1", 200),
+        None,
+    )
+    RedactQueryString().filter(plain)
+    assert "/health/live HTTP" in plain.getMessage()

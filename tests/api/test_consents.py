@@ -44,7 +44,7 @@ async def test_sharing_without_recipient_or_with_an_unknown_one_is_refused(
         422,
         "validation_error",
     )
-    assert (await client.get(consents_url, headers=worker.headers)).json() == []
+    assert (await client.get(consents_url, headers=worker.headers)).json()["items"] == []
 
 
 async def test_the_same_active_consent_is_not_recorded_twice(

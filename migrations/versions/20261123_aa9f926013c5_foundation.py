@@ -1,8 +1,8 @@
 """foundation
 
-Revision ID: bf1f94a50d56
+Revision ID: aa9f926013c5
 Revises:
-Create Date: 2026-11-23 01:54:47.914353
+Create Date: 2026-11-23 02:24:09.985493
 
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "bf1f94a50d56"
+revision: str = "aa9f926013c5"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -43,7 +43,7 @@ def upgrade() -> None:
     op.create_table(
         "idempotency_records",
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("caller", sa.String(length=64), nullable=False),
+        sa.Column("caller", sa.String(length=200), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=False),
@@ -53,6 +53,11 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column(
+            "victim_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_records")),
         sa.UniqueConstraint("caller", "key", name=op.f("uq_idempotency_records_caller_key")),
@@ -80,6 +85,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("funding", sa.String(length=32), nullable=True),
         sa.Column(
@@ -90,7 +96,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
-        sa.UniqueConstraint("name", name=op.f("uq_organisations_name")),
+        sa.UniqueConstraint("name_key", name=op.f("uq_organisations_name_key")),
     )
     op.create_table(
         "clients",
@@ -128,6 +134,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("deactivated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("credentials_changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
