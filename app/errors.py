@@ -174,7 +174,7 @@ def _from_http(exc: StarletteHTTPException) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, headers=exc.headers)
 
 
-def to_problem(request: Request, exc: Exception) -> JSONResponse:
+def to_problem(exc: Exception) -> JSONResponse:
     """The one mapping from an exception to the answer a client sees."""
     if isinstance(exc, AppError):
         return problem_response(exc.status, exc.code, exc.detail, exc.extra, exc.headers)
@@ -201,8 +201,8 @@ def to_problem(request: Request, exc: Exception) -> JSONResponse:
     raise exc  # not ours to answer: app.middleware.CatchUnexpected turns it into a 500
 
 
-async def _handle(request: Request, exc: Exception) -> JSONResponse:
-    return to_problem(request, exc)
+async def _handle(_: Request, exc: Exception) -> JSONResponse:
+    return to_problem(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -96,7 +96,7 @@ def replay_instead(request: Request, body: BaseModel) -> None:
 
 async def _replay(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, Replay):
-        return to_problem(request, exc)
+        return to_problem(exc)
     async with request.app.state.sessionmaker() as session, session.begin():
         await idempotency.audit_replay(session, exc)
     return exc.response
