@@ -1,6 +1,7 @@
-"""Calendar rules shared by every procedure."""
+"""Calendar rules shared by every procedure, SOP-MONTHS among them."""
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 from app.domain.errors import InvalidValue
 
@@ -10,3 +11,24 @@ def check_not_future(field: str, day: date | None, today: date) -> None:
     past, never in the future (API.md, "Dates")."""
     if day is not None and day > today:
         raise InvalidValue(field, f"{field} cannot lie in the future.")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same calendar day ``months`` later, clamped to the end of a shorter month
+    (2026-08-31 + 6 months = 2027-02-28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def latest_end(start: date, months: int) -> date:
+    """SOP-MONTHS: a period of at most ``months`` that starts on ``start`` ends at the latest on
+    the day before the same calendar day ``months`` later (2026-01-15, 12 → 2027-01-14;
+    2026-01-31, 1 → 2026-02-27)."""
+    return add_months(start, months) - timedelta(days=1)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years of age on ``day``."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)

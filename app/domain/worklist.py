@@ -1,0 +1,64 @@
+"""The worklist: what is due or overdue, and under which rule. Pure: facts in, items out."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from app.domain.pathway import individual_assessment_due
+from app.domain.rulebook import Rulebook
+
+
+class WorkKind(StrEnum):
+    INDIVIDUAL_NEEDS_ASSESSMENT = "individual_needs_assessment"
+    MEDICAL_EXAMINATION = "medical_examination"
+    MONITORING_REPORT = "monitoring_report"
+    FOLLOW_UP_CONTACT = "follow_up_contact"
+    AGREEMENT_ENDING = "agreement_ending"
+    PSYCHIATRIC_ALERT = "psychiatric_alert"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: WorkKind
+    due_on: date
+    overdue: bool
+    rule: str
+    victim_id: UUID
+    record_id: UUID
+
+
+def _item(
+    kind: WorkKind, due_on: date, rule: str, victim_id: UUID, record_id: UUID, today: date
+) -> WorkItem:
+    return WorkItem(kind, due_on, due_on < today, rule, victim_id, record_id)
+
+
+def individual_assessment_item(
+    referral_id: UUID, victim_id: UUID, contact_on: date, today: date, rulebook: Rulebook
+) -> WorkItem:
+    """SOP-INDIVIDUAL-20D: from the initial contact until the assessment is completed."""
+    due = individual_assessment_due(contact_on, rulebook)
+    kind = WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT
+    return _item(kind, due, "SOP-INDIVIDUAL-20D", victim_id, referral_id, today)
+
+
+def follow_up_item(follow_up_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
+    """SOP-FOLLOW-UP: a follow-up contact not yet recorded."""
+    kind = WorkKind.FOLLOW_UP_CONTACT
+    return _item(kind, due_on, "SOP-FOLLOW-UP", victim_id, follow_up_id, today)
+
+
+def agreement_ending_item(
+    agreement_id: UUID, victim_id: UUID, ends_on: date, today: date, rulebook: Rulebook
+) -> WorkItem | None:
+    """SOP-TERM: an active agreement that ends within the notice period (or has run out)."""
+    if ends_on > today + timedelta(days=rulebook.agreement_ending_notice_days):
+        return None
+    return _item(WorkKind.AGREEMENT_ENDING, ends_on, "SOP-TERM", victim_id, agreement_id, today)
+
+
+def ordered(items: Iterable[WorkItem]) -> list[WorkItem]:
+    """Soonest first; the overdue are the earliest."""
+    return sorted(items, key=lambda item: (item.due_on, item.kind.value, str(item.record_id)))
