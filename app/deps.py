@@ -13,13 +13,26 @@ from app.clock import Clock
 from app.config import Settings
 from app.db import get_session
 from app.domain.access import Action, can
+from app.domain.rulebook import Rulebook
 from app.errors import Forbidden, Unauthenticated, VersionMismatch
-from app.models import Client, Consent, Organisation, User, Victim
+from app.models import (
+    Assessment,
+    CarePlan,
+    Client,
+    Consent,
+    FollowUpContact,
+    Organisation,
+    Referral,
+    ServiceAgreement,
+    User,
+    Victim,
+)
 from app.security import Principal, decode_access_token
 from app.services import accounts as accounts_service
 from app.services import auth as auth_service
-from app.services import idempotency
+from app.services import idempotency, records
 from app.services import organisations as organisations_service
+from app.services import referrals as referrals_service
 from app.services import victims as victims_service
 from app.services.idempotency import PendingKey, request_fingerprint
 from app.services.pagination import PageParams
@@ -37,7 +50,13 @@ def app_clock(request: Request) -> Clock:
     return clock
 
 
+def app_rulebook(request: Request) -> Rulebook:
+    rulebook: Rulebook = request.app.state.rulebook
+    return rulebook
+
+
 SettingsDep = Annotated[Settings, Depends(app_settings)]
+RulebookDep = Annotated[Rulebook, Depends(app_rulebook)]
 ClockDep = Annotated[Clock, Depends(app_clock)]
 
 _TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
@@ -187,3 +206,40 @@ async def _client(session: SessionDep, client_id: Annotated[UUID, Path()]) -> Cl
 
 ExistingUser = Annotated[User, Depends(_user)]
 ExistingClient = Annotated[Client, Depends(_client)]
+
+
+async def _referral(
+    session: SessionDep, principal: CurrentPrincipal, referral_id: Annotated[UUID, Path()]
+) -> Referral:
+    return await referrals_service.get_visible(session, principal, referral_id)
+
+
+async def _assessment(
+    session: SessionDep, principal: CurrentPrincipal, assessment_id: Annotated[UUID, Path()]
+) -> Assessment:
+    return await records.get_visible(session, principal, Assessment, assessment_id)
+
+
+async def _care_plan(
+    session: SessionDep, principal: CurrentPrincipal, care_plan_id: Annotated[UUID, Path()]
+) -> CarePlan:
+    return await records.get_visible(session, principal, CarePlan, care_plan_id)
+
+
+async def _agreement(
+    session: SessionDep, principal: CurrentPrincipal, agreement_id: Annotated[UUID, Path()]
+) -> ServiceAgreement:
+    return await records.get_visible(session, principal, ServiceAgreement, agreement_id)
+
+
+async def _follow_up(
+    session: SessionDep, principal: CurrentPrincipal, follow_up_id: Annotated[UUID, Path()]
+) -> FollowUpContact:
+    return await records.get_visible(session, principal, FollowUpContact, follow_up_id)
+
+
+VisibleReferral = Annotated[Referral, Depends(_referral)]
+VisibleAssessment = Annotated[Assessment, Depends(_assessment)]
+VisibleCarePlan = Annotated[CarePlan, Depends(_care_plan)]
+VisibleAgreement = Annotated[ServiceAgreement, Depends(_agreement)]
+VisibleFollowUp = Annotated[FollowUpContact, Depends(_follow_up)]

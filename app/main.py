@@ -13,18 +13,25 @@ from fastapi_offline import FastAPIOffline
 from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
+from app.domain.rulebook import DEFAULT_RULEBOOK, Rulebook
 from app.errors import Problem, install_error_handlers
 from app.logs import configure_logging
 from app.middleware import CatchUnexpected, ConfidentialHeaders, InputLimits
 from app.routers import (
+    agreements,
+    assessments,
     audit_events,
     auth,
+    care_plans,
     clients,
     consents,
+    follow_ups,
     health,
     organisations,
+    referrals,
     users,
     victims,
+    worklist,
 )
 from app.routing import install_idempotency
 
@@ -36,6 +43,12 @@ RESOURCE_ROUTERS = (
     clients.router,
     victims.router,
     consents.router,
+    referrals.router,
+    assessments.router,
+    care_plans.router,
+    agreements.router,
+    follow_ups.router,
+    worklist.router,
     audit_events.router,
 )
 DESCRIPTION = """\
@@ -54,7 +67,11 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    rulebook: Rulebook = DEFAULT_RULEBOOK,
+) -> FastAPI:
     settings = settings or get_settings()
     configure_logging()
     engine = create_engine(settings.database_url, echo=settings.database_echo)
@@ -74,6 +91,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.settings = settings
     app.state.clock = clock or Clock(settings.zone)
+    app.state.rulebook = rulebook
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
 

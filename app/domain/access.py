@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from app.domain.errors import InvalidValue
+from app.domain.pathway import AssessmentKind
 from app.domain.vocabulary import OrganisationKind
 
 
@@ -50,45 +51,125 @@ class Action(StrEnum):
     CONSENT_RECORD = "consent:record"
     CONSENT_WITHDRAW = "consent:withdraw"
     AUDIT_READ = "audit:read"
+    REFERRAL_READ = "referral:read"
+    REFERRAL_CREATE = "referral:create"
+    REFERRAL_RESPOND = "referral:respond"  # accept, decline, initial contact, complete
+    REFERRAL_CANCEL = "referral:cancel"
+    ASSESSMENT_READ = "assessment:read"
+    ASSESSMENT_WRITE = "assessment:write"  # and which kinds: ASSESSMENT_AUTHORS
+    CARE_PLAN_READ = "care_plan:read"
+    CARE_PLAN_WRITE = "care_plan:write"
+    AGREEMENT_READ = "agreement:read"
+    AGREEMENT_WRITE = "agreement:write"
+    FOLLOW_UP_READ = "follow_up:read"
+    FOLLOW_UP_WRITE = "follow_up:write"
+    WORKLIST_READ = "worklist:read"
+    INSURANCE_READ = "insurance:read"
+    RULEBOOK_READ = "rulebook:read"
 
 
 _A = Action
-_DIRECTORY = {_A.ORGANISATION_READ}
-_CASE_READ = {_A.VICTIM_READ, _A.CONSENT_READ}
-_CASE_WORK = _CASE_READ | {
-    _A.VICTIM_CREATE,
-    _A.VICTIM_UPDATE,
-    _A.VICTIM_EXPORT,
-    _A.CONSENT_RECORD,
-    _A.CONSENT_WITHDRAW,
+_DIRECTORY = {_A.ORGANISATION_READ, _A.RULEBOOK_READ}
+_CASE_READ = {
+    _A.VICTIM_READ,
+    _A.CONSENT_READ,
+    _A.REFERRAL_READ,
+    _A.ASSESSMENT_READ,
+    _A.CARE_PLAN_READ,
+    _A.AGREEMENT_READ,
+    _A.FOLLOW_UP_READ,
+    _A.WORKLIST_READ,
 }
-# Specialists read the case and record what the person tells them about consent.
-_SPECIALIST = _CASE_READ | {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
+_CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
+# every staff role of a receiving organisation answers a referral (API.md, "Who does what")
+_STAFF = _CASE_READ | {_A.REFERRAL_RESPOND}
+_CASE_WORK = (
+    _STAFF
+    | _CONSENTS
+    | {
+        _A.VICTIM_CREATE,
+        _A.VICTIM_UPDATE,
+        _A.VICTIM_EXPORT,
+        _A.REFERRAL_CREATE,
+        _A.REFERRAL_CANCEL,
+        _A.ASSESSMENT_WRITE,
+        _A.CARE_PLAN_WRITE,
+        _A.AGREEMENT_WRITE,
+        _A.FOLLOW_UP_WRITE,
+        _A.INSURANCE_READ,
+    }
+)
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     # admin runs the directory and accounts and never sees a person's data
     Role.ADMIN: frozenset(
-        {
-            _A.ORGANISATION_READ,
-            _A.ORGANISATION_WRITE,
-            _A.USER_MANAGE,
-            _A.CLIENT_MANAGE,
+        _DIRECTORY | {_A.ORGANISATION_WRITE, _A.USER_MANAGE, _A.CLIENT_MANAGE, _A.AUDIT_READ}
+    ),
+    # the coordinator oversees every case and refers; staff do the case work
+    Role.COORDINATOR: frozenset(
+        _DIRECTORY
+        | _CASE_READ
+        | _CONSENTS
+        | {
+            _A.VICTIM_CREATE,
+            _A.VICTIM_UPDATE,
+            _A.VICTIM_EXPORT,
+            _A.REFERRAL_CREATE,
+            _A.REFERRAL_CANCEL,
+            _A.INSURANCE_READ,
             _A.AUDIT_READ,
         }
     ),
-    Role.COORDINATOR: frozenset(_DIRECTORY | _CASE_WORK | {_A.AUDIT_READ}),
     Role.SHELTER_MANAGER: frozenset(_DIRECTORY | _CASE_WORK),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK),
-    Role.PSYCHOLOGIST: frozenset(_DIRECTORY | _SPECIALIST),
-    Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _SPECIALIST),
-    Role.MEDICAL_OFFICER: frozenset(_DIRECTORY | _CASE_READ),
-    # a partner NGO's system registers the cases it refers and the consents it collected
-    Role.PARTNER_SYSTEM: frozenset(_DIRECTORY | _CASE_READ | {_A.VICTIM_CREATE, _A.CONSENT_RECORD}),
+    # the psychologist assesses, plans with the team and follows up
+    Role.PSYCHOLOGIST: frozenset(
+        _DIRECTORY
+        | _STAFF
+        | _CONSENTS
+        | {_A.ASSESSMENT_WRITE, _A.CARE_PLAN_WRITE, _A.FOLLOW_UP_WRITE}
+    ),
+    Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _STAFF | _CONSENTS | {_A.INSURANCE_READ}),
+    Role.MEDICAL_OFFICER: frozenset(_DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE}),
+    # a partner NGO's system registers the cases it refers and the consents it collected,
+    # and exchanges referrals with this system
+    Role.PARTNER_SYSTEM: frozenset(
+        _DIRECTORY
+        | {_A.VICTIM_READ, _A.CONSENT_READ, _A.VICTIM_CREATE, _A.CONSENT_RECORD}
+        | {_A.REFERRAL_READ, _A.REFERRAL_CREATE, _A.REFERRAL_RESPOND}
+    ),
     # SCME receives job referrals only (MAN-SCME-PRIORITY); nothing here is for it
-    Role.SCME_SYSTEM: frozenset(),
+    Role.SCME_SYSTEM: frozenset({_A.RULEBOOK_READ}),
     # aggregate reports only, never a person's data
     Role.AUDITOR: frozenset(_DIRECTORY),
 }
+
+# Who records which kind of assessment: the profession the manuals give it to.
+ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
+    # SOP-INA: issued by a social worker of the Social Assistance Directorate
+    AssessmentKind.INITIAL_NEEDS: frozenset({Role.SOCIAL_WORKER}),
+    AssessmentKind.INDIVIDUAL_NEEDS: frozenset(
+        {Role.SOCIAL_WORKER, Role.SHELTER_MANAGER, Role.PSYCHOLOGIST}
+    ),
+    AssessmentKind.RISK: frozenset({Role.SOCIAL_WORKER, Role.SHELTER_MANAGER, Role.PSYCHOLOGIST}),
+    AssessmentKind.FAMILY_RISK: frozenset({Role.SOCIAL_WORKER, Role.PSYCHOLOGIST}),
+    AssessmentKind.PSYCHOLOGICAL: frozenset({Role.PSYCHOLOGIST}),
+    AssessmentKind.MEDICAL: frozenset({Role.MEDICAL_OFFICER}),
+    AssessmentKind.REINTEGRATION: frozenset({Role.SOCIAL_WORKER, Role.SHELTER_MANAGER}),
+}
+# Findings of these kinds are health data: only the health professions read them (MAN-HIV,
+# API.md field-level rule); everyone else sees that the assessment exists and when.
+HEALTH_KINDS = frozenset({AssessmentKind.PSYCHOLOGICAL, AssessmentKind.MEDICAL})
+HEALTH_READERS = frozenset({Role.PSYCHOLOGIST, Role.MEDICAL_OFFICER})
+
+
+def may_author(role: Role, kind: AssessmentKind) -> bool:
+    return role in ASSESSMENT_AUTHORS[kind]
+
+
+def reads_findings(role: Role, kind: AssessmentKind) -> bool:
+    """Field-level rule for assessment findings."""
+    return kind not in HEALTH_KINDS or role in HEALTH_READERS
 
 
 def can(role: Role, action: Action) -> bool:
@@ -98,7 +179,9 @@ def can(role: Role, action: Action) -> bool:
 
 class CaseScope(StrEnum):
     ALL = "all"
-    ORGANISATION = "organisation"  # the cases of the caller's own organisation
+    # the caller organisation's own cases, and the cases it took on by an accepted referral
+    # while the person's consent to share with it holds (CONSENT-DISCLOSURE)
+    ORGANISATION = "organisation"
     NONE = "none"
 
 

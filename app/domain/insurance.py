@@ -82,11 +82,10 @@ def _days_abroad(facts: InsuranceFacts) -> int | None:
 
 
 def _status_lost(facts: InsuranceFacts, days: int | None, rulebook: Rulebook) -> bool | None:
-    if facts.contributions_unpaid:
+    """Lost when abroad too long or unpaid; not lost only when both are known to be fine."""
+    if facts.contributions_unpaid or (days is not None and days > rulebook.insurance_abroad_days):
         return True
-    if days is not None:
-        return days > rulebook.insurance_abroad_days
+    if facts.contributions_unpaid is None:
+        return None  # payment unknown
     never_abroad = facts.departed_on is None and facts.returned_on is None
-    if never_abroad and facts.contributions_unpaid is False:
-        return False
-    return None  # abroad for an unknown time, or payment unknown
+    return False if days is not None or never_abroad else None  # else: abroad for how long?

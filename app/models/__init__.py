@@ -1,20 +1,30 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
 from app.models.account import Client, User
+from app.models.agreement import FollowUpContact, ServiceAgreement
+from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
+from app.models.care_plan import CarePlan, CarePlanReview
 from app.models.idempotency import IdempotencyRecord
 from app.models.organisation import Organisation
+from app.models.referral import Referral
 from app.models.victim import Consent, Victim
 
 __all__ = [
+    "Assessment",
     "AuditEvent",
+    "CarePlan",
+    "CarePlanReview",
     "Client",
     "Consent",
+    "FollowUpContact",
     "IdempotencyRecord",
     "LoginFailure",
     "Organisation",
+    "Referral",
     "RefreshToken",
+    "ServiceAgreement",
     "User",
     "Victim",
 ]

@@ -37,6 +37,11 @@ class Victim(Versioned, table=True):
     registered_address: str | None = Field(default=None, max_length=500)
     contact_phone: str | None = Field(default=None, max_length=40)
     status: VictimStatus = Field(default=VictimStatus.ACTIVE, sa_type=enum_type(VictimStatus))
+    # the facts SOP-INSURANCE looks at
+    departed_on: date | None = None
+    health_contributions_unpaid: bool | None = None
+    insured_months_since_return: int | None = None
+    eligible_for_social_benefits: bool | None = None
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
 

@@ -2,7 +2,16 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from app.deps import ClockDep, Idempotency, IfMatch, PageDep, SessionDep, VisibleVictim, require
+from app.deps import (
+    ClockDep,
+    Idempotency,
+    IfMatch,
+    PageDep,
+    RulebookDep,
+    SessionDep,
+    VisibleVictim,
+    require,
+)
 from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
 from app.routers.common import created, resource_router, set_etag
@@ -10,6 +19,7 @@ from app.schemas.common import Page
 from app.schemas.consents import ConsentRead
 from app.schemas.victims import VictimCreate, VictimExport, VictimRead, VictimUpdate, VictimView
 from app.schemas.views import present_victim
+from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
 from app.services import victims
 
@@ -18,6 +28,7 @@ Reader = Annotated[Principal, require(Action.VICTIM_READ)]
 Creator = Annotated[Principal, require(Action.VICTIM_CREATE)]
 Editor = Annotated[Principal, require(Action.VICTIM_UPDATE)]
 Exporter = Annotated[Principal, require(Action.VICTIM_EXPORT)]
+InsuranceReader = Annotated[Principal, require(Action.INSURANCE_READ)]
 
 
 @router.get("", summary="List the persons whose cases the caller sees")
@@ -87,3 +98,14 @@ async def export_victim(
         victim=VictimRead.model_validate(victim),
         consents=[ConsentRead.model_validate(c) for c in consents],
     )
+
+
+@router.get(
+    "/{victim_id}/health-insurance",
+    summary="How the person regains health insurance (SOP-INSURANCE)",
+)
+async def get_health_insurance(
+    principal: InsuranceReader, victim: VisibleVictim, session: SessionDep, rulebook: RulebookDep
+) -> HealthInsuranceRead:
+    situation = victims.health_insurance(session, principal, victim, rulebook)
+    return HealthInsuranceRead.model_validate(situation, from_attributes=True)

@@ -33,6 +33,10 @@ class VictimCreate(RequestModel):
     returned_on: date | None = None
     registered_address: Address | None = None
     contact_phone: Phone | None = None
+    departed_on: date | None = Field(None, description="When the person left the country.")
+    health_contributions_unpaid: bool | None = None
+    insured_months_since_return: int | None = Field(None, ge=0, le=600)
+    eligible_for_social_benefits: bool | None = None
 
 
 _REQUIRED = ("given_name", "family_name", "birth_date", "sex", "exploitation_types")
@@ -52,6 +56,10 @@ class VictimUpdate(RequestModel):
     returned_on: date | None = None
     registered_address: Address | None = None
     contact_phone: Phone | None = None
+    departed_on: date | None = None
+    health_contributions_unpaid: bool | None = None
+    insured_months_since_return: int | None = Field(None, ge=0, le=600)
+    eligible_for_social_benefits: bool | None = None
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> "VictimUpdate":
@@ -97,6 +105,10 @@ class VictimRead(ResponseModel):
     returned_on: date | None
     registered_address: str | None
     contact_phone: str | None
+    departed_on: date | None
+    health_contributions_unpaid: bool | None
+    insured_months_since_return: int | None
+    eligible_for_social_benefits: bool | None
     status: VictimStatus
     version: int
     created_at: datetime

@@ -1,12 +1,68 @@
-"""Field-level rules applied: the response model a role gets for a record."""
+"""What a caller gets to see of a record: field-level rules applied, computed fields added."""
 
-from app.domain.access import Role, victim_view
+from app.domain.access import Role, reads_findings, victim_view
 from app.domain.access import VictimView as View
-from app.models import Victim
+from app.domain.pathway import individual_assessment_due
+from app.domain.rulebook import Rulebook
+from app.models import Assessment, Referral, Victim
+from app.schemas.assessments import AssessmentRead
+from app.schemas.referrals import ReferralRead
 from app.schemas.victims import VictimExchangeRead, VictimRead
+from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 
 
 def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRead:
     if victim_view(role) is View.FULL:
         return VictimRead.model_validate(victim)
     return VictimExchangeRead.model_validate(victim)
+
+
+def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:
+    """Psychological and medical findings are health data: withheld from other professions."""
+    if reads_findings(role, assessment.kind):
+        return AssessmentRead.model_validate(assessment)
+    shown = AssessmentRead.model_validate(assessment.model_dump(exclude={"findings"}))
+    return shown.model_copy(update={"findings_withheld": True})
+
+
+def present_referral(referral: Referral, rulebook: Rulebook) -> ReferralRead:
+    due = individual_assessment_due(referral.contact_on, rulebook) if referral.contact_on else None
+    shown = ReferralRead.model_validate(referral)
+    return shown.model_copy(update={"individual_assessment_due_on": due})
+
+
+def present_rulebook(rulebook: Rulebook) -> RulebookRead:
+    return RulebookRead(
+        version=rulebook.version,
+        reflection_days=rulebook.reflection_days,
+        individual_assessment_days=rulebook.individual_assessment_days,
+        term_months={term.value: months for term, months in rulebook.term_months.items()},
+        vot_max_months=rulebook.vot_max_months,
+        follow_up_days=rulebook.follow_up_days,
+        agreement_ending_notice_days=rulebook.agreement_ending_notice_days,
+        insurance_abroad_days=rulebook.insurance_abroad_days,
+        insurance_regain_months=rulebook.insurance_regain_months,
+        insurance_lump_sum_contributions=rulebook.insurance_lump_sum_contributions,
+        rehab_plan_min_months=rulebook.rehab_plan_min_months,
+        rehab_plan_max_months=rulebook.rehab_plan_max_months,
+        shelter_capacity={kind.value: n for kind, n in rulebook.shelter_capacity.items()},
+        children_min_age=rulebook.children_min_age,
+        children_max_age=rulebook.children_max_age,
+        medical_exam_days=rulebook.medical_exam_days,
+        monitoring_months=rulebook.monitoring_months,
+        retention_months=rulebook.retention_months,
+        pocket_money_min_per_day=rulebook.pocket_money_min_per_day,
+        grant_lines={
+            form.value: {
+                category: GrantLineRuleRead(
+                    basis=line.basis.value,
+                    rate=line.rate,
+                    justification_required=line.justification_required,
+                    purpose=line.purpose,
+                )
+                for category, line in lines.items()
+            }
+            for form, lines in rulebook.grant_lines.items()
+        },
+        course_max_months=rulebook.course_max_months,
+    )

@@ -11,7 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
 from app.domain.dates import check_not_future
+from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
 from app.domain.registration import REGISTRATION_BITS, registration_number
+from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import VictimStatus
 from app.errors import Forbidden, NotFound
 from app.models import Consent, Victim
@@ -21,11 +23,12 @@ from app.security import Principal
 from app.services import audit
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
+from app.services.facts import consent_facts
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import visible_victims
 
-_DATED_FIELDS = ("birth_date", "identified_on", "returned_on")
+_DATED_FIELDS = ("birth_date", "identified_on", "returned_on", "departed_on")
 
 
 async def get_visible(session: AsyncSession, principal: Principal, victim_id: UUID) -> Victim:
@@ -130,7 +133,7 @@ async def record_consent(
 ) -> Consent:
     if data.recipient_organisation_id is not None:
         await get_referenced(session, data.recipient_organisation_id, "recipient_organisation_id")
-    existing = [_facts(c) for c in await _consents_of(session, victim.id)]
+    existing = [consent_facts(c) for c in await _consents_of(session, victim.id)]
     consent_rules.check_new_consent(data.purpose, data.recipient_organisation_id, existing)
     consent = Consent(
         victim_id=victim.id,
@@ -149,7 +152,7 @@ async def withdraw_consent(
     session: AsyncSession, principal: Principal, consent: Consent, now: datetime
 ) -> Consent:
     """Withdrawal is stamped once; the consent stays on record (who, when) for the audit."""
-    consent_rules.check_withdrawable(_facts(consent))
+    consent_rules.check_withdrawable(consent_facts(consent))
     consent.withdrawn_at, consent.withdrawn_by = now, principal.actor_id
     session.add(consent)
     await session.flush()
@@ -162,12 +165,6 @@ async def withdraw_consent(
 async def _consents_of(session: AsyncSession, victim_id: UUID) -> Sequence[Consent]:
     query = select(Consent).where(Consent.victim_id == victim_id).order_by(col(Consent.id).desc())
     return (await session.exec(query)).all()
-
-
-def _facts(consent: Consent) -> consent_rules.ConsentFacts:
-    return consent_rules.ConsentFacts(
-        consent.purpose, consent.recipient_organisation_id, consent.withdrawn_at
-    )
 
 
 def _check_dates(values: dict[str, Any], today: date) -> None:
@@ -185,3 +182,20 @@ async def _free_registration_number(session: AsyncSession) -> str:
         if not (await session.exec(taken)).one():
             return candidate
     raise RuntimeError("could not draw a free registration number")
+
+
+def health_insurance(
+    session: AsyncSession, principal: Principal, victim: Victim, rulebook: Rulebook
+) -> InsuranceSituation:
+    """SOP-INSURANCE from the facts held on the person."""
+    audit.record(
+        session, principal, AuditAction.READ, "health_insurance", victim.id, victim_id=victim.id
+    )
+    facts = InsuranceFacts(
+        departed_on=victim.departed_on,
+        returned_on=victim.returned_on,
+        contributions_unpaid=victim.health_contributions_unpaid,
+        insured_months_since_return=victim.insured_months_since_return,
+        eligible_for_social_benefits=victim.eligible_for_social_benefits,
+    )
+    return insurance_situation(facts, rulebook)

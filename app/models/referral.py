@@ -1,0 +1,35 @@
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlmodel import Field
+
+from app.domain.pathway import ReferralStatus, Service
+from app.domain.vocabulary import Funding
+from app.models.base import Versioned, enum_type, id_field, timestamp_field, utcnow
+
+
+class Referral(Versioned, table=True):
+    """A person referred by one organisation to another for a service (SOP points 1–2)."""
+
+    __tablename__ = "referrals"
+
+    id: UUID = id_field()
+    victim_id: UUID = Field(foreign_key="victims.id", index=True)
+    from_organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    to_organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    service: Service = Field(sa_type=enum_type(Service))
+    funding: Funding = Field(sa_type=enum_type(Funding))
+    # the INA named as the referral document (SOP-INA); checked on the way in. No foreign key:
+    # assessments already point at referrals, and a cycle of keys would tie their lifecycles.
+    ina_assessment_id: UUID | None = None
+    status: ReferralStatus = Field(
+        default=ReferralStatus.REQUESTED, sa_type=enum_type(ReferralStatus), index=True
+    )
+    referred_on: date
+    contact_on: date | None = None  # the initial contact at the service: the 20-day clock
+    completed_on: date | None = None
+    reason: str | None = Field(default=None, max_length=1000)  # of a decline or cancellation
+    created_by: UUID
+    rulebook_version: str = Field(max_length=32)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})

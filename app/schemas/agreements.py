@@ -1,0 +1,70 @@
+"""Service agreements and the follow-up contacts that come after them."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+
+from app.domain.pathway import AgreementStatus, FollowUpChannel, FollowUpStatus
+from app.domain.rulebook import ServiceTerm
+from app.schemas.common import RequestModel, ResponseModel
+
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class AgreementCreate(RequestModel):
+    victim_id: UUID
+    care_plan_id: UUID
+    provider_organisation_id: UUID
+    term: ServiceTerm
+    starts_on: date
+    ends_on: date
+    consent_given: bool = Field(description="The person consented to the agreement.")
+
+
+class AgreementTerminate(RequestModel):
+    terminated_on: date
+    reason: Reason
+
+
+class AgreementComplete(RequestModel):
+    completed_on: date | None = Field(None, description="Defaults to today.")
+
+
+class AgreementRead(ResponseModel):
+    id: UUID
+    victim_id: UUID
+    care_plan_id: UUID
+    provider_organisation_id: UUID
+    organisation_id: UUID
+    term: ServiceTerm
+    starts_on: date
+    ends_on: date
+    consent_given: bool
+    status: AgreementStatus
+    ended_on: date | None
+    end_reason: str | None
+    rulebook_version: str
+    version: int
+    created_at: datetime
+
+
+class FollowUpRecord(RequestModel):
+    done_on: date
+    channel: FollowUpChannel
+    outcome: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
+
+
+class FollowUpRead(ResponseModel):
+    id: UUID
+    victim_id: UUID
+    agreement_id: UUID | None
+    organisation_id: UUID
+    due_on: date
+    status: FollowUpStatus
+    channel: FollowUpChannel | None
+    done_on: date | None
+    outcome: str | None
+    version: int
+    created_at: datetime

@@ -1,0 +1,61 @@
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+
+from app.domain.pathway import ReferralStatus, Service
+from app.domain.vocabulary import Funding
+from app.schemas.common import RequestModel, ResponseModel
+
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class ReferralCreate(RequestModel):
+    """Refer a person to another organisation's service. The referring organisation is the
+    caller's; the date is today."""
+
+    victim_id: UUID
+    to_organisation_id: UUID
+    service: Service
+    funding: Funding = Field(description="How the receiving service is funded (SOP-INA).")
+    ina_assessment_id: UUID | None = Field(
+        None, description="The completed initial needs assessment: required when state-delegated."
+    )
+
+
+class ReferralDecline(RequestModel):
+    reason: Reason
+
+
+class ReferralCancel(RequestModel):
+    reason: Reason | None = None
+
+
+class InitialContact(RequestModel):
+    contact_on: date = Field(description="The first contact at the service: the 20-day clock.")
+
+
+class ReferralComplete(RequestModel):
+    completed_on: date | None = Field(None, description="Defaults to today.")
+
+
+class ReferralRead(ResponseModel):
+    id: UUID
+    victim_id: UUID
+    from_organisation_id: UUID
+    to_organisation_id: UUID
+    service: Service
+    funding: Funding
+    ina_assessment_id: UUID | None
+    status: ReferralStatus
+    referred_on: date
+    contact_on: date | None
+    individual_assessment_due_on: date | None = Field(
+        None, description="SOP-INDIVIDUAL-20D: initial contact + 20 days."
+    )
+    completed_on: date | None
+    reason: str | None
+    rulebook_version: str
+    version: int
+    created_at: datetime

@@ -1,0 +1,63 @@
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from app.domain.insurance import InsurancePath
+from app.domain.worklist import WorkKind
+from app.schemas.common import ResponseModel
+
+
+class WorkItemRead(ResponseModel):
+    kind: WorkKind
+    due_on: date
+    overdue: bool
+    rule: str
+    victim_id: UUID
+    record_id: UUID
+
+
+class HealthInsuranceRead(ResponseModel):
+    """SOP-INSURANCE: the person's situation and the way back to insured status."""
+
+    rule: str = "SOP-INSURANCE"
+    path: InsurancePath
+    days_abroad: int | None
+    status_lost: bool | None
+    insured_months_needed: int | None
+    lump_sum_contributions: int | None
+    advice: str
+
+
+class GrantLineRuleRead(BaseModel):
+    basis: str
+    rate: Decimal | None
+    justification_required: bool
+    purpose: str | None
+
+
+class RulebookRead(BaseModel):
+    """The rulebook in force: show limits before submit; records name the version checked."""
+
+    version: str
+    reflection_days: int
+    individual_assessment_days: int
+    term_months: dict[str, int]
+    vot_max_months: int
+    follow_up_days: int
+    agreement_ending_notice_days: int
+    insurance_abroad_days: int
+    insurance_regain_months: int
+    insurance_lump_sum_contributions: int
+    rehab_plan_min_months: int
+    rehab_plan_max_months: int
+    shelter_capacity: dict[str, int]
+    children_min_age: int
+    children_max_age: int
+    medical_exam_days: int
+    monitoring_months: int
+    retention_months: int
+    pocket_money_min_per_day: Decimal
+    grant_lines: dict[str, dict[str, GrantLineRuleRead]]
+    course_max_months: int

@@ -1,0 +1,85 @@
+"""Service agreements (on an active care plan, with consent, within the term and the one-year
+cap) and the follow-up contact that is arranged when the person leaves the service."""
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.dates import check_not_future
+from app.domain.errors import InvalidValue
+from app.domain.pathway import AGREEMENT_STEPS, AgreementRequest, check_agreement
+from app.domain.rulebook import Rulebook
+from app.domain.states import advance
+from app.errors import Forbidden
+from app.models import CarePlan, ServiceAgreement
+from app.schemas.agreements import AgreementCreate
+from app.security import Principal
+from app.services import facts, follow_ups, records
+from app.services.audit import AuditAction
+from app.services.organisations import get_referenced
+from app.services.pagination import PageParams
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    data: AgreementCreate,
+    rulebook: Rulebook,
+) -> ServiceAgreement:
+    if principal.organisation_id is None:
+        raise Forbidden("Only a caller that belongs to an organisation signs an agreement.")
+    victim = await facts.visible_victim(session, principal, data.victim_id)
+    plan = await session.get(CarePlan, data.care_plan_id)
+    if plan is None or plan.victim_id != victim.id:
+        raise InvalidValue("care_plan_id", "Not a care plan of this person.")
+    provider = await get_referenced(
+        session, data.provider_organisation_id, "provider_organisation_id"
+    )
+    request = AgreementRequest(
+        plan.status, data.consent_given, data.term, data.starts_on, data.ends_on
+    )
+    check_agreement(request, rulebook)
+    agreement = ServiceAgreement(
+        **data.model_dump(exclude={"provider_organisation_id"}),
+        provider_organisation_id=provider.id,
+        organisation_id=principal.organisation_id,
+        created_by=principal.actor_id,
+        rulebook_version=rulebook.version,
+    )
+    session.add(agreement)
+    await session.flush()
+    records.audit_change(session, principal, agreement, AuditAction.CREATE)
+    return agreement
+
+
+async def end(
+    session: AsyncSession,
+    principal: Principal,
+    agreement: ServiceAgreement,
+    action: str,
+    ended_on: date,
+    reason: str | None,
+    today: date,
+    rulebook: Rulebook,
+) -> ServiceAgreement:
+    """``terminate`` or ``complete``: either way the person leaves the service, and a follow-up
+    contact is arranged after the rulebook's delay (SOP-FOLLOW-UP)."""
+    check_not_future("ended_on", ended_on, today)
+    if ended_on < agreement.starts_on:
+        raise InvalidValue("ended_on", "An agreement ends after it starts.")
+    agreement.status = advance(AGREEMENT_STEPS, "service agreement", agreement.status, action)
+    agreement.ended_on, agreement.end_reason = ended_on, reason
+    session.add(agreement)
+    await follow_ups.schedule(session, principal, agreement, ended_on, rulebook)
+    records.audit_change(session, principal, agreement, AuditAction.UPDATE)
+    return agreement
+
+
+async def list_visible(
+    session: AsyncSession, principal: Principal, page: PageParams, victim_id: UUID | None
+) -> tuple[Sequence[ServiceAgreement], str | None]:
+    filters = [col(ServiceAgreement.victim_id) == victim_id] if victim_id is not None else []
+    return await records.page_visible(session, principal, ServiceAgreement, page, *filters)

@@ -1,0 +1,159 @@
+"""Assessments: who may record which kind, the 20-day clock of the individual needs
+assessment, and completion (late work is recorded, never refused)."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.access import may_author
+from app.domain.dates import check_not_future
+from app.domain.errors import InvalidValue, RuleViolation
+from app.domain.pathway import (
+    ASSESSMENT_STEPS,
+    AssessmentKind,
+    ReferralStatus,
+    individual_assessment_due,
+    late_by_days,
+)
+from app.domain.rulebook import Rulebook
+from app.domain.states import advance
+from app.domain.vocabulary import OrganisationKind
+from app.errors import Conflict, Forbidden
+from app.models import Assessment, Organisation, Referral
+from app.schemas.assessments import AssessmentComplete, AssessmentCreate, check_findings_kind
+from app.security import Principal
+from app.services import facts, records
+from app.services.audit import AuditAction
+from app.services.pagination import PageParams
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    victim_id: UUID | None,
+    kind: AssessmentKind | None,
+) -> tuple[Sequence[Assessment], str | None]:
+    filters = []
+    if victim_id is not None:
+        filters.append(col(Assessment.victim_id) == victim_id)
+    if kind is not None:
+        filters.append(col(Assessment.kind) == kind)
+    return await records.page_visible(session, principal, Assessment, page, *filters)
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    data: AssessmentCreate,
+    today: date,
+    rulebook: Rulebook,
+) -> Assessment:
+    victim = await facts.visible_victim(session, principal, data.victim_id)
+    organisation = await _author_organisation(session, principal, data.kind)
+    check_not_future("performed_on", data.performed_on, today)
+    due_on = None
+    if data.kind is AssessmentKind.INDIVIDUAL_NEEDS:
+        due_on = await _individual_clock(session, principal, data.referral_id, victim.id, rulebook)
+    elif data.referral_id is not None:
+        raise InvalidValue("referral_id", "Only an individual needs assessment names a referral.")
+    assessment = Assessment(
+        victim_id=victim.id,
+        kind=data.kind,
+        referral_id=data.referral_id,
+        organisation_id=organisation.id,
+        author_id=principal.actor_id,
+        author_role=principal.role,
+        performed_on=data.performed_on,
+        due_on=due_on,
+        findings=data.findings.model_dump(mode="json") if data.findings else None,
+        rulebook_version=rulebook.version,
+    )
+    session.add(assessment)
+    await session.flush()
+    records.audit_change(session, principal, assessment, AuditAction.CREATE)
+    return assessment
+
+
+async def complete(
+    session: AsyncSession,
+    principal: Principal,
+    assessment: Assessment,
+    data: AssessmentComplete,
+    today: date,
+    now: datetime,
+) -> Assessment:
+    """SOP-INDIVIDUAL-20D: a late assessment is completed all the same, with its days late."""
+    if not may_author(principal.role, assessment.kind) or (
+        principal.organisation_id != assessment.organisation_id
+    ):
+        raise Forbidden("The organisation and profession that made the assessment complete it.")
+    performed_on = data.performed_on or assessment.performed_on
+    if performed_on is None:
+        raise InvalidValue("performed_on", "Say when the assessment was done.")
+    check_not_future("performed_on", performed_on, today)
+    check_findings_kind(assessment.kind, data.findings)
+    if data.findings is None and assessment.findings is None:
+        raise InvalidValue("findings", "A completed assessment has its findings.")
+    assessment.status = advance(ASSESSMENT_STEPS, "assessment", assessment.status, "complete")
+    if data.findings is not None:
+        assessment.findings = data.findings.model_dump(mode="json")
+    assessment.performed_on = performed_on
+    assessment.late_by_days = late_by_days(assessment.due_on, performed_on)
+    assessment.completed_at = now
+    session.add(assessment)
+    await session.flush()
+    records.audit_change(session, principal, assessment, AuditAction.UPDATE)
+    return assessment
+
+
+async def _author_organisation(
+    session: AsyncSession, principal: Principal, kind: AssessmentKind
+) -> Organisation:
+    if not may_author(principal.role, kind) or principal.organisation_id is None:
+        raise Forbidden(f"A {principal.role} does not record {kind.value} assessments.")
+    organisation = await session.get_one(Organisation, principal.organisation_id)
+    if (
+        kind is AssessmentKind.INITIAL_NEEDS
+        and organisation.kind is not OrganisationKind.STATE_AGENCY
+    ):
+        raise RuleViolation(
+            "SOP-INA",
+            "The initial needs assessment is issued by a social worker of the Social Assistance "
+            "Directorate (a state agency).",
+        )
+    return organisation
+
+
+async def _individual_clock(
+    session: AsyncSession,
+    principal: Principal,
+    referral_id: UUID | None,
+    victim_id: UUID,
+    rulebook: Rulebook,
+) -> date:
+    """SOP-INDIVIDUAL-20D: due 20 days after the initial contact at the service."""
+    if referral_id is None:
+        raise InvalidValue("referral_id", "An individual needs assessment names its referral.")
+    referral = await session.get(Referral, referral_id)
+    if (
+        referral is None
+        or referral.victim_id != victim_id
+        or referral.to_organisation_id != principal.organisation_id
+    ):
+        raise InvalidValue("referral_id", "Not a referral of this person to your organisation.")
+    if referral.status is not ReferralStatus.IN_PROGRESS or referral.contact_on is None:
+        raise RuleViolation(
+            "SOP-INDIVIDUAL-20D",
+            "The individual needs assessment follows the initial contact at the service: "
+            "record the initial contact first.",
+        )
+    taken = select(Assessment.id).where(
+        Assessment.referral_id == referral.id, Assessment.kind == AssessmentKind.INDIVIDUAL_NEEDS
+    )
+    if (await session.exec(taken)).first() is not None:
+        raise Conflict("This referral has its individual needs assessment already.")
+    return individual_assessment_due(referral.contact_on, rulebook)

@@ -1,0 +1,74 @@
+"""Follow-up contacts (SOP-FOLLOW-UP): arranged when the person leaves a service, recorded
+when they happen."""
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.dates import check_not_future
+from app.domain.pathway import FOLLOW_UP_STEPS, FollowUpStatus, follow_up_due
+from app.domain.rulebook import Rulebook
+from app.domain.states import advance
+from app.models import FollowUpContact, ServiceAgreement
+from app.schemas.agreements import FollowUpRecord
+from app.security import Principal
+from app.services import records
+from app.services.audit import AuditAction
+from app.services.pagination import PageParams
+
+
+async def schedule(
+    session: AsyncSession,
+    principal: Principal,
+    agreement: ServiceAgreement,
+    left_on: date,
+    rulebook: Rulebook,
+) -> FollowUpContact:
+    follow_up = FollowUpContact(
+        victim_id=agreement.victim_id,
+        agreement_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        due_on=follow_up_due(left_on, rulebook),
+    )
+    session.add(follow_up)
+    await session.flush()
+    records.audit_change(session, principal, follow_up, AuditAction.CREATE)
+    return follow_up
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    follow_up: FollowUpContact,
+    data: FollowUpRecord,
+    today: date,
+) -> FollowUpContact:
+    check_not_future("done_on", data.done_on, today)
+    follow_up.status = advance(FOLLOW_UP_STEPS, "follow-up contact", follow_up.status, "record")
+    follow_up.done_on, follow_up.channel, follow_up.outcome = (
+        data.done_on,
+        data.channel,
+        data.outcome,
+    )
+    session.add(follow_up)
+    await session.flush()
+    records.audit_change(session, principal, follow_up, AuditAction.UPDATE)
+    return follow_up
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    victim_id: UUID | None,
+    status: FollowUpStatus | None,
+) -> tuple[Sequence[FollowUpContact], str | None]:
+    filters = []
+    if victim_id is not None:
+        filters.append(col(FollowUpContact.victim_id) == victim_id)
+    if status is not None:
+        filters.append(col(FollowUpContact.status) == status)
+    return await records.page_visible(session, principal, FollowUpContact, page, *filters)

@@ -1,0 +1,79 @@
+"""Reading the records that hang off a person (assessments, plans, agreements, follow-ups):
+visible exactly when their person is, and every read audited. One way for all of them."""
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy import ColumnElement
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.errors import NotFound
+from app.security import Principal
+from app.services import audit
+from app.services.audit import AuditAction
+from app.services.pagination import PageParams, fetch_page
+from app.services.scope import victim_is_visible
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def _column(model: type[SQLModel], name: str) -> Any:
+    return col(getattr(model, name))
+
+
+async def get_visible(
+    session: AsyncSession, principal: Principal, model: type[M], record_id: UUID
+) -> M:
+    query = select(model).where(
+        _column(model, "id") == record_id,
+        victim_is_visible(principal, _column(model, "victim_id")),
+    )
+    record = (await session.exec(query)).first()
+    if record is None:
+        raise NotFound("No such record.")
+    return record
+
+
+async def page_visible(
+    session: AsyncSession,
+    principal: Principal,
+    model: type[M],
+    page: PageParams,
+    *filters: ColumnElement[bool],
+) -> tuple[Sequence[M], str | None]:
+    query = select(model).where(victim_is_visible(principal, _column(model, "victim_id")), *filters)
+    found, cursor = await fetch_page(session, query, getattr(model, "id"), page)  # noqa: B009
+    reads = [(getattr(r, "id"), getattr(r, "victim_id")) for r in found]  # noqa: B009
+    audit.record_reads(session, principal, record_type(model), reads)
+    return found, cursor
+
+
+def audit_read(session: AsyncSession, principal: Principal, record: SQLModel) -> None:
+    audit.record(
+        session,
+        principal,
+        AuditAction.READ,
+        record_type(type(record)),
+        getattr(record, "id"),  # noqa: B009
+        victim_id=getattr(record, "victim_id"),  # noqa: B009
+    )
+
+
+def audit_change(
+    session: AsyncSession, principal: Principal, record: SQLModel, action: AuditAction
+) -> None:
+    audit.record(
+        session,
+        principal,
+        action,
+        record_type(type(record)),
+        getattr(record, "id"),  # noqa: B009
+        victim_id=getattr(record, "victim_id"),  # noqa: B009
+    )
+
+
+def record_type(model: type[SQLModel]) -> str:
+    """The audit trail's name for a kind of record: its table's name in the singular."""
+    return str(getattr(model, "__tablename__")).removesuffix("s")  # noqa: B009

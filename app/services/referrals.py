@@ -1,0 +1,202 @@
+"""Referrals between organisations: the rules at the door, then accept / decline / cancel,
+the initial contact that starts the 20-day clock, and completion."""
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.access import CaseScope, case_scope
+from app.domain.dates import check_not_future
+from app.domain.errors import InvalidValue
+from app.domain.pathway import (
+    REFERRAL_STEPS,
+    AssessmentKind,
+    LicenceFacts,
+    ReferralRequest,
+    ReferralStatus,
+    check_disclosure,
+    check_referral,
+)
+from app.domain.rulebook import Rulebook
+from app.domain.states import advance
+from app.domain.vocabulary import LicenceTargetGroup
+from app.errors import Forbidden, NotFound
+from app.models import Assessment, Organisation, Referral, Victim
+from app.schemas.referrals import ReferralCreate
+from app.security import Principal
+from app.services import audit, facts
+from app.services.audit import AuditAction
+from app.services.organisations import get_referenced
+from app.services.pagination import PageParams, fetch_page
+from app.services.scope import visible_referrals
+
+
+async def get_visible(session: AsyncSession, principal: Principal, referral_id: UUID) -> Referral:
+    query = select(Referral).where(col(Referral.id) == referral_id, visible_referrals(principal))
+    referral = (await session.exec(query)).first()
+    if referral is None:
+        raise NotFound("No such referral.")
+    return referral
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    status: ReferralStatus | None,
+    victim_id: UUID | None,
+) -> tuple[Sequence[Referral], str | None]:
+    query = select(Referral).where(visible_referrals(principal))
+    if status is not None:
+        query = query.where(Referral.status == status)
+    if victim_id is not None:
+        query = query.where(Referral.victim_id == victim_id)
+    referrals, cursor = await fetch_page(session, query, Referral.id, page)
+    audit.record_reads(session, principal, "referral", [(r.id, r.victim_id) for r in referrals])
+    return referrals, cursor
+
+
+def read(session: AsyncSession, principal: Principal, referral: Referral) -> Referral:
+    action = AuditAction.READ
+    audit.record(session, principal, action, "referral", referral.id, victim_id=referral.victim_id)
+    return referral
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    data: ReferralCreate,
+    today: date,
+    rulebook: Rulebook,
+) -> Referral:
+    if principal.organisation_id is None:
+        raise Forbidden("Only a caller that belongs to an organisation refers a person.")
+    victim = await facts.visible_victim(session, principal, data.victim_id)
+    receiver = await get_referenced(session, data.to_organisation_id, "to_organisation_id")
+    if receiver.id == principal.organisation_id:
+        raise InvalidValue("to_organisation_id", "A referral goes to another organisation.")
+    request = await _request(session, victim, receiver, data, today)
+    check_referral(request, rulebook)
+    referral = Referral(
+        victim_id=victim.id,
+        from_organisation_id=principal.organisation_id,
+        to_organisation_id=receiver.id,
+        service=data.service,
+        funding=data.funding,
+        ina_assessment_id=data.ina_assessment_id,
+        referred_on=today,
+        created_by=principal.actor_id,
+        rulebook_version=rulebook.version,
+    )
+    session.add(referral)
+    await session.flush()
+    audit.record(
+        session, principal, AuditAction.CREATE, "referral", referral.id, victim_id=victim.id
+    )
+    return referral
+
+
+async def _request(
+    session: AsyncSession,
+    victim: Victim,
+    receiver: Organisation,
+    data: ReferralCreate,
+    today: date,
+) -> ReferralRequest:
+    ina = await session.get(Assessment, data.ina_assessment_id) if data.ina_assessment_id else None
+    return ReferralRequest(
+        victim_id=victim.id,
+        victim_organisation_id=victim.organisation_id,
+        to_organisation_id=receiver.id,
+        service=data.service,
+        funding=data.funding,
+        referred_on=today,
+        identified_on=victim.identified_on,
+        registered_address=victim.registered_address,
+        licences=tuple(
+            LicenceFacts(
+                LicenceTargetGroup(lic["target_group"]), date.fromisoformat(lic["valid_until"])
+            )
+            for lic in receiver.licences
+        ),
+        ina=await facts.assessment_facts(session, ina) if ina else None,
+        family_risk_completed=await facts.has_completed(
+            session, victim.id, AssessmentKind.FAMILY_RISK
+        ),
+        consents=await facts.consents_of(session, victim.id),
+    )
+
+
+async def accept(session: AsyncSession, principal: Principal, referral: Referral) -> Referral:
+    """The receiving organisation takes the person on; the consent to share must still hold."""
+    _receiver_only(principal, referral)
+    victim = await session.get_one(Victim, referral.victim_id)
+    consents = await facts.consents_of(session, referral.victim_id)
+    check_disclosure(consents, referral.to_organisation_id, victim.organisation_id)
+    return await _step(session, principal, referral, "accept")
+
+
+async def decline(
+    session: AsyncSession, principal: Principal, referral: Referral, reason: str
+) -> Referral:
+    _receiver_only(principal, referral)
+    referral.reason = reason
+    return await _step(session, principal, referral, "decline")
+
+
+async def cancel(
+    session: AsyncSession, principal: Principal, referral: Referral, reason: str | None
+) -> Referral:
+    oversees = case_scope(principal.role) is CaseScope.ALL
+    if principal.organisation_id != referral.from_organisation_id and not oversees:
+        raise Forbidden("Only the referring organisation (or the coordinator) cancels a referral.")
+    referral.reason = reason
+    return await _step(session, principal, referral, "cancel")
+
+
+async def record_initial_contact(
+    session: AsyncSession, principal: Principal, referral: Referral, contact_on: date, today: date
+) -> Referral:
+    """The first contact at the service: the individual needs assessment is due 20 days on."""
+    _receiver_only(principal, referral)
+    check_not_future("contact_on", contact_on, today)
+    if contact_on < referral.referred_on:
+        raise InvalidValue("contact_on", "The initial contact comes after the referral.")
+    referral.contact_on = contact_on
+    return await _step(session, principal, referral, "initial-contact")
+
+
+async def complete(
+    session: AsyncSession, principal: Principal, referral: Referral, completed_on: date, today: date
+) -> Referral:
+    _receiver_only(principal, referral)
+    check_not_future("completed_on", completed_on, today)
+    if referral.contact_on and completed_on < referral.contact_on:
+        raise InvalidValue("completed_on", "The service completes after the initial contact.")
+    referral.completed_on = completed_on
+    return await _step(session, principal, referral, "complete")
+
+
+async def _step(
+    session: AsyncSession, principal: Principal, referral: Referral, action: str
+) -> Referral:
+    referral.status = advance(REFERRAL_STEPS, "referral", referral.status, action)
+    session.add(referral)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        AuditAction.UPDATE,
+        "referral",
+        referral.id,
+        victim_id=referral.victim_id,
+    )
+    return referral
+
+
+def _receiver_only(principal: Principal, referral: Referral) -> None:
+    if principal.organisation_id != referral.to_organisation_id:
+        raise Forbidden("Only the receiving organisation answers a referral.")

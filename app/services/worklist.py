@@ -1,0 +1,99 @@
+"""The worklist: what the caller's organisation must do next, across the cases it sees."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, true
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.access import CaseScope, case_scope
+from app.domain.pathway import (
+    AgreementStatus,
+    AssessmentKind,
+    AssessmentStatus,
+    FollowUpStatus,
+    ReferralStatus,
+)
+from app.domain.rulebook import Rulebook
+from app.domain.worklist import (
+    WorkItem,
+    agreement_ending_item,
+    follow_up_item,
+    individual_assessment_item,
+    ordered,
+)
+from app.models import Assessment, FollowUpContact, Referral, ServiceAgreement
+from app.security import Principal
+from app.services.scope import victim_is_visible
+
+
+async def items_for(
+    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
+) -> list[WorkItem]:
+    items = [
+        *await _individual_assessments(session, principal, today, rulebook),
+        *await _follow_ups(session, principal, today),
+        *await _agreements_ending(session, principal, today, rulebook),
+    ]
+    return ordered(items)
+
+
+def _ours(principal: Principal, organisation_column: Any) -> ColumnElement[bool]:
+    """Work falls to one organisation; the coordinator oversees all of it."""
+    if case_scope(principal.role) is CaseScope.ALL:
+        return true()
+    return col(organisation_column) == principal.organisation_id
+
+
+async def _individual_assessments(
+    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
+) -> list[WorkItem]:
+    """SOP-INDIVIDUAL-20D: the service that made the initial contact owes the assessment."""
+    done = exists().where(
+        col(Assessment.referral_id) == col(Referral.id),
+        col(Assessment.kind) == AssessmentKind.INDIVIDUAL_NEEDS,
+        col(Assessment.status) == AssessmentStatus.COMPLETED,
+    )
+    query = select(Referral).where(
+        col(Referral.status) == ReferralStatus.IN_PROGRESS,
+        col(Referral.contact_on).is_not(None),
+        _ours(principal, Referral.to_organisation_id),
+        victim_is_visible(principal, col(Referral.victim_id)),
+        ~done,
+    )
+    return [
+        individual_assessment_item(r.id, r.victim_id, r.contact_on, today, rulebook)
+        for r in (await session.exec(query)).all()
+        if r.contact_on is not None
+    ]
+
+
+async def _follow_ups(session: AsyncSession, principal: Principal, today: date) -> list[WorkItem]:
+    query = select(FollowUpContact).where(
+        col(FollowUpContact.status) == FollowUpStatus.DUE,
+        _ours(principal, FollowUpContact.organisation_id),
+        victim_is_visible(principal, col(FollowUpContact.victim_id)),
+    )
+    return [
+        follow_up_item(f.id, f.victim_id, f.due_on, today)
+        for f in (await session.exec(query)).all()
+    ]
+
+
+async def _agreements_ending(
+    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
+) -> list[WorkItem]:
+    horizon = today + timedelta(days=rulebook.agreement_ending_notice_days)
+    query = select(ServiceAgreement).where(
+        col(ServiceAgreement.status) == AgreementStatus.ACTIVE,
+        col(ServiceAgreement.ends_on) <= horizon,
+        _ours(principal, ServiceAgreement.organisation_id)
+        | _ours(principal, ServiceAgreement.provider_organisation_id),
+        victim_is_visible(principal, col(ServiceAgreement.victim_id)),
+    )
+    found = [
+        agreement_ending_item(a.id, a.victim_id, a.ends_on, today, rulebook)
+        for a in (await session.exec(query)).all()
+    ]
+    return [item for item in found if item is not None]
