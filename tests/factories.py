@@ -12,8 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.clock import Clock
 from app.config import Settings
 from app.domain.access import Role
+from app.domain.consent import ConsentPurpose
 from app.domain.vocabulary import OrganisationKind, Sex
-from app.models import Client, Organisation, User, Victim
+from app.models import Client, Consent, Organisation, User, Victim
 from app.security import TokenClaims, encode_access_token, hash_secret_blocking
 from app.services.organisations import name_key
 
@@ -139,6 +140,23 @@ class Actors:
         return await self.add(  # type: ignore[no-any-return]
             Victim(organisation_id=organisation.id, **(defaults | fields))
         )
+
+    async def consent(
+        self, victim: Victim, purpose: ConsentPurpose, recipient: Organisation | None = None
+    ) -> Consent:
+        return await self.add(  # type: ignore[no-any-return]
+            Consent(
+                victim_id=victim.id,
+                purpose=purpose,
+                recipient_organisation_id=recipient.id if recipient else None,
+                given_at=self.clock.now(),
+                recorded_by=victim.id,
+            )
+        )
+
+
+def licence(valid_until: date, group: str = "trafficking_victims") -> dict[str, str]:
+    return {"target_group": group, "number": "LIC-TEST", "valid_until": valid_until.isoformat()}
 
 
 def victim_body(**overrides: Any) -> dict[str, Any]:

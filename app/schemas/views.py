@@ -19,10 +19,10 @@ def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRea
 
 def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:
     """Psychological and medical findings are health data: withheld from other professions."""
+    shown = AssessmentRead.model_validate(assessment)
     if reads_findings(role, assessment.kind):
-        return AssessmentRead.model_validate(assessment)
-    shown = AssessmentRead.model_validate(assessment.model_dump(exclude={"findings"}))
-    return shown.model_copy(update={"findings_withheld": True})
+        return shown
+    return shown.model_copy(update={"findings": None, "findings_withheld": True})
 
 
 def present_referral(referral: Referral, rulebook: Rulebook) -> ReferralRead:
