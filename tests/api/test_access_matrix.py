@@ -4,14 +4,27 @@ The expectations are written out here, independently of app/domain/access.py, so
 the permission table that widens access fails this test.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from uuid import UUID
 
 import httpx
 import pytest
 
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
-from app.models import Consent, Organisation, Victim
+from app.domain.pathway import AssessmentKind, CarePlanKind, Service
+from app.domain.rulebook import ServiceTerm
+from app.domain.vocabulary import Funding
+from app.models import (
+    Assessment,
+    CarePlan,
+    Consent,
+    FollowUpContact,
+    Organisation,
+    Referral,
+    ServiceAgreement,
+    Victim,
+)
 from tests.factories import Actor, Actors, victim_body
 from tests.helpers import expect_problem
 
@@ -161,3 +174,117 @@ async def test_staff_get_the_full_record(
     record = (await client.get(f"/api/v1/victims/{victim.id}", headers=worker.headers)).json()
     assert record["view"] == "full"
     assert record["exploitation_types"] == ["sexual"]
+
+
+# --- the case-work records hang off the person: same scope, their own permissions -------------
+
+CASE_RECORDS = ("referral", "assessment", "care_plan", "service_agreement", "follow_up_contact")
+READS_CASE_WORK = {
+    Role.COORDINATOR,
+    Role.SHELTER_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.PSYCHOLOGIST,
+    Role.LEGAL_COUNSELLOR,
+    Role.MEDICAL_OFFICER,
+}
+READS = {record: READS_CASE_WORK for record in CASE_RECORDS} | {
+    "referral": READS_CASE_WORK | {Role.PARTNER_SYSTEM}
+}
+PATHS = {
+    "referral": "referrals",
+    "assessment": "assessments",
+    "care_plan": "care-plans",
+    "service_agreement": "service-agreements",
+    "follow_up_contact": "follow-up-contacts",
+}
+
+
+async def _records(actors: Actors, home: Organisation, elsewhere: Organisation) -> dict[str, UUID]:
+    """One record of each kind on a case of ``home``; the referral goes from home elsewhere."""
+    victim = await actors.victim(home)
+    author = await actors.user(Role.SOCIAL_WORKER, home)
+    assessment = await actors.add(
+        Assessment(
+            victim_id=victim.id,
+            kind=AssessmentKind.INDIVIDUAL_NEEDS,
+            organisation_id=home.id,
+            author_id=author.id,
+            author_role=Role.SOCIAL_WORKER,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    plan = await actors.add(
+        CarePlan(
+            victim_id=victim.id,
+            assessment_id=assessment.id,
+            organisation_id=home.id,
+            kind=CarePlanKind.CARE,
+            planned_months=6,
+            created_by=author.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    day = date(2026, 1, 15)
+    agreement = await actors.add(
+        ServiceAgreement(
+            victim_id=victim.id,
+            care_plan_id=plan.id,
+            provider_organisation_id=home.id,
+            organisation_id=home.id,
+            term=ServiceTerm.SHORT,
+            starts_on=day,
+            ends_on=day,
+            consent_given=True,
+            created_by=author.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    follow_up = await actors.add(
+        FollowUpContact(victim_id=victim.id, organisation_id=home.id, due_on=day)
+    )
+    referral = await actors.add(
+        Referral(
+            victim_id=victim.id,
+            from_organisation_id=home.id,
+            to_organisation_id=elsewhere.id,
+            service=Service.LEGAL,
+            funding=Funding.PROJECT,
+            referred_on=day,
+            created_by=author.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    return {
+        "referral": referral.id,
+        "assessment": assessment.id,
+        "care_plan": plan.id,
+        "service_agreement": agreement.id,
+        "follow_up_contact": follow_up.id,
+    }
+
+
+@pytest.mark.parametrize("record", CASE_RECORDS)
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_case_record_access(
+    client: httpx.AsyncClient, actors: Actors, role: Role, whose: str, record: str
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    elsewhere = await actors.organisation()
+    third = await actors.organisation()
+    owner = home if whose == "own" and home else elsewhere
+    ids = await _records(actors, owner, third)
+
+    answer = await client.get(f"/api/v1/{PATHS[record]}/{ids[record]}", headers=caller.headers)
+    listed = await client.get(f"/api/v1/{PATHS[record]}", headers=caller.headers)
+
+    if role not in READS[record]:
+        expect_problem(answer, 403, "forbidden")
+        expect_problem(listed, 403, "forbidden")
+    elif whose == "other" and role not in SEES_EVERY_ORGANISATION:
+        expect_problem(answer, 404, "not_found")
+        assert listed.json()["items"] == []
+    else:
+        assert answer.status_code == 200, answer.text
+        assert [i["id"] for i in listed.json()["items"]] == [str(ids[record])]
