@@ -16,9 +16,9 @@ from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.consents import ConsentRead
-from app.schemas.victims import VictimCreate, VictimExport, VictimRead, VictimUpdate, VictimView
-from app.schemas.views import present_victim
+from app.schemas.exports import VictimExport
+from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
+from app.schemas.views import present_file, present_victim
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
 from app.services import victims
@@ -90,14 +90,14 @@ async def update_victim(
     "/{victim_id}/export", summary="Export everything held on a person (ACCESS-OWN-RECORDS)"
 )
 async def export_victim(
-    principal: Exporter, victim: VisibleVictim, session: SessionDep, clock: ClockDep
+    principal: Exporter,
+    victim: VisibleVictim,
+    session: SessionDep,
+    clock: ClockDep,
+    rulebook: RulebookDep,
 ) -> VictimExport:
-    victim, consents = await victims.export(session, principal, victim)
-    return VictimExport(
-        exported_at=clock.now(),
-        victim=VictimRead.model_validate(victim),
-        consents=[ConsentRead.model_validate(c) for c in consents],
-    )
+    file = await victims.export(session, principal, victim)
+    return present_file(file, principal.role, rulebook, clock.now())
 
 
 @router.get(

@@ -8,7 +8,6 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
 from app.schemas.common import BirthDate, CountryCode, Name, Phone, RequestModel, ResponseModel
-from app.schemas.consents import ConsentRead
 
 
 def _distinct(values: list[ExploitationType]) -> list[ExploitationType]:
@@ -116,11 +115,3 @@ class VictimRead(ResponseModel):
 
 
 VictimView = Annotated[VictimRead | VictimExchangeRead, Field(discriminator="view")]
-
-
-class VictimExport(ResponseModel):
-    """Everything held on one person (ACCESS-OWN-RECORDS), for the person to take away."""
-
-    exported_at: datetime
-    victim: VictimRead
-    consents: list[ConsentRead]

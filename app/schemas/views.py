@@ -1,14 +1,21 @@
 """What a caller gets to see of a record: field-level rules applied, computed fields added."""
 
+from datetime import datetime
+
 from app.domain.access import Role, reads_findings, victim_view
 from app.domain.access import VictimView as View
 from app.domain.pathway import individual_assessment_due
 from app.domain.rulebook import Rulebook
 from app.models import Assessment, Referral, Victim
+from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
+from app.schemas.care_plans import CarePlanRead, ReviewRead
+from app.schemas.consents import ConsentRead
+from app.schemas.exports import VictimExport
 from app.schemas.referrals import ReferralRead
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
+from app.services.victims import PersonFile
 
 
 def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRead:
@@ -65,4 +72,20 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
             for form, lines in rulebook.grant_lines.items()
         },
         course_max_months=rulebook.course_max_months,
+    )
+
+
+def present_file(
+    file: PersonFile, role: Role, rulebook: Rulebook, exported_at: datetime
+) -> VictimExport:
+    return VictimExport(
+        exported_at=exported_at,
+        victim=VictimRead.model_validate(file.victim),
+        consents=[ConsentRead.model_validate(c) for c in file.consents],
+        referrals=[present_referral(r, rulebook) for r in file.referrals],
+        assessments=[present_assessment(a, role) for a in file.assessments],
+        care_plans=[CarePlanRead.model_validate(p) for p in file.care_plans],
+        care_plan_reviews=[ReviewRead.model_validate(r) for r in file.care_plan_reviews],
+        service_agreements=[AgreementRead.model_validate(a) for a in file.service_agreements],
+        follow_up_contacts=[FollowUpRead.model_validate(f) for f in file.follow_up_contacts],
     )

@@ -2,11 +2,12 @@
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlmodel import col, func, select
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
@@ -16,7 +17,16 @@ from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import VictimStatus
 from app.errors import Forbidden, NotFound
-from app.models import Consent, Victim
+from app.models import (
+    Assessment,
+    CarePlan,
+    CarePlanReview,
+    Consent,
+    FollowUpContact,
+    Referral,
+    ServiceAgreement,
+    Victim,
+)
 from app.schemas.consents import ConsentCreate
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
@@ -28,6 +38,7 @@ from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import visible_victims
 
+M = TypeVar("M", bound=SQLModel)
 _DATED_FIELDS = ("birth_date", "identified_on", "returned_on", "departed_on")
 
 
@@ -96,13 +107,47 @@ async def update(
     return victim
 
 
-async def export(
-    session: AsyncSession, principal: Principal, victim: Victim
-) -> tuple[Victim, Sequence[Consent]]:
+@dataclass(frozen=True)
+class PersonFile:
+    """Everything held on one person (ACCESS-OWN-RECORDS)."""
+
+    victim: Victim
+    consents: Sequence[Consent]
+    referrals: Sequence[Referral]
+    assessments: Sequence[Assessment]
+    care_plans: Sequence[CarePlan]
+    care_plan_reviews: Sequence[CarePlanReview]
+    service_agreements: Sequence[ServiceAgreement]
+    follow_up_contacts: Sequence[FollowUpContact]
+
+
+async def export(session: AsyncSession, principal: Principal, victim: Victim) -> PersonFile:
     """ACCESS-OWN-RECORDS: everything held on the person, in one document."""
-    consents = await _consents_of(session, victim.id)
+
+    async def of_person(model: type[M]) -> Sequence[M]:
+        column = col(getattr(model, "victim_id"))  # noqa: B009
+        query = select(model).where(column == victim.id).order_by(col(getattr(model, "id")))  # noqa: B009
+        return (await session.exec(query)).all()
+
+    plans = await of_person(CarePlan)
+    reviews = (
+        await session.exec(
+            select(CarePlanReview)
+            .where(col(CarePlanReview.care_plan_id).in_([p.id for p in plans]))
+            .order_by(col(CarePlanReview.id))
+        )
+    ).all()
     audit.record(session, principal, AuditAction.EXPORT, "victim", victim.id, victim_id=victim.id)
-    return victim, consents
+    return PersonFile(
+        victim=victim,
+        consents=await of_person(Consent),
+        referrals=await of_person(Referral),
+        assessments=await of_person(Assessment),
+        care_plans=plans,
+        care_plan_reviews=reviews,
+        service_agreements=await of_person(ServiceAgreement),
+        follow_up_contacts=await of_person(FollowUpContact),
+    )
 
 
 async def list_consents(

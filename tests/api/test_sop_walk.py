@@ -179,6 +179,29 @@ async def test_one_person_through_the_sop(
     assert recorded.json()["status"] == "done"
     assert await worklist(client, provider) == []
 
+    # The person's file holds every step (ACCESS-OWN-RECORDS).
+    file = (await client.get(f"{API}/victims/{person}/export", headers=provider)).json()
+    counts = {
+        section: len(file[section])
+        for section in (
+            "consents",
+            "referrals",
+            "assessments",
+            "care_plans",
+            "service_agreements",
+            "follow_up_contacts",
+        )
+    }
+    assert counts == {
+        "consents": 2,
+        "referrals": 1,
+        "assessments": 2,
+        "care_plans": 1,
+        "service_agreements": 1,
+        "follow_up_contacts": 1,
+    }
+    assert file["follow_up_contacts"][0]["status"] == "done"
+
     # The coordinator oversaw it all in the audit trail.
     trail = (
         await client.get(
