@@ -200,6 +200,11 @@ async def test_psychological_findings_are_read_by_health_staff_only(
             )
         ).json()
         assert all(a["findings"] is None for a in listed["items"] if a["kind"] == "psychological")
+    export = await client.get(
+        f"{API}/victims/{world.victim.id}/export", headers=world.directorate_worker.headers
+    )
+    exported = [a for a in export.json()["assessments"] if a["kind"] == "psychological"]
+    assert [(a["findings"], a["findings_withheld"]) for a in exported] == [(None, True)]
 
 
 async def test_each_profession_records_its_own_kinds(
