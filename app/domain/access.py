@@ -6,9 +6,10 @@ role sees) is stated here as a scope; the service layer turns the scope into a q
 
 from collections.abc import Mapping
 from enum import StrEnum
+from uuid import UUID
 
+from app.domain.casework import AssessmentKind
 from app.domain.errors import InvalidValue
-from app.domain.pathway import AssessmentKind
 from app.domain.vocabulary import OrganisationKind
 
 
@@ -235,3 +236,29 @@ def check_membership(role: Role, organisation_kind: OrganisationKind | None) -> 
         raise InvalidValue(
             "organisation_id", f"The role '{role}' belongs to an organisation of kind {allowed}."
         )
+
+
+# --- who acts on a record: the organisation that holds it ------------------------------------
+# Seeing a case (by its own organisation or by a shared referral) is not owning its records:
+# a plan, an agreement or a follow-up is changed only by the organisation that keeps it.
+
+
+def keeps_record(caller_organisation: UUID | None, *keepers: UUID | None) -> bool:
+    return caller_organisation is not None and caller_organisation in keepers
+
+
+def answers_referral(caller_organisation: UUID | None, receiving_organisation: UUID) -> bool:
+    """Accept, decline, initial contact, completion: the receiving organisation's acts."""
+    return caller_organisation == receiving_organisation
+
+
+def cancels_referral(role: Role, caller_organisation: UUID | None, sender: UUID) -> bool:
+    """The referring organisation withdraws its request; the coordinator may too."""
+    return caller_organisation == sender or case_scope(role) is CaseScope.ALL
+
+
+def completes_assessment(
+    role: Role, kind: AssessmentKind, caller_organisation: UUID | None, author_organisation: UUID
+) -> bool:
+    """The profession that records the kind, in the organisation that made the assessment."""
+    return may_author(role, kind) and caller_organisation == author_organisation

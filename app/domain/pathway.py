@@ -5,149 +5,23 @@ Every rule function names its RULES.md id; each takes plain facts and the rulebo
 value or raises RuleViolation / ConsentRequired. "today" is always an argument.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from uuid import UUID
 
+from app.domain.casework import (
+    AssessmentKind,
+    AssessmentStatus,
+    CarePlanKind,
+    CarePlanStatus,
+    Service,
+)
 from app.domain.consent import ConsentFacts, ConsentPurpose, has_active_consent
 from app.domain.dates import latest_end
 from app.domain.errors import ConsentRequired, RuleViolation
 from app.domain.rulebook import Rulebook, ServiceTerm
 from app.domain.vocabulary import Funding, LicenceTargetGroup
-
-# --- vocabulary ------------------------------------------------------------------------------
-
-
-class Service(StrEnum):
-    LONG_TERM_PSYCHOSOCIAL = "long_term_psychosocial"
-    SHELTER = "shelter"
-    LEGAL = "legal"
-    MEDICAL = "medical"
-    VOCATIONAL_TRAINING = "vocational_training"
-    SOCIAL_COUNSELLING = "social_counselling"
-    FAMILY_COUNSELLING = "family_counselling"
-
-
-class ReferralStatus(StrEnum):
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-
-
-class AssessmentKind(StrEnum):
-    INITIAL_NEEDS = "initial_needs"
-    INDIVIDUAL_NEEDS = "individual_needs"
-    RISK = "risk"
-    FAMILY_RISK = "family_risk"
-    PSYCHOLOGICAL = "psychological"
-    MEDICAL = "medical"
-    REINTEGRATION = "reintegration"
-
-
-class AssessmentStatus(StrEnum):
-    DRAFT = "draft"
-    COMPLETED = "completed"
-
-
-class CarePlanKind(StrEnum):
-    CARE = "care"  # the SOP's individual care plan
-    REHABILITATION = "rehabilitation"  # the manual's individual rehabilitation plan
-
-
-class CarePlanStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    TERMINATED = "terminated"
-
-
-class AgreementStatus(StrEnum):
-    ACTIVE = "active"
-    TERMINATED = "terminated"
-    COMPLETED = "completed"
-
-
-class RecoveryStage(StrEnum):
-    """SOP-RECOVERY-STAGES: I safety and security; II remembering and mourning; III return to
-    normal life."""
-
-    I = "I"  # noqa: E741 - the SOP's own numbering
-    II = "II"
-    III = "III"
-
-
-class RiskFactor(StrEnum):
-    """SOP-RISK: what the reintegration risk assessment covers (SOP Step 2)."""
-
-    SOCIAL_EXCLUSION = "social_exclusion"
-    NEW_VIOLENCE_OR_ABUSE = "new_violence_or_abuse"
-    UNEMPLOYMENT = "unemployment"
-    POVERTY = "poverty"
-    EDUCATION_BARRIER = "education_barrier"
-    NO_SUPPORTIVE_ENVIRONMENT = "no_supportive_environment"
-    SOCIOCULTURAL_FACTORS = "sociocultural_factors"
-    OTHER = "other"
-
-
-class RiskLevel(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class FollowUpChannel(StrEnum):
-    """SOP Step 1: an appointment, a telephone call, a letter, etc."""
-
-    APPOINTMENT = "appointment"
-    PHONE = "phone"
-    LETTER = "letter"
-    OTHER = "other"
-
-
-class FollowUpStatus(StrEnum):
-    DUE = "due"
-    DONE = "done"
-
-
-# --- state machines --------------------------------------------------------------------------
-
-_R = ReferralStatus
-REFERRAL_STEPS: Mapping[tuple[ReferralStatus, str], ReferralStatus] = {
-    (_R.REQUESTED, "accept"): _R.ACCEPTED,
-    (_R.REQUESTED, "decline"): _R.DECLINED,
-    (_R.REQUESTED, "cancel"): _R.CANCELLED,
-    (_R.ACCEPTED, "initial-contact"): _R.IN_PROGRESS,
-    (_R.IN_PROGRESS, "complete"): _R.COMPLETED,
-}
-# a receiving organisation sees the person's case once it has taken the referral on
-SHARING_STATES = frozenset({_R.ACCEPTED, _R.IN_PROGRESS, _R.COMPLETED})
-
-ASSESSMENT_STEPS: Mapping[tuple[AssessmentStatus, str], AssessmentStatus] = {
-    (AssessmentStatus.DRAFT, "complete"): AssessmentStatus.COMPLETED,
-}
-
-_C = CarePlanStatus
-CARE_PLAN_STEPS: Mapping[tuple[CarePlanStatus, str], CarePlanStatus] = {
-    (_C.DRAFT, "activate"): _C.ACTIVE,
-    (_C.ACTIVE, "complete"): _C.COMPLETED,
-    (_C.ACTIVE, "terminate"): _C.TERMINATED,
-}
-
-_A = AgreementStatus
-AGREEMENT_STEPS: Mapping[tuple[AgreementStatus, str], AgreementStatus] = {
-    (_A.ACTIVE, "terminate"): _A.TERMINATED,
-    (_A.ACTIVE, "complete"): _A.COMPLETED,
-}
-
-FOLLOW_UP_STEPS: Mapping[tuple[FollowUpStatus, str], FollowUpStatus] = {
-    (FollowUpStatus.DUE, "record"): FollowUpStatus.DONE,
-}
-
 
 # --- facts the rules look at -----------------------------------------------------------------
 
@@ -175,6 +49,7 @@ class ReferralRequest:
     to_organisation_id: UUID
     service: Service
     funding: Funding
+    receiver_funding: Funding | None
     referred_on: date
     identified_on: date | None
     registered_address: str | None
@@ -190,6 +65,7 @@ class ReferralRequest:
 def check_referral(request: ReferralRequest, rulebook: Rulebook) -> None:
     """All the rules a new referral must satisfy, in the order a caseworker would meet them."""
     check_licence(request.licences, request.referred_on)
+    check_funding(request.funding, request.receiver_funding)
     check_ina(request.funding, request.ina, request.victim_id)
     check_address(request.funding, request.registered_address)
     check_reflection(request.service, request.identified_on, request.referred_on, rulebook)
@@ -206,6 +82,17 @@ def check_licence(licences: Iterable[LicenceFacts], on: date) -> None:
             "The receiving organisation holds no licence for victims of trafficking or violence "
             f"valid on {on.isoformat()}.",
             referral_date=on.isoformat(),
+        )
+
+
+def check_funding(funding: Funding, receiver_funding: Funding | None) -> None:
+    """SOP-INA: a service funded as a state-delegated activity is referred to as one (with the
+    INA); declaring other funding does not skip the INA."""
+    if receiver_funding is Funding.STATE_DELEGATED and funding is not Funding.STATE_DELEGATED:
+        raise RuleViolation(
+            "SOP-INA",
+            "The receiving service is funded as a state-delegated activity: it is referred to "
+            "with the initial needs assessment.",
         )
 
 
@@ -341,12 +228,15 @@ def check_plan_duration(kind: CarePlanKind, planned_months: int, rulebook: Ruleb
 def check_plan_consent(
     kind: CarePlanKind, consents: Iterable[ConsentFacts], consent_given: bool
 ) -> None:
-    """A plan begins with the person's consent to it (MAN-REHAB-PLAN: "followed by the victim's
-    consent to begin the plan"; for the SOP's care plan, SOP-CAREPLAN-BASIS), and their data may
-    be processed for it: an active data_processing consent (CONSENT-DISCLOSURE)."""
+    """A plan begins with the person's consent to it (MAN-REHAB-PLAN: the plan is "followed by
+    the victim's consent to begin the plan"; the SOP's care plan likewise), and their data are
+    processed for it only with their consent: an active data_processing consent
+    (CONSENT-DISCLOSURE: "any information on victims shall be disseminated upon their personal
+    consent only")."""
     if not consent_given:
-        rule = "MAN-REHAB-PLAN" if kind is CarePlanKind.REHABILITATION else "SOP-CAREPLAN-BASIS"
-        raise ConsentRequired(rule, "The person's consent to begin the plan is needed.")
+        raise ConsentRequired(
+            "MAN-REHAB-PLAN", f"The person's consent to begin the {kind.value} plan is needed."
+        )
     if not has_active_consent(consents, ConsentPurpose.DATA_PROCESSING):
         raise ConsentRequired(
             "CONSENT-DISCLOSURE",
@@ -364,10 +254,16 @@ class AgreementRequest:
     term: ServiceTerm
     starts_on: date
     ends_on: date
+    provider_id: UUID
+    provider_licences: tuple[LicenceFacts, ...]
+    case_organisation_id: UUID
+    consents: tuple[ConsentFacts, ...]
 
 
 def check_agreement(request: AgreementRequest, rulebook: Rulebook) -> None:
-    """SOP-AGREEMENT-CONSENT, SOP-TERM and SOP-VOT-MAX-1Y."""
+    """SOP-AGREEMENT-CONSENT, SOP-TERM and SOP-VOT-MAX-1Y; and, as for a referral, a licensed
+    provider (SOP-LICENCE) that the person agreed to share their case with
+    (CONSENT-DISCLOSURE)."""
     if request.care_plan_status is not CarePlanStatus.ACTIVE:
         raise RuleViolation(
             "SOP-AGREEMENT-CONSENT", "A service agreement rests on an active care plan."
@@ -377,6 +273,8 @@ def check_agreement(request: AgreementRequest, rulebook: Rulebook) -> None:
             "SOP-AGREEMENT-CONSENT", "A service agreement is signed with the person's consent."
         )
     check_term(request.term, request.starts_on, request.ends_on, rulebook)
+    check_licence(request.provider_licences, request.starts_on)
+    check_disclosure(request.consents, request.provider_id, request.case_organisation_id)
 
 
 def check_term(term: ServiceTerm, starts_on: date, ends_on: date, rulebook: Rulebook) -> None:

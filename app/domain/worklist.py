@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from app.domain.pathway import individual_assessment_due
 from app.domain.rulebook import Rulebook
 
 
@@ -36,12 +35,12 @@ def _item(
 
 
 def individual_assessment_item(
-    referral_id: UUID, victim_id: UUID, contact_on: date, today: date, rulebook: Rulebook
+    referral_id: UUID, victim_id: UUID, due_on: date, today: date
 ) -> WorkItem:
-    """SOP-INDIVIDUAL-20D: from the initial contact until the assessment is completed."""
-    due = individual_assessment_due(contact_on, rulebook)
+    """SOP-INDIVIDUAL-20D: from the initial contact until the assessment is completed; the
+    record to act on is the referral (the assessment may not exist yet)."""
     kind = WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT
-    return _item(kind, due, "SOP-INDIVIDUAL-20D", victim_id, referral_id, today)
+    return _item(kind, due_on, "SOP-INDIVIDUAL-20D", victim_id, referral_id, today)
 
 
 def follow_up_item(follow_up_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
@@ -59,6 +58,10 @@ def agreement_ending_item(
     return _item(WorkKind.AGREEMENT_ENDING, ends_on, "SOP-TERM", victim_id, agreement_id, today)
 
 
+def sort_key(item: WorkItem) -> tuple[str, str, str]:
+    return (item.due_on.isoformat(), item.kind.value, str(item.record_id))
+
+
 def ordered(items: Iterable[WorkItem]) -> list[WorkItem]:
     """Soonest first; the overdue are the earliest."""
-    return sorted(items, key=lambda item: (item.due_on, item.kind.value, str(item.record_id)))
+    return sorted(items, key=sort_key)

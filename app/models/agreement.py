@@ -3,7 +3,7 @@ from uuid import UUID
 
 from sqlmodel import Field
 
-from app.domain.pathway import AgreementStatus, FollowUpChannel, FollowUpStatus
+from app.domain.casework import AgreementStatus, FollowUpChannel, FollowUpStatus
 from app.domain.rulebook import ServiceTerm
 from app.models.base import Versioned, enum_type, id_field, timestamp_field, utcnow
 
@@ -43,6 +43,7 @@ class FollowUpContact(Versioned, table=True):
     agreement_id: UUID | None = Field(default=None, foreign_key="service_agreements.id")
     organisation_id: UUID = Field(foreign_key="organisations.id")
     due_on: date = Field(index=True)
+    rulebook_version: str = Field(max_length=32)
     status: FollowUpStatus = Field(default=FollowUpStatus.DUE, sa_type=enum_type(FollowUpStatus))
     channel: FollowUpChannel | None = Field(default=None, sa_type=enum_type(FollowUpChannel))
     done_on: date | None = None

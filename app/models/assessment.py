@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlmodel import Field
 
 from app.domain.access import Role
-from app.domain.pathway import AssessmentKind, AssessmentStatus
+from app.domain.casework import AssessmentKind, AssessmentStatus
 from app.models.base import (
     JSONType,
     UTCDateTime,
@@ -28,8 +28,8 @@ class Assessment(Versioned, table=True):
     status: AssessmentStatus = Field(
         default=AssessmentStatus.DRAFT, sa_type=enum_type(AssessmentStatus)
     )
-    # individual needs: the referral whose initial contact started the 20-day clock
-    referral_id: UUID | None = Field(default=None, foreign_key="referrals.id", index=True)
+    # individual needs: the referral whose initial contact started the 20-day clock (one each)
+    referral_id: UUID | None = Field(default=None, foreign_key="referrals.id", unique=True)
     organisation_id: UUID = Field(foreign_key="organisations.id")
     author_id: UUID
     author_role: Role = Field(sa_type=enum_type(Role))

@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
-from app.domain.pathway import CarePlanKind, CarePlanStatus, RecoveryStage
+from app.domain.casework import CarePlanKind, CarePlanStatus, RecoveryStage
 from app.models.base import JSONType, Versioned, enum_type, id_field, timestamp_field, utcnow
 
 

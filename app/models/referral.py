@@ -3,7 +3,7 @@ from uuid import UUID
 
 from sqlmodel import Field
 
-from app.domain.pathway import ReferralStatus, Service
+from app.domain.casework import ReferralStatus, Service
 from app.domain.vocabulary import Funding
 from app.models.base import Versioned, enum_type, id_field, timestamp_field, utcnow
 
@@ -27,6 +27,7 @@ class Referral(Versioned, table=True):
     )
     referred_on: date
     contact_on: date | None = None  # the initial contact at the service: the 20-day clock
+    individual_assessment_due_on: date | None = None  # SOP-INDIVIDUAL-20D, fixed at contact
     completed_on: date | None = None
     reason: str | None = Field(default=None, max_length=1000)  # of a decline or cancellation
     created_by: UUID

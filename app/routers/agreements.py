@@ -108,9 +108,8 @@ async def complete_service_agreement(
     response: Response,
     _key: Idempotency,
 ) -> AgreementRead:
-    ended_on = body.completed_on or clock.today()
     agreement = await agreements.end(
-        session, principal, agreement, "complete", ended_on, None, clock.today(), rulebook
+        session, principal, agreement, "complete", body.completed_on, None, clock.today(), rulebook
     )
     set_etag(response, agreement.version)
     return AgreementRead.model_validate(agreement)

@@ -13,7 +13,7 @@ from app.deps import (
     require,
 )
 from app.domain.access import Action
-from app.domain.pathway import AssessmentKind
+from app.domain.casework import AssessmentKind
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.assessments import AssessmentComplete, AssessmentCreate, AssessmentRead
 from app.schemas.common import Page

@@ -92,8 +92,7 @@ async def complete_care_plan(
     response: Response,
     _key: Idempotency,
 ) -> CarePlanRead:
-    ended_on = body.ended_on or clock.today()
-    plan = await care_plans.end(session, principal, plan, "complete", ended_on, clock.today())
+    plan = await care_plans.end(session, principal, plan, "complete", body.ended_on, clock.today())
     set_etag(response, plan.version)
     return CarePlanRead.model_validate(plan)
 
@@ -108,8 +107,7 @@ async def terminate_care_plan(
     response: Response,
     _key: Idempotency,
 ) -> CarePlanRead:
-    ended_on = body.ended_on or clock.today()
-    plan = await care_plans.end(session, principal, plan, "terminate", ended_on, clock.today())
+    plan = await care_plans.end(session, principal, plan, "terminate", body.ended_on, clock.today())
     set_etag(response, plan.version)
     return CarePlanRead.model_validate(plan)
 
@@ -129,7 +127,19 @@ async def review_care_plan(
     body: ReviewCreate,
     session: SessionDep,
     clock: ClockDep,
+    request: Request,
+    response: Response,
     _key: Idempotency,
 ) -> ReviewRead:
     review = await care_plans.add_review(session, principal, plan, body, clock.today())
+    ids = {"care_plan_id": str(plan.id), "review_id": str(review.id)}
+    response.headers["Location"] = request.app.url_path_for("get_care_plan_review", **ids)
+    return ReviewRead.model_validate(review)
+
+
+@router.get("/{care_plan_id}/reviews/{review_id}", summary="Read one staff-meeting review")
+async def get_care_plan_review(
+    principal: Reader, plan: VisibleCarePlan, review_id: UUID, session: SessionDep
+) -> ReviewRead:
+    review = await care_plans.get_review(session, principal, plan, review_id)
     return ReviewRead.model_validate(review)

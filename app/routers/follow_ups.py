@@ -5,7 +5,7 @@ from fastapi import Response
 
 from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleFollowUp, require
 from app.domain.access import Action
-from app.domain.pathway import FollowUpStatus
+from app.domain.casework import FollowUpStatus
 from app.routers.common import resource_router, set_etag
 from app.schemas.agreements import FollowUpRead, FollowUpRecord
 from app.schemas.common import Page

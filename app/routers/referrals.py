@@ -13,7 +13,7 @@ from app.deps import (
     require,
 )
 from app.domain.access import Action
-from app.domain.pathway import ReferralStatus
+from app.domain.casework import ReferralStatus
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.referrals import (
@@ -45,7 +45,7 @@ async def list_referrals(
     victim_id: UUID | None = None,
 ) -> Page[ReferralRead]:
     items, cursor = await referrals.list_visible(session, principal, page, status, victim_id)
-    return Page(items=[present_referral(r, rulebook) for r in items], next_cursor=cursor)
+    return Page(items=[present_referral(r) for r in items], next_cursor=cursor)
 
 
 @router.post(
@@ -66,7 +66,7 @@ async def create_referral(
 ) -> ReferralRead:
     referral = await referrals.create(session, principal, body, clock.today(), rulebook)
     created(request, response, "get_referral", referral.version, referral_id=str(referral.id))
-    return present_referral(referral, rulebook)
+    return present_referral(referral)
 
 
 @router.get("/{referral_id}", summary="Read a referral")
@@ -79,7 +79,7 @@ async def get_referral(
 ) -> ReferralRead:
     referrals.read(session, principal, referral)
     set_etag(response, referral.version)
-    return present_referral(referral, rulebook)
+    return present_referral(referral)
 
 
 @router.post("/{referral_id}/accept", summary="Accept a referral (the receiving organisation)")
@@ -93,7 +93,7 @@ async def accept_referral(
 ) -> ReferralRead:
     referral = await referrals.accept(session, principal, referral)
     set_etag(response, referral.version)
-    return present_referral(referral, rulebook)
+    return present_referral(referral)
 
 
 @router.post("/{referral_id}/decline", summary="Decline a referral, with the reason")
@@ -108,7 +108,7 @@ async def decline_referral(
 ) -> ReferralRead:
     referral = await referrals.decline(session, principal, referral, body.reason)
     set_etag(response, referral.version)
-    return present_referral(referral, rulebook)
+    return present_referral(referral)
 
 
 @router.post("/{referral_id}/cancel", summary="Cancel a referral (the referring organisation)")
@@ -123,7 +123,7 @@ async def cancel_referral(
 ) -> ReferralRead:
     referral = await referrals.cancel(session, principal, referral, body.reason)
     set_etag(response, referral.version)
-    return present_referral(referral, rulebook)
+    return present_referral(referral)
 
 
 @router.post(
@@ -141,10 +141,10 @@ async def record_initial_contact(
     _key: Idempotency,
 ) -> ReferralRead:
     referral = await referrals.record_initial_contact(
-        session, principal, referral, body.contact_on, clock.today()
+        session, principal, referral, body.contact_on, clock.today(), rulebook
     )
     set_etag(response, referral.version)
-    return present_referral(referral, rulebook)
+    return present_referral(referral)
 
 
 @router.post("/{referral_id}/complete", summary="Record that the service is completed")
@@ -158,7 +158,8 @@ async def complete_referral(
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    completed_on = body.completed_on or clock.today()
-    referral = await referrals.complete(session, principal, referral, completed_on, clock.today())
+    referral = await referrals.complete(
+        session, principal, referral, body.completed_on, clock.today()
+    )
     set_etag(response, referral.version)
-    return present_referral(referral, rulebook)
+    return present_referral(referral)

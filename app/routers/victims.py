@@ -94,10 +94,9 @@ async def export_victim(
     victim: VisibleVictim,
     session: SessionDep,
     clock: ClockDep,
-    rulebook: RulebookDep,
 ) -> VictimExport:
     file = await victims.export(session, principal, victim)
-    return present_file(file, principal.role, rulebook, clock.now())
+    return present_file(file, principal.role, clock.now())
 
 
 @router.get(

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from app.deps import ClockDep, RulebookDep, SessionDep, require
+from app.deps import ClockDep, PageDep, RulebookDep, SessionDep, require
 from app.domain.access import Action
 from app.routers.common import resource_router
 from app.schemas.common import Page
@@ -16,10 +16,11 @@ Anyone = Annotated[Principal, require(Action.RULEBOOK_READ)]
 
 @router.get("/worklist", summary="The caller's due and overdue items, soonest first")
 async def get_worklist(
-    principal: Worker, session: SessionDep, clock: ClockDep, rulebook: RulebookDep
+    principal: Worker, session: SessionDep, clock: ClockDep, rulebook: RulebookDep, page: PageDep
 ) -> Page[WorkItemRead]:
-    items = await worklist.items_for(session, principal, clock.today(), rulebook)
-    return Page(items=[WorkItemRead.model_validate(i, from_attributes=True) for i in items])
+    items, cursor = await worklist.page_for(session, principal, clock.today(), rulebook, page)
+    shown = [WorkItemRead.model_validate(i, from_attributes=True) for i in items]
+    return Page(items=shown, next_cursor=cursor)
 
 
 @router.get("/rulebook", summary="The rulebook in force: every limit the procedures set")

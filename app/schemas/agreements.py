@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from app.domain.pathway import AgreementStatus, FollowUpChannel, FollowUpStatus
+from app.domain.casework import AgreementStatus, FollowUpChannel, FollowUpStatus
 from app.domain.rulebook import ServiceTerm
 from app.schemas.common import RequestModel, ResponseModel
 

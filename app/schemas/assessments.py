@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from app.domain.pathway import (
+from app.domain.casework import (
     AssessmentKind,
     AssessmentStatus,
     RecoveryStage,
@@ -83,10 +83,9 @@ FINDINGS_BY_KIND: Mapping[AssessmentKind, type[Findings]] = {
 }
 
 
-def check_findings_kind(kind: AssessmentKind, findings: Findings | None) -> None:
-    expected = FINDINGS_BY_KIND[kind]
-    if findings is not None and not isinstance(findings, expected):
-        raise ValueError(f"findings of a {kind.value} assessment have the {expected.__name__} form")
+def findings_fit(kind: AssessmentKind, findings: Findings | None) -> bool:
+    """The findings have the form their kind asks for (or are not given yet)."""
+    return findings is None or isinstance(findings, FINDINGS_BY_KIND[kind])
 
 
 class AssessmentCreate(RequestModel):
@@ -101,7 +100,9 @@ class AssessmentCreate(RequestModel):
 
     @model_validator(mode="after")
     def _findings_fit_kind(self) -> "AssessmentCreate":
-        check_findings_kind(self.kind, self.findings)
+        if not findings_fit(self.kind, self.findings):
+            form = FINDINGS_BY_KIND[self.kind].__name__
+            raise ValueError(f"findings of a {self.kind.value} assessment have the {form} form")
         return self
 
 

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from app.domain.pathway import CarePlanKind, CarePlanStatus, RecoveryStage
+from app.domain.casework import CarePlanKind, CarePlanStatus, RecoveryStage
 from app.schemas.common import RequestModel, ResponseModel
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from app.domain.pathway import ReferralStatus, Service
+from app.domain.casework import ReferralStatus, Service
 from app.domain.vocabulary import Funding
 from app.schemas.common import RequestModel, ResponseModel
 
@@ -52,7 +52,7 @@ class ReferralRead(ResponseModel):
     referred_on: date
     contact_on: date | None
     individual_assessment_due_on: date | None = Field(
-        None, description="SOP-INDIVIDUAL-20D: initial contact + 20 days."
+        description="SOP-INDIVIDUAL-20D: initial contact + 20 days, fixed at the contact."
     )
     completed_on: date | None
     reason: str | None

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from app.domain.access import Role, reads_findings, victim_view
 from app.domain.access import VictimView as View
-from app.domain.pathway import individual_assessment_due
 from app.domain.rulebook import Rulebook
 from app.models import Assessment, Referral, Victim
 from app.schemas.agreements import AgreementRead, FollowUpRead
@@ -32,10 +31,8 @@ def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:
     return shown.model_copy(update={"findings": None, "findings_withheld": True})
 
 
-def present_referral(referral: Referral, rulebook: Rulebook) -> ReferralRead:
-    due = individual_assessment_due(referral.contact_on, rulebook) if referral.contact_on else None
-    shown = ReferralRead.model_validate(referral)
-    return shown.model_copy(update={"individual_assessment_due_on": due})
+def present_referral(referral: Referral) -> ReferralRead:
+    return ReferralRead.model_validate(referral)
 
 
 def present_rulebook(rulebook: Rulebook) -> RulebookRead:
@@ -75,14 +72,12 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
     )
 
 
-def present_file(
-    file: PersonFile, role: Role, rulebook: Rulebook, exported_at: datetime
-) -> VictimExport:
+def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimExport:
     return VictimExport(
         exported_at=exported_at,
         victim=VictimRead.model_validate(file.victim),
         consents=[ConsentRead.model_validate(c) for c in file.consents],
-        referrals=[present_referral(r, rulebook) for r in file.referrals],
+        referrals=[present_referral(r) for r in file.referrals],
         assessments=[present_assessment(a, role) for a in file.assessments],
         care_plans=[CarePlanRead.model_validate(p) for p in file.care_plans],
         care_plan_reviews=[ReviewRead.model_validate(r) for r in file.care_plan_reviews],

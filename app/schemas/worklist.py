@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.domain.insurance import InsurancePath
 from app.domain.worklist import WorkKind
@@ -12,10 +12,13 @@ from app.schemas.common import ResponseModel
 class WorkItemRead(ResponseModel):
     kind: WorkKind
     due_on: date
-    overdue: bool
-    rule: str
+    overdue: bool = Field(description="Past its due date (a late item).")
+    rule: str = Field(description="The RULES.md id that makes it due.")
     victim_id: UUID
-    record_id: UUID
+    record_id: UUID = Field(
+        description="The record to act on: the referral for an individual needs assessment, "
+        "the follow-up contact, the service agreement, the shelter stay or the assessment."
+    )
 
 
 class HealthInsuranceRead(ResponseModel):

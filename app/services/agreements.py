@@ -8,9 +8,11 @@ from uuid import UUID
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.access import keeps_record
+from app.domain.casework import AGREEMENT_STEPS
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidValue
-from app.domain.pathway import AGREEMENT_STEPS, AgreementRequest, check_agreement
+from app.domain.pathway import AgreementRequest, check_agreement
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden
@@ -21,6 +23,7 @@ from app.services import facts, follow_ups, records
 from app.services.audit import AuditAction
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
+from app.services.referrals import licences_of
 
 
 async def create(
@@ -35,11 +38,21 @@ async def create(
     plan = await session.get(CarePlan, data.care_plan_id)
     if plan is None or plan.victim_id != victim.id:
         raise InvalidValue("care_plan_id", "Not a care plan of this person.")
+    if not keeps_record(principal.organisation_id, plan.organisation_id):
+        raise Forbidden("The organisation that keeps the care plan signs its agreements.")
     provider = await get_referenced(
         session, data.provider_organisation_id, "provider_organisation_id"
     )
     request = AgreementRequest(
-        plan.status, data.consent_given, data.term, data.starts_on, data.ends_on
+        care_plan_status=plan.status,
+        consent_given=data.consent_given,
+        term=data.term,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        provider_id=provider.id,
+        provider_licences=licences_of(provider),
+        case_organisation_id=victim.organisation_id,
+        consents=await facts.consents_of(session, victim.id),
     )
     check_agreement(request, rulebook)
     agreement = ServiceAgreement(
@@ -60,18 +73,23 @@ async def end(
     principal: Principal,
     agreement: ServiceAgreement,
     action: str,
-    ended_on: date,
+    ended_on: date | None,
     reason: str | None,
     today: date,
     rulebook: Rulebook,
 ) -> ServiceAgreement:
     """``terminate`` or ``complete``: either way the person leaves the service, and a follow-up
-    contact is arranged after the rulebook's delay (SOP-FOLLOW-UP)."""
+    contact is arranged after the rulebook's delay (SOP-FOLLOW-UP). The organisation that signed
+    the agreement, or its provider, ends it."""
+    keepers = (agreement.organisation_id, agreement.provider_organisation_id)
+    if not keeps_record(principal.organisation_id, *keepers):
+        raise Forbidden("The organisations party to the agreement end it.")
+    next_status = advance(AGREEMENT_STEPS, "service agreement", agreement.status, action)
+    ended_on = ended_on or today
     check_not_future("ended_on", ended_on, today)
     if ended_on < agreement.starts_on:
         raise InvalidValue("ended_on", "An agreement ends after it starts.")
-    agreement.status = advance(AGREEMENT_STEPS, "service agreement", agreement.status, action)
-    agreement.ended_on, agreement.end_reason = ended_on, reason
+    agreement.status, agreement.ended_on, agreement.end_reason = next_status, ended_on, reason
     session.add(agreement)
     await follow_ups.schedule(session, principal, agreement, ended_on, rulebook)
     records.audit_change(session, principal, agreement, AuditAction.UPDATE)

@@ -8,22 +8,17 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import may_author
+from app.domain.access import completes_assessment, may_author
+from app.domain.casework import ASSESSMENT_STEPS, AssessmentKind, ReferralStatus
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidValue, RuleViolation
-from app.domain.pathway import (
-    ASSESSMENT_STEPS,
-    AssessmentKind,
-    ReferralStatus,
-    individual_assessment_due,
-    late_by_days,
-)
+from app.domain.pathway import late_by_days
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.domain.vocabulary import OrganisationKind
 from app.errors import Conflict, Forbidden
 from app.models import Assessment, Organisation, Referral
-from app.schemas.assessments import AssessmentComplete, AssessmentCreate, check_findings_kind
+from app.schemas.assessments import AssessmentComplete, AssessmentCreate, findings_fit
 from app.security import Principal
 from app.services import facts, records
 from app.services.audit import AuditAction
@@ -57,7 +52,7 @@ async def create(
     check_not_future("performed_on", data.performed_on, today)
     due_on = None
     if data.kind is AssessmentKind.INDIVIDUAL_NEEDS:
-        due_on = await _individual_clock(session, principal, data.referral_id, victim.id, rulebook)
+        due_on = await _individual_clock(session, principal, data.referral_id, victim.id)
     elif data.referral_id is not None:
         raise InvalidValue("referral_id", "Only an individual needs assessment names a referral.")
     assessment = Assessment(
@@ -87,18 +82,23 @@ async def complete(
     now: datetime,
 ) -> Assessment:
     """SOP-INDIVIDUAL-20D: a late assessment is completed all the same, with its days late."""
-    if not may_author(principal.role, assessment.kind) or (
-        principal.organisation_id != assessment.organisation_id
-    ):
+    allowed = completes_assessment(
+        principal.role, assessment.kind, principal.organisation_id, assessment.organisation_id
+    )
+    if not allowed:
         raise Forbidden("The organisation and profession that made the assessment complete it.")
+    next_status = advance(ASSESSMENT_STEPS, "assessment", assessment.status, "complete")
     performed_on = data.performed_on or assessment.performed_on
     if performed_on is None:
         raise InvalidValue("performed_on", "Say when the assessment was done.")
     check_not_future("performed_on", performed_on, today)
-    check_findings_kind(assessment.kind, data.findings)
+    if not findings_fit(assessment.kind, data.findings):
+        raise InvalidValue(
+            "findings", f"These are not the findings of a {assessment.kind} assessment."
+        )
     if data.findings is None and assessment.findings is None:
         raise InvalidValue("findings", "A completed assessment has its findings.")
-    assessment.status = advance(ASSESSMENT_STEPS, "assessment", assessment.status, "complete")
+    assessment.status = next_status
     if data.findings is not None:
         assessment.findings = data.findings.model_dump(mode="json")
     assessment.performed_on = performed_on
@@ -133,7 +133,6 @@ async def _individual_clock(
     principal: Principal,
     referral_id: UUID | None,
     victim_id: UUID,
-    rulebook: Rulebook,
 ) -> date:
     """SOP-INDIVIDUAL-20D: due 20 days after the initial contact at the service."""
     if referral_id is None:
@@ -145,7 +144,8 @@ async def _individual_clock(
         or referral.to_organisation_id != principal.organisation_id
     ):
         raise InvalidValue("referral_id", "Not a referral of this person to your organisation.")
-    if referral.status is not ReferralStatus.IN_PROGRESS or referral.contact_on is None:
+    due_on = referral.individual_assessment_due_on
+    if referral.status is not ReferralStatus.IN_PROGRESS or due_on is None:
         raise RuleViolation(
             "SOP-INDIVIDUAL-20D",
             "The individual needs assessment follows the initial contact at the service: "
@@ -156,4 +156,4 @@ async def _individual_clock(
     )
     if (await session.exec(taken)).first() is not None:
         raise Conflict("This referral has its individual needs assessment already.")
-    return individual_assessment_due(referral.contact_on, rulebook)
+    return due_on

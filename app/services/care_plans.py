@@ -8,18 +8,14 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.access import keeps_record
+from app.domain.casework import CARE_PLAN_STEPS, CarePlanStatus
 from app.domain.dates import check_not_future
-from app.domain.errors import InvalidTransition, InvalidValue
-from app.domain.pathway import (
-    CARE_PLAN_STEPS,
-    CarePlanStatus,
-    check_care_plan_basis,
-    check_plan_consent,
-    check_plan_duration,
-)
+from app.domain.errors import InvalidValue
+from app.domain.pathway import check_care_plan_basis, check_plan_consent, check_plan_duration
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
-from app.errors import Forbidden
+from app.errors import Forbidden, NotFound
 from app.models import Assessment, CarePlan, CarePlanReview
 from app.schemas.care_plans import CarePlanCreate, ReviewCreate
 from app.security import Principal
@@ -42,8 +38,8 @@ async def create(
         raise Forbidden("Only a caller that belongs to an organisation draws up a plan.")
     victim = await facts.visible_victim(session, principal, data.victim_id)
     assessment = await session.get(Assessment, data.assessment_id)
-    if assessment is None:
-        raise InvalidValue("assessment_id", "No assessment has this id.")
+    if assessment is None or assessment.victim_id != victim.id:
+        raise InvalidValue("assessment_id", "No assessment of this person has this id.")
     check_care_plan_basis(await facts.assessment_facts(session, assessment), victim.id)
     check_plan_duration(data.kind, data.planned_months, rulebook)
     plan = CarePlan(
@@ -67,9 +63,10 @@ async def activate(
     session: AsyncSession, principal: Principal, plan: CarePlan, consent_given: bool, today: date
 ) -> CarePlan:
     """The plan begins with the person's consent to it and to the processing of their data."""
+    next_status = _next(principal, plan, "activate")
     check_plan_consent(plan.kind, await facts.consents_of(session, plan.victim_id), consent_given)
     plan.activated_on = today
-    return await _step(session, principal, plan, "activate")
+    return await _save(session, principal, plan, next_status)
 
 
 async def end(
@@ -77,21 +74,30 @@ async def end(
     principal: Principal,
     plan: CarePlan,
     action: str,
-    ended_on: date,
+    ended_on: date | None,
     today: date,
 ) -> CarePlan:
-    """``complete`` or ``terminate`` an active plan."""
+    """``complete`` or ``terminate`` an active plan (on ``ended_on``, by default today)."""
+    next_status = _next(principal, plan, action)
+    ended_on = ended_on or today
     check_not_future("ended_on", ended_on, today)
     if plan.activated_on and ended_on < plan.activated_on:
         raise InvalidValue("ended_on", "A plan ends after it began.")
     plan.ended_on = ended_on
-    return await _step(session, principal, plan, action)
+    return await _save(session, principal, plan, next_status)
 
 
-async def _step(
-    session: AsyncSession, principal: Principal, plan: CarePlan, action: str
+def _next(principal: Principal, plan: CarePlan, action: str) -> CarePlanStatus:
+    """Only the organisation that keeps the plan acts on it; the table says what may follow."""
+    if not keeps_record(principal.organisation_id, plan.organisation_id):
+        raise Forbidden("The organisation that drew up the plan acts on it.")
+    return advance(CARE_PLAN_STEPS, "care plan", plan.status, action)
+
+
+async def _save(
+    session: AsyncSession, principal: Principal, plan: CarePlan, status: CarePlanStatus
 ) -> CarePlan:
-    plan.status = advance(CARE_PLAN_STEPS, "care plan", plan.status, action)
+    plan.status = status
     session.add(plan)
     await session.flush()
     records.audit_change(session, principal, plan, AuditAction.UPDATE)
@@ -101,17 +107,29 @@ async def _step(
 async def add_review(
     session: AsyncSession, principal: Principal, plan: CarePlan, data: ReviewCreate, today: date
 ) -> CarePlanReview:
-    """A staff meeting's review; an ended plan is not reviewed any more."""
-    if plan.status in (CarePlanStatus.COMPLETED, CarePlanStatus.TERMINATED):
-        raise InvalidTransition("care plan", plan.status.value, "review")
+    """A staff meeting's review; it may move the plan to another recovery stage."""
+    _next(principal, plan, "review")
     check_not_future("held_on", data.held_on, today)
     review = CarePlanReview(care_plan_id=plan.id, author_id=principal.actor_id, **data.model_dump())
-    if data.recovery_stage is not None:
-        plan.recovery_stage = data.recovery_stage
-        session.add(plan)
     session.add(review)
+    if data.recovery_stage is not None and data.recovery_stage != plan.recovery_stage:
+        plan.recovery_stage = data.recovery_stage
+        await _save(session, principal, plan, plan.status)
     await session.flush()
     action = AuditAction.CREATE
+    audit.record(
+        session, principal, action, "care_plan_review", review.id, victim_id=plan.victim_id
+    )
+    return review
+
+
+async def get_review(
+    session: AsyncSession, principal: Principal, plan: CarePlan, review_id: UUID
+) -> CarePlanReview:
+    review = await session.get(CarePlanReview, review_id)
+    if review is None or review.care_plan_id != plan.id:
+        raise NotFound("No such review.")
+    action = AuditAction.READ
     audit.record(
         session, principal, action, "care_plan_review", review.id, victim_id=plan.victim_id
     )
@@ -123,7 +141,7 @@ async def reviews_of(
 ) -> tuple[Sequence[CarePlanReview], str | None]:
     query = select(CarePlanReview).where(CarePlanReview.care_plan_id == plan.id)
     reviews, cursor = await fetch_page(session, query, CarePlanReview.id, page)
-    audit.record(
-        session, principal, AuditAction.LIST, "care_plan_review", plan.id, victim_id=plan.victim_id
+    audit.record_reads(
+        session, principal, "care_plan_review", [(r.id, plan.victim_id) for r in reviews]
     )
     return reviews, cursor

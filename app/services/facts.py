@@ -6,9 +6,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Role
+from app.domain.casework import AssessmentKind, AssessmentStatus
 from app.domain.consent import ConsentFacts
 from app.domain.errors import InvalidValue
-from app.domain.pathway import AssessmentFacts, AssessmentKind, AssessmentStatus
+from app.domain.pathway import AssessmentFacts
 from app.domain.vocabulary import OrganisationKind
 from app.models import Assessment, Consent, Organisation, Victim
 from app.security import Principal

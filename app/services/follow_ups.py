@@ -8,10 +8,13 @@ from uuid import UUID
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.access import keeps_record
+from app.domain.casework import FOLLOW_UP_STEPS, FollowUpStatus
 from app.domain.dates import check_not_future
-from app.domain.pathway import FOLLOW_UP_STEPS, FollowUpStatus, follow_up_due
+from app.domain.pathway import follow_up_due
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
+from app.errors import Forbidden
 from app.models import FollowUpContact, ServiceAgreement
 from app.schemas.agreements import FollowUpRecord
 from app.security import Principal
@@ -32,6 +35,7 @@ async def schedule(
         agreement_id=agreement.id,
         organisation_id=agreement.organisation_id,
         due_on=follow_up_due(left_on, rulebook),
+        rulebook_version=rulebook.version,
     )
     session.add(follow_up)
     await session.flush()
@@ -46,8 +50,10 @@ async def record(
     data: FollowUpRecord,
     today: date,
 ) -> FollowUpContact:
-    check_not_future("done_on", data.done_on, today)
+    if not keeps_record(principal.organisation_id, follow_up.organisation_id):
+        raise Forbidden("The organisation that arranged the follow-up contact records it.")
     follow_up.status = advance(FOLLOW_UP_STEPS, "follow-up contact", follow_up.status, "record")
+    check_not_future("done_on", data.done_on, today)
     follow_up.done_on, follow_up.channel, follow_up.outcome = (
         data.done_on,
         data.channel,

@@ -8,21 +8,20 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, case_scope
+from app.domain.access import answers_referral, cancels_referral
+from app.domain.casework import REFERRAL_STEPS, AssessmentKind, ReferralStatus
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.pathway import (
-    REFERRAL_STEPS,
-    AssessmentKind,
+    AssessmentFacts,
     LicenceFacts,
     ReferralRequest,
-    ReferralStatus,
     check_disclosure,
     check_referral,
+    individual_assessment_due,
 )
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
-from app.domain.vocabulary import LicenceTargetGroup
 from app.errors import Forbidden, NotFound
 from app.models import Assessment, Organisation, Referral, Victim
 from app.schemas.referrals import ReferralCreate
@@ -106,23 +105,18 @@ async def _request(
     data: ReferralCreate,
     today: date,
 ) -> ReferralRequest:
-    ina = await session.get(Assessment, data.ina_assessment_id) if data.ina_assessment_id else None
     return ReferralRequest(
         victim_id=victim.id,
         victim_organisation_id=victim.organisation_id,
         to_organisation_id=receiver.id,
         service=data.service,
         funding=data.funding,
+        receiver_funding=receiver.funding,
         referred_on=today,
         identified_on=victim.identified_on,
         registered_address=victim.registered_address,
-        licences=tuple(
-            LicenceFacts(
-                LicenceTargetGroup(lic["target_group"]), date.fromisoformat(lic["valid_until"])
-            )
-            for lic in receiver.licences
-        ),
-        ina=await facts.assessment_facts(session, ina) if ina else None,
+        licences=licences_of(receiver),
+        ina=await _named_ina(session, victim, data.ina_assessment_id),
         family_risk_completed=await facts.has_completed(
             session, victim.id, AssessmentKind.FAMILY_RISK
         ),
@@ -130,60 +124,98 @@ async def _request(
     )
 
 
+def licences_of(organisation: Organisation) -> tuple[LicenceFacts, ...]:
+    return tuple(
+        LicenceFacts(lic["target_group"], date.fromisoformat(lic["valid_until"]))
+        for lic in organisation.licences
+    )
+
+
+async def _named_ina(
+    session: AsyncSession, victim: Victim, assessment_id: UUID | None
+) -> AssessmentFacts | None:
+    """The assessment a referral names must be one of this person's: an unknown id and another
+    person's get the same answer, so the answer tells nothing about other records."""
+    if assessment_id is None:
+        return None
+    assessment = await session.get(Assessment, assessment_id)
+    if assessment is None or assessment.victim_id != victim.id:
+        raise InvalidValue("ina_assessment_id", "No assessment of this person has this id.")
+    return await facts.assessment_facts(session, assessment)
+
+
 async def accept(session: AsyncSession, principal: Principal, referral: Referral) -> Referral:
     """The receiving organisation takes the person on; the consent to share must still hold."""
     _receiver_only(principal, referral)
+    next_status = advance(REFERRAL_STEPS, "referral", referral.status, "accept")
     victim = await session.get_one(Victim, referral.victim_id)
     consents = await facts.consents_of(session, referral.victim_id)
     check_disclosure(consents, referral.to_organisation_id, victim.organisation_id)
-    return await _step(session, principal, referral, "accept")
+    return await _save(session, principal, referral, next_status)
 
 
 async def decline(
     session: AsyncSession, principal: Principal, referral: Referral, reason: str
 ) -> Referral:
     _receiver_only(principal, referral)
+    next_status = advance(REFERRAL_STEPS, "referral", referral.status, "decline")
     referral.reason = reason
-    return await _step(session, principal, referral, "decline")
+    return await _save(session, principal, referral, next_status)
 
 
 async def cancel(
     session: AsyncSession, principal: Principal, referral: Referral, reason: str | None
 ) -> Referral:
-    oversees = case_scope(principal.role) is CaseScope.ALL
-    if principal.organisation_id != referral.from_organisation_id and not oversees:
+    if not cancels_referral(
+        principal.role, principal.organisation_id, referral.from_organisation_id
+    ):
         raise Forbidden("Only the referring organisation (or the coordinator) cancels a referral.")
+    next_status = advance(REFERRAL_STEPS, "referral", referral.status, "cancel")
     referral.reason = reason
-    return await _step(session, principal, referral, "cancel")
+    return await _save(session, principal, referral, next_status)
 
 
 async def record_initial_contact(
-    session: AsyncSession, principal: Principal, referral: Referral, contact_on: date, today: date
+    session: AsyncSession,
+    principal: Principal,
+    referral: Referral,
+    contact_on: date,
+    today: date,
+    rulebook: Rulebook,
 ) -> Referral:
-    """The first contact at the service: the individual needs assessment is due 20 days on."""
+    """The first contact at the service: the individual needs assessment is due 20 days on,
+    a date fixed now, under the rulebook now in force (SOP-INDIVIDUAL-20D)."""
     _receiver_only(principal, referral)
+    next_status = advance(REFERRAL_STEPS, "referral", referral.status, "initial-contact")
     check_not_future("contact_on", contact_on, today)
     if contact_on < referral.referred_on:
         raise InvalidValue("contact_on", "The initial contact comes after the referral.")
     referral.contact_on = contact_on
-    return await _step(session, principal, referral, "initial-contact")
+    referral.individual_assessment_due_on = individual_assessment_due(contact_on, rulebook)
+    return await _save(session, principal, referral, next_status)
 
 
 async def complete(
-    session: AsyncSession, principal: Principal, referral: Referral, completed_on: date, today: date
+    session: AsyncSession,
+    principal: Principal,
+    referral: Referral,
+    completed_on: date | None,
+    today: date,
 ) -> Referral:
     _receiver_only(principal, referral)
+    next_status = advance(REFERRAL_STEPS, "referral", referral.status, "complete")
+    completed_on = completed_on or today
     check_not_future("completed_on", completed_on, today)
     if referral.contact_on and completed_on < referral.contact_on:
         raise InvalidValue("completed_on", "The service completes after the initial contact.")
     referral.completed_on = completed_on
-    return await _step(session, principal, referral, "complete")
+    return await _save(session, principal, referral, next_status)
 
 
-async def _step(
-    session: AsyncSession, principal: Principal, referral: Referral, action: str
+async def _save(
+    session: AsyncSession, principal: Principal, referral: Referral, status: ReferralStatus
 ) -> Referral:
-    referral.status = advance(REFERRAL_STEPS, "referral", referral.status, action)
+    referral.status = status
     session.add(referral)
     await session.flush()
     audit.record(
@@ -198,5 +230,5 @@ async def _step(
 
 
 def _receiver_only(principal: Principal, referral: Referral) -> None:
-    if principal.organisation_id != referral.to_organisation_id:
+    if not answers_referral(principal.organisation_id, referral.to_organisation_id):
         raise Forbidden("Only the receiving organisation answers a referral.")

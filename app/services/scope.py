@@ -5,6 +5,7 @@ Every read of a person's data filters with ``visible_victims`` (lists) or loads 
 hang off a person (referrals aside) are visible exactly when their person is.
 """
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, true
@@ -12,8 +13,8 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from app.domain.access import CaseScope, case_scope
+from app.domain.casework import SHARING_STATES
 from app.domain.consent import ConsentPurpose
-from app.domain.pathway import SHARING_STATES
 from app.models import Consent, Referral, Victim
 from app.security import Principal
 
@@ -38,27 +39,36 @@ def _shared_with(organisation_id: UUID) -> ColumnElement[bool]:
         col(Referral.to_organisation_id) == organisation_id,
         col(Referral.status).in_(SHARING_STATES),
     )
-    consented = exists().where(
-        col(Consent.victim_id) == col(Victim.id),
+    return and_(taken_on, _consent_to_share(col(Victim.id), organisation_id))
+
+
+def _consent_to_share(victim_id: Any, organisation_id: UUID) -> ColumnElement[bool]:
+    """CONSENT-DISCLOSURE: the person's active consent to share with this organisation."""
+    return exists().where(
+        col(Consent.victim_id) == victim_id,
         col(Consent.purpose) == ConsentPurpose.SHARE_WITH_ORGANISATION,
         col(Consent.recipient_organisation_id) == organisation_id,
         col(Consent.withdrawn_at).is_(None),
     )
-    return and_(taken_on, consented)
 
 
 def visible_referrals(principal: Principal) -> ColumnElement[bool]:
-    """A referral is seen by the organisations at both ends (the receiving one must see it to
-    answer it) and by the coordinator; seeing a referral is not seeing the person's case."""
+    """A referral is seen by the coordinator, by the organisation whose case it is and the one
+    that sent it, and by the receiving organisation while the person's consent to share with it
+    holds (it must see a request to answer it; a withdrawal hides it at once)."""
     scope = case_scope(principal.role)
     if scope is CaseScope.ALL:
         return true()
-    if scope is CaseScope.ORGANISATION and principal.organisation_id is not None:
-        org = principal.organisation_id
-        return or_(
-            col(Referral.from_organisation_id) == org, col(Referral.to_organisation_id) == org
-        )
-    return false()
+    if scope is not CaseScope.ORGANISATION or principal.organisation_id is None:
+        return false()
+    org = principal.organisation_id
+    case_is_ours = exists().where(
+        col(Victim.id) == col(Referral.victim_id), col(Victim.organisation_id) == org
+    )
+    received_with_consent = and_(
+        col(Referral.to_organisation_id) == org, _consent_to_share(col(Referral.victim_id), org)
+    )
+    return or_(col(Referral.from_organisation_id) == org, case_is_ours, received_with_consent)
 
 
 def victim_is_visible(principal: Principal, victim_column: Mapped[UUID]) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import CaseScope, case_scope
-from app.domain.pathway import (
+from app.domain.casework import (
     AgreementStatus,
     AssessmentKind,
     AssessmentStatus,
@@ -22,21 +22,31 @@ from app.domain.worklist import (
     follow_up_item,
     individual_assessment_item,
     ordered,
+    sort_key,
 )
 from app.models import Assessment, FollowUpContact, Referral, ServiceAgreement
 from app.security import Principal
+from app.services import audit
+from app.services.pagination import PageParams, page_of
 from app.services.scope import victim_is_visible
 
 
-async def items_for(
-    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
-) -> list[WorkItem]:
+async def page_for(
+    session: AsyncSession,
+    principal: Principal,
+    today: date,
+    rulebook: Rulebook,
+    page: PageParams,
+) -> tuple[list[WorkItem], str | None]:
+    """One page of the caller's items, soonest first; each person shown is an audited read."""
     items = [
-        *await _individual_assessments(session, principal, today, rulebook),
+        *await _individual_assessments(session, principal, today),
         *await _follow_ups(session, principal, today),
         *await _agreements_ending(session, principal, today, rulebook),
     ]
-    return ordered(items)
+    shown, cursor = page_of(ordered(items), sort_key, page)
+    audit.record_reads(session, principal, "work_item", [(i.record_id, i.victim_id) for i in shown])
+    return shown, cursor
 
 
 def _ours(principal: Principal, organisation_column: Any) -> ColumnElement[bool]:
@@ -47,7 +57,7 @@ def _ours(principal: Principal, organisation_column: Any) -> ColumnElement[bool]
 
 
 async def _individual_assessments(
-    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
+    session: AsyncSession, principal: Principal, today: date
 ) -> list[WorkItem]:
     """SOP-INDIVIDUAL-20D: the service that made the initial contact owes the assessment."""
     done = exists().where(
@@ -57,15 +67,15 @@ async def _individual_assessments(
     )
     query = select(Referral).where(
         col(Referral.status) == ReferralStatus.IN_PROGRESS,
-        col(Referral.contact_on).is_not(None),
+        col(Referral.individual_assessment_due_on).is_not(None),
         _ours(principal, Referral.to_organisation_id),
         victim_is_visible(principal, col(Referral.victim_id)),
         ~done,
     )
     return [
-        individual_assessment_item(r.id, r.victim_id, r.contact_on, today, rulebook)
+        individual_assessment_item(r.id, r.victim_id, r.individual_assessment_due_on, today)
         for r in (await session.exec(query)).all()
-        if r.contact_on is not None
+        if r.individual_assessment_due_on is not None
     ]
 
 

@@ -9,7 +9,7 @@ import httpx
 
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
-from app.domain.vocabulary import Funding, OrganisationKind
+from app.domain.vocabulary import OrganisationKind
 from app.models import Organisation, Victim
 from tests.factories import Actor, Actors, licence
 
@@ -34,9 +34,8 @@ async def build_world(actors: Actors) -> World:
     today = actors.clock.today()
     valid = [licence(today + timedelta(days=365))]
     directorate = await actors.organisation(OrganisationKind.STATE_AGENCY)
-    provider = await actors.organisation(
-        OrganisationKind.SERVICE_PROVIDER, funding=Funding.STATE_DELEGATED, licences=valid
-    )
+    # a licensed provider that runs state-delegated and project-funded services alike
+    provider = await actors.organisation(OrganisationKind.SERVICE_PROVIDER, licences=valid)
     ngo = await actors.organisation(OrganisationKind.NGO, licences=valid)
     victim = await actors.victim(
         directorate,

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from app.domain.access import Role
+from app.domain.casework import AssessmentKind, CarePlanKind, Service
 from app.domain.consent import ConsentPurpose
-from app.domain.pathway import AssessmentKind, CarePlanKind, Service
 from app.domain.rulebook import ServiceTerm
 from app.domain.vocabulary import Funding
 from app.models import (
@@ -240,7 +240,9 @@ async def _records(actors: Actors, home: Organisation, elsewhere: Organisation) 
         )
     )
     follow_up = await actors.add(
-        FollowUpContact(victim_id=victim.id, organisation_id=home.id, due_on=day)
+        FollowUpContact(
+            victim_id=victim.id, organisation_id=home.id, due_on=day, rulebook_version="kg-2026.1"
+        )
     )
     referral = await actors.add(
         Referral(

@@ -531,3 +531,113 @@ async def test_a_consent_for_family_involvement_does_not_open_the_case(
     await actors.consent(world.victim, ConsentPurpose.FAMILY_INVOLVEMENT)
     url = f"{API}/victims/{world.victim.id}"
     expect_problem(await client.get(url, headers=world.ngo_worker.headers), 404, "not_found")
+
+
+# --- seeing a case is not keeping its records -------------------------------------------------
+
+
+async def test_an_organisation_that_shares_the_case_does_not_change_anothers_records(
+    client: httpx.AsyncClient, actors: Actors, world: World, plan: dict[str, object]
+) -> None:
+    """The NGO sees the case through its own accepted referral; the provider's plan, agreement,
+    follow-up and assessment stay the provider's to change."""
+    await actors.consent(world.victim, ConsentPurpose.SHARE_WITH_ORGANISATION, world.ngo)
+    from tests.api.pathway import refer
+
+    legal = (await refer(client, world, to=world.ngo, service="legal")).json()
+    await client.post(f"{API}/referrals/{legal['id']}/accept", headers=world.ngo_worker.headers)
+    assert (
+        await client.get(f"{API}/victims/{world.victim.id}", headers=world.ngo_worker.headers)
+    ).status_code == 200
+
+    provider = world.provider_worker.headers
+    starts = world.today - timedelta(days=10)
+    body = agreement_body(world, str(plan["id"]), "short", starts, starts + timedelta(days=90))
+    agreement = (await client.post(f"{API}/service-agreements", json=body, headers=provider)).json()
+    outsider = world.ngo_worker.headers
+    attempts = [
+        (f"{API}/care-plans/{plan['id']}/terminate", {}),
+        (f"{API}/care-plans/{plan['id']}/reviews", {"held_on": world.today.isoformat()}),
+        (
+            f"{API}/service-agreements/{agreement['id']}/terminate",
+            {"terminated_on": world.today.isoformat(), "reason": "x"},
+        ),
+        (f"{API}/assessments/{plan['assessment_id']}/complete", {}),
+    ]
+    for url, payload in attempts:
+        expect_problem(await client.post(url, json=payload, headers=outsider), 403, "forbidden")
+    outsider_signs = await client.post(f"{API}/service-agreements", json=body, headers=outsider)
+    expect_problem(outsider_signs, 403, "forbidden")
+
+    ended = await client.post(attempts[2][0], json=attempts[2][1], headers=provider)
+    assert ended.status_code == 200
+    follow_up = (await client.get(f"{API}/follow-up-contacts", headers=provider)).json()["items"][0]
+    record = {"done_on": world.today.isoformat(), "channel": "letter"}
+    url = f"{API}/follow-up-contacts/{follow_up['id']}/record"
+    expect_problem(await client.post(url, json=record, headers=outsider), 403, "forbidden")
+    assert (await client.post(url, json=record, headers=provider)).status_code == 200
+
+
+async def test_completing_with_findings_of_another_form_is_a_validation_error(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    body = {
+        "victim_id": str(world.victim.id),
+        "kind": "risk",
+        "performed_on": world.today.isoformat(),
+    }
+    headers = world.directorate_worker.headers
+    made = (await client.post(f"{API}/assessments", json=body, headers=headers)).json()
+    answer = await client.post(
+        f"{API}/assessments/{made['id']}/complete", json={"findings": NEEDS}, headers=headers
+    )
+    problem = expect_problem(answer, 422, "validation_error")
+    assert problem["errors"][0]["loc"] == ["body", "findings"]
+    still = (await client.get(f"{API}/assessments/{made['id']}", headers=headers)).json()
+    assert still["status"] == "draft"
+
+
+async def test_the_provider_of_an_agreement_is_licensed_and_consented_to(
+    client: httpx.AsyncClient, actors: Actors, world: World, plan: dict[str, object]
+) -> None:
+    headers = world.provider_worker.headers
+    unlicensed = await actors.organisation()
+    await actors.consent(world.victim, ConsentPurpose.SHARE_WITH_ORGANISATION, unlicensed)
+    body = agreement_body(world, str(plan["id"]), "short", START, date(2026, 6, 1)) | {
+        "provider_organisation_id": str(unlicensed.id)
+    }
+    expect_problem(
+        await client.post(f"{API}/service-agreements", json=body, headers=headers),
+        422,
+        "rule_violation",
+        "SOP-LICENCE",
+    )
+    body["provider_organisation_id"] = str(world.ngo.id)  # licensed, but no consent to share
+    expect_problem(
+        await client.post(f"{API}/service-agreements", json=body, headers=headers),
+        422,
+        "consent_required",
+        "CONSENT-DISCLOSURE",
+    )
+
+
+async def test_a_review_has_its_own_address_and_a_new_stage_is_an_audited_change(
+    client: httpx.AsyncClient, world: World, plan: dict[str, object]
+) -> None:
+    url = f"{API}/care-plans/{plan['id']}"
+    headers = world.provider_worker.headers
+    made = await client.post(
+        f"{url}/reviews",
+        json={"held_on": world.today.isoformat(), "recovery_stage": "III"},
+        headers=headers,
+    )
+    assert made.headers["location"] == f"{url}/reviews/{made.json()['id']}"
+    assert (await client.get(made.headers["location"], headers=headers)).json()[
+        "recovery_stage"
+    ] == "III"
+    trail = await client.get(
+        f"{API}/audit-events",
+        params={"victim_id": str(world.victim.id), "record_type": "care_plan", "action": "update"},
+        headers=world.coordinator.headers,
+    )
+    assert len(trail.json()["items"]) == 2  # activation, then the new stage

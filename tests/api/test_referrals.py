@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from app.domain.consent import ConsentPurpose
-from app.domain.vocabulary import OrganisationKind
+from app.domain.vocabulary import Funding, OrganisationKind
 from tests.api.pathway import API, World, build_world, completed_ina, refer
 from tests.factories import Actors, licence
 from tests.helpers import expect_problem
@@ -306,10 +306,17 @@ async def test_the_case_is_shared_from_acceptance_until_the_consent_is_withdrawn
     assert {"read", "list"} <= {e["action"] for e in trail.json()["items"]}
 
 
-async def test_a_referral_is_not_accepted_once_the_consent_is_withdrawn(
-    client: httpx.AsyncClient, world: World
+@pytest.mark.parametrize("stage", ["requested", "in_progress"])
+async def test_the_receiver_loses_the_referral_when_the_consent_is_withdrawn(
+    client: httpx.AsyncClient, world: World, stage: str
 ) -> None:
     referral = (await refer(client, world)).json()
+    url = f"{API}/referrals/{referral['id']}"
+    receiver = world.provider_worker.headers
+    if stage == "in_progress":
+        await client.post(f"{url}/accept", headers=receiver)
+        contact = {"contact_on": world.today.isoformat()}
+        await client.post(f"{url}/initial-contact", json=contact, headers=receiver)
     person = f"{API}/victims/{world.victim.id}"
     consents = (
         await client.get(f"{person}/consents", headers=world.directorate_worker.headers)
@@ -318,10 +325,59 @@ async def test_a_referral_is_not_accepted_once_the_consent_is_withdrawn(
     await client.post(
         f"{person}/consents/{share['id']}/withdraw", headers=world.directorate_worker.headers
     )
-    answer = await client.post(
-        f"{API}/referrals/{referral['id']}/accept", headers=world.provider_worker.headers
+
+    expect_problem(await client.get(url, headers=receiver), 404, "not_found")
+    assert (await client.get(f"{API}/referrals", headers=receiver)).json()["items"] == []
+    for action in ("accept", "complete"):
+        expect_problem(
+            await client.post(f"{url}/{action}", json={}, headers=receiver), 404, "not_found"
+        )
+    # the referring organisation keeps its own record of the referral
+    assert (await client.get(url, headers=world.directorate_worker.headers)).status_code == 200
+
+
+async def test_the_case_organisation_sees_every_referral_of_its_people(
+    client: httpx.AsyncClient, actors: Actors, world: World
+) -> None:
+    referral = (await refer(client, world, by=world.coordinator)).json()
+    assert referral["from_organisation_id"] == str(world.coordinator.organisation_id)
+    seen = await client.get(
+        f"{API}/referrals/{referral['id']}", headers=world.directorate_worker.headers
     )
-    expect_problem(answer, 422, "consent_required", "CONSENT-DISCLOSURE")
+    assert seen.status_code == 200
+
+
+async def test_a_receiver_declared_state_delegated_is_referred_to_with_the_ina(
+    client: httpx.AsyncClient, actors: Actors, world: World
+) -> None:
+    delegated = await actors.organisation(
+        OrganisationKind.SERVICE_PROVIDER,
+        funding=Funding.STATE_DELEGATED,
+        licences=[licence(world.today + timedelta(days=30))],
+    )
+    await actors.consent(world.victim, ConsentPurpose.SHARE_WITH_ORGANISATION, delegated)
+    answer = await refer(client, world, to=delegated, funding="project")
+    expect_problem(answer, 422, "rule_violation", "SOP-INA")
+    ina = await completed_ina(client, world)
+    ok = await refer(client, world, to=delegated, funding="state_delegated", ina=ina)
+    assert ok.status_code == 201, ok.text
+
+
+async def test_a_named_ina_must_be_one_of_this_persons(
+    client: httpx.AsyncClient, actors: Actors, world: World
+) -> None:
+    unknown = await refer(
+        client, world, funding="state_delegated", ina="01a2061d-0000-7000-8000-000000000000"
+    )
+    other_person = await actors.victim(world.directorate)
+    body = {"victim_id": str(other_person.id), "kind": "initial_needs"}
+    theirs = (
+        await client.post(f"{API}/assessments", json=body, headers=world.directorate_worker.headers)
+    ).json()
+    foreign = await refer(client, world, funding="project", ina=theirs["id"])
+    first = expect_problem(unknown, 422, "validation_error")
+    second = expect_problem(foreign, 422, "validation_error")
+    assert first["errors"] == second["errors"]  # the answer tells nothing about other records
 
 
 async def test_a_person_outside_the_callers_sight_cannot_be_referred(

@@ -25,6 +25,7 @@ async def _follow_up(
             victim_id=world.victim.id,
             organisation_id=organisation_id or world.directorate.id,
             due_on=due_on,
+            rulebook_version="kg-2026.1",
         )
     )
 
@@ -49,7 +50,12 @@ async def test_the_worklist_shows_only_the_callers_work_on_cases_it_sees(
     await _follow_up(actors, world, world.today)
     other_case = await actors.victim(world.ngo)
     await actors.add(
-        FollowUpContact(victim_id=other_case.id, organisation_id=world.ngo.id, due_on=world.today)
+        FollowUpContact(
+            victim_id=other_case.id,
+            organisation_id=world.ngo.id,
+            due_on=world.today,
+            rulebook_version="kg-2026.1",
+        )
     )
     mine = (await client.get(f"{API}/worklist", headers=world.directorate_worker.headers)).json()[
         "items"
@@ -168,3 +174,29 @@ async def test_health_insurance_is_not_for_every_role(
     url = f"{API}/victims/{world.victim.id}/health-insurance"
     expect_problem(await client.get(url, headers=medic.headers), 403, "forbidden")
     expect_problem(await client.get(url, headers=world.ngo_worker.headers), 404, "not_found")
+
+
+async def test_the_worklist_pages_in_due_order(
+    client: httpx.AsyncClient, actors: Actors, world: World
+) -> None:
+    made = [
+        await _follow_up(actors, world, world.today + timedelta(days=d)) for d in (4, 1, 3, 0, 2)
+    ]
+    expected = [str(f.id) for f in sorted(made, key=lambda f: f.due_on)]
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (
+            await client.get(
+                f"{API}/worklist", params=params, headers=world.directorate_worker.headers
+            )
+        ).json()
+        seen += [i["record_id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == expected
+    bad = await client.get(
+        f"{API}/worklist", params={"cursor": "nonsense"}, headers=world.directorate_worker.headers
+    )
+    expect_problem(bad, 422, "validation_error")

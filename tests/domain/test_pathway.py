@@ -8,26 +8,28 @@ from uuid import uuid4
 
 import pytest
 
-from app.domain.consent import ConsentFacts, ConsentPurpose
-from app.domain.errors import ConsentRequired, InvalidTransition, RuleViolation
-from app.domain.pathway import (
+from app.domain.casework import (
     AGREEMENT_STEPS,
     ASSESSMENT_STEPS,
     CARE_PLAN_STEPS,
     FOLLOW_UP_STEPS,
     REFERRAL_STEPS,
-    AgreementRequest,
     AgreementStatus,
-    AssessmentFacts,
     AssessmentKind,
     AssessmentStatus,
     CarePlanKind,
     CarePlanStatus,
     FollowUpStatus,
-    LicenceFacts,
-    ReferralRequest,
     ReferralStatus,
     Service,
+)
+from app.domain.consent import ConsentFacts, ConsentPurpose
+from app.domain.errors import ConsentRequired, InvalidTransition, RuleViolation
+from app.domain.pathway import (
+    AgreementRequest,
+    AssessmentFacts,
+    LicenceFacts,
+    ReferralRequest,
     check_address,
     check_agreement,
     check_care_plan_basis,
@@ -302,6 +304,7 @@ VALID = ReferralRequest(
     to_organisation_id=PROVIDER,
     service=Service.LONG_TERM_PSYCHOSOCIAL,
     funding=Funding.STATE_DELEGATED,
+    receiver_funding=Funding.STATE_DELEGATED,
     referred_on=REFERRED,
     identified_on=REFERRED - timedelta(days=30),
     registered_address="12 Chui Avenue, Bishkek",
@@ -330,6 +333,13 @@ def test_a_fully_valid_referral_is_allowed_for_every_service(service: Service) -
             id="licence-expired",
         ),
         pytest.param(VALID, {"ina": None}, "SOP-INA", RuleViolation, id="no-ina"),
+        pytest.param(
+            VALID,
+            {"funding": Funding.PROJECT, "ina": None},
+            "SOP-INA",
+            RuleViolation,
+            id="state-delegated-receiver-declared-as-project",
+        ),
         pytest.param(
             VALID,
             {"ina": replace(INA, status=AssessmentStatus.DRAFT)},
@@ -383,7 +393,10 @@ def test_referral_with_one_fact_broken(
 
 @pytest.mark.parametrize("funding", [Funding.PROJECT, Funding.MUNICIPAL, Funding.PRIVATE])
 def test_a_direct_application_referral_needs_neither_ina_nor_address(funding: Funding) -> None:
-    check_referral(replace(VALID, funding=funding, ina=None, registered_address=None), RB)
+    direct = replace(VALID, funding=funding, receiver_funding=funding, ina=None)
+    check_referral(replace(direct, registered_address=None), RB)
+    # a receiver that declares no funding takes the referral's word for it
+    check_referral(replace(direct, receiver_funding=None, registered_address=None), RB)
 
 
 # --- SOP-INDIVIDUAL-20D ----------------------------------------------------------------------
@@ -463,7 +476,7 @@ def test_care_plan_duration_is_free(months: int) -> None:
             CarePlanKind.REHABILITATION, (DATA_CONSENT,), False, "MAN-REHAB-PLAN", id="rehab-no"
         ),
         pytest.param(
-            CarePlanKind.CARE, (DATA_CONSENT,), False, "SOP-CAREPLAN-BASIS", id="care-plan-no"
+            CarePlanKind.CARE, (DATA_CONSENT,), False, "MAN-REHAB-PLAN", id="care-plan-no"
         ),
         pytest.param(CarePlanKind.CARE, (), True, "CONSENT-DISCLOSURE", id="no-data-processing"),
         pytest.param(
@@ -571,6 +584,10 @@ AGREEMENT = AgreementRequest(
     term=MEDIUM,
     starts_on=START,
     ends_on=date(2027, 1, 14),
+    provider_id=PROVIDER,
+    provider_licences=(LicenceFacts(TRAFFICKING, START),),
+    case_organisation_id=CASE_ORG,
+    consents=(SHARE_WITH_PROVIDER,),
 )
 
 
@@ -586,6 +603,18 @@ def test_agreement_on_an_active_care_plan_with_consent() -> None:
             "SOP-AGREEMENT-CONSENT",
             RuleViolation,
             id="care-plan-draft",
+        ),
+        pytest.param(
+            {"provider_licences": (LicenceFacts(TRAFFICKING, START - timedelta(days=1)),)},
+            "SOP-LICENCE",
+            RuleViolation,
+            id="provider-licence-expired-before-start",
+        ),
+        pytest.param(
+            {"consents": ()},
+            "CONSENT-DISCLOSURE",
+            ConsentRequired,
+            id="no-consent-to-share-with-the-provider",
         ),
         pytest.param(
             {"care_plan_status": CarePlanStatus.COMPLETED},
@@ -648,6 +677,8 @@ DOCUMENTED: dict[str, tuple[Any, dict[tuple[Any, str], Any]]] = {
     "care plan": (
         CARE_PLAN_STEPS,
         {
+            (_C.DRAFT, "review"): _C.DRAFT,
+            (_C.ACTIVE, "review"): _C.ACTIVE,
             (_C.DRAFT, "activate"): _C.ACTIVE,
             (_C.ACTIVE, "complete"): _C.COMPLETED,
             (_C.ACTIVE, "terminate"): _C.TERMINATED,
@@ -693,6 +724,7 @@ def test_allowed_step(entity: str, state: StrEnum, action: str, after: StrEnum) 
         pytest.param("care plan", _C.ACTIVE, "activate", id="activate-an-active-care-plan"),
         pytest.param("care plan", _C.DRAFT, "complete", id="complete-a-draft-care-plan"),
         pytest.param("care plan", _C.TERMINATED, "activate", id="reactivate-a-terminated-plan"),
+        pytest.param("care plan", _C.COMPLETED, "review", id="review-a-completed-plan"),
         pytest.param("agreement", _A.COMPLETED, "terminate", id="terminate-completed-agreement"),
         pytest.param("agreement", _A.TERMINATED, "complete", id="complete-terminated-agreement"),
         pytest.param("follow-up", _F.DONE, "record", id="record-a-done-follow-up"),

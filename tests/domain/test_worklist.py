@@ -34,7 +34,7 @@ ENDS = date(2026, 7, 14)
     ],
 )
 def test_individual_assessment_item(today: date, overdue: bool) -> None:
-    item = individual_assessment_item(RECORD, VICTIM, CONTACT, today, RB)
+    item = individual_assessment_item(RECORD, VICTIM, DUE, today)
     assert item == WorkItem(
         WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT, DUE, overdue, "SOP-INDIVIDUAL-20D", VICTIM, RECORD
     )
@@ -80,10 +80,10 @@ def test_follow_up_item(today: date, overdue: bool) -> None:
 def test_ordered_soonest_first() -> None:
     today = date(2026, 4, 1)
     follow_up = follow_up_item(uuid4(), VICTIM, date(2026, 4, 20), today)
-    overdue_assessment = individual_assessment_item(uuid4(), VICTIM, date(2026, 3, 1), today, RB)
+    overdue_assessment = individual_assessment_item(uuid4(), VICTIM, date(2026, 3, 21), today)
     ending = agreement_ending_item(uuid4(), VICTIM, date(2026, 4, 10), today, RB)
     assert ending is not None
-    later_assessment = individual_assessment_item(uuid4(), VICTIM, date(2026, 3, 30), today, RB)
+    later_assessment = individual_assessment_item(uuid4(), VICTIM, date(2026, 4, 19), today)
     items = [follow_up, later_assessment, ending, overdue_assessment]
 
     result = ordered(items)

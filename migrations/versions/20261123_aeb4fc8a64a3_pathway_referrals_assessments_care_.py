@@ -1,8 +1,8 @@
 """pathway: referrals, assessments, care plans, agreements, follow-ups
 
-Revision ID: 85b696ac69d6
+Revision ID: aeb4fc8a64a3
 Revises: aa9f926013c5
-Create Date: 2026-11-23 02:33:28.599824
+Create Date: 2026-11-23 02:53:15.938439
 
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "85b696ac69d6"
+revision: str = "aeb4fc8a64a3"
 down_revision: str | None = "aa9f926013c5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("referred_on", sa.Date(), nullable=False),
         sa.Column("contact_on", sa.Date(), nullable=True),
+        sa.Column("individual_assessment_due_on", sa.Date(), nullable=True),
         sa.Column("completed_on", sa.Date(), nullable=True),
         sa.Column("reason", sa.String(length=1000), nullable=True),
         sa.Column("created_by", sa.Uuid(), nullable=False),
@@ -99,12 +100,10 @@ def upgrade() -> None:
             ["victim_id"], ["victims.id"], name=op.f("fk_assessments_victim_id_victims")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assessments")),
+        sa.UniqueConstraint("referral_id", name=op.f("uq_assessments_referral_id")),
     )
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assessments_kind"), ["kind"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_assessments_referral_id"), ["referral_id"], unique=False
-        )
         batch_op.create_index(batch_op.f("ix_assessments_victim_id"), ["victim_id"], unique=False)
 
     op.create_table(
@@ -224,6 +223,7 @@ def upgrade() -> None:
         sa.Column("agreement_id", sa.Uuid(), nullable=True),
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("rulebook_version", sa.String(length=32), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=True),
         sa.Column("done_on", sa.Date(), nullable=True),
@@ -289,7 +289,6 @@ def downgrade() -> None:
     op.drop_table("care_plans")
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assessments_victim_id"))
-        batch_op.drop_index(batch_op.f("ix_assessments_referral_id"))
         batch_op.drop_index(batch_op.f("ix_assessments_kind"))
 
     op.drop_table("assessments")
