@@ -27,6 +27,7 @@ from app.domain.errors import (
     InvalidValue,
     RuleViolation,
 )
+from app.domain.shelter import AlreadyInShelter, ShelterFull
 
 log = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -144,6 +145,9 @@ def _from_domain(error: DomainError) -> JSONResponse:
         return problem_response(422, "validation_error", error.message, {"errors": errors})
     if isinstance(error, Duplicate):
         return problem_response(409, "duplicate", str(error))
+    if isinstance(error, ShelterFull | AlreadyInShelter):
+        code = "shelter_full" if isinstance(error, ShelterFull) else "already_in_shelter"
+        return problem_response(409, code, str(error), {"rule": error.rule})
     raise error
 
 

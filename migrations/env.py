@@ -13,7 +13,7 @@ from sqlmodel.sql.sqltypes import AutoString
 import app.models  # noqa: F401 - registers every table on SQLModel.metadata
 from app.config import get_settings
 from app.db import create_engine
-from app.models.base import UTCDateTime
+from app.models.base import Money, UTCDateTime
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -33,6 +33,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         return False
     if isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if isinstance(obj, Money):
+        return "sa.BigInteger()"  # whole tyiyn (app/models/base.py::Money)
     if isinstance(obj, sa.Enum) and not obj.native_enum:
         return f"sa.String(length={obj.length})"  # enumerations are VARCHARs (models/base.py)
     if isinstance(obj, AutoString):

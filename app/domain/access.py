@@ -67,6 +67,17 @@ class Action(StrEnum):
     WORKLIST_READ = "worklist:read"
     INSURANCE_READ = "insurance:read"
     RULEBOOK_READ = "rulebook:read"
+    SHELTER_READ = "shelter:read"
+    SHELTER_MANAGE = "shelter:manage"  # create shelters, set their capacity
+    STAY_READ = "stay:read"
+    STAY_PROPOSE = "stay:propose"  # propose, update, withdraw, discharge: the shelter's staff
+    STAY_ADMIT = "stay:admit"  # MAN-ADMISSION-AGREED: the coordinator's alone
+    MONITORING_REPORT = "stay:monitoring_report"
+    VISIT_RECORD = "visit:record"
+    VISIT_READ = "visit:read"
+    HEALTH_RECORD = "health_record:read_write"  # and hiv_status only for MEDICAL: reads_hiv
+    VICTIM_ERASE = "victim:erase"
+    ALERT_ACKNOWLEDGE = "alert:acknowledge"
 
 
 _A = Action
@@ -83,7 +94,8 @@ _CASE_READ = {
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
-_STAFF = _CASE_READ | {_A.REFERRAL_RESPOND}
+_STAFF = _CASE_READ | {_A.REFERRAL_RESPOND, _A.SHELTER_READ, _A.STAY_READ, _A.VISIT_RECORD}
+_SHELTER_WORK = {_A.STAY_PROPOSE, _A.MONITORING_REPORT}
 _CASE_WORK = (
     _STAFF
     | _CONSENTS
@@ -99,6 +111,7 @@ _CASE_WORK = (
         _A.FOLLOW_UP_WRITE,
         _A.INSURANCE_READ,
     }
+    | _SHELTER_WORK
 )
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
@@ -119,19 +132,28 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.REFERRAL_CANCEL,
             _A.INSURANCE_READ,
             _A.AUDIT_READ,
+            _A.SHELTER_READ,
+            _A.SHELTER_MANAGE,
+            _A.STAY_READ,
+            _A.STAY_ADMIT,
+            _A.VISIT_READ,
+            _A.VICTIM_ERASE,
+            _A.ALERT_ACKNOWLEDGE,
         }
     ),
-    Role.SHELTER_MANAGER: frozenset(_DIRECTORY | _CASE_WORK),
+    Role.SHELTER_MANAGER: frozenset(
+        _DIRECTORY | _CASE_WORK | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE}
+    ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK),
     # the psychologist assesses, plans with the team and follows up
     Role.PSYCHOLOGIST: frozenset(
         _DIRECTORY
         | _STAFF
         | _CONSENTS
-        | {_A.ASSESSMENT_WRITE, _A.CARE_PLAN_WRITE, _A.FOLLOW_UP_WRITE}
+        | {_A.ASSESSMENT_WRITE, _A.CARE_PLAN_WRITE, _A.FOLLOW_UP_WRITE, _A.HEALTH_RECORD}
     ),
     Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _STAFF | _CONSENTS | {_A.INSURANCE_READ}),
-    Role.MEDICAL_OFFICER: frozenset(_DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE}),
+    Role.MEDICAL_OFFICER: frozenset(_DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE, _A.HEALTH_RECORD}),
     # a partner NGO's system registers the cases it refers and the consents it collected,
     # and exchanges referrals with this system
     Role.PARTNER_SYSTEM: frozenset(
@@ -162,6 +184,17 @@ ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
 # API.md field-level rule); everyone else sees that the assessment exists and when.
 HEALTH_KINDS = frozenset({AssessmentKind.PSYCHOLOGICAL, AssessmentKind.MEDICAL})
 HEALTH_READERS = frozenset({Role.PSYCHOLOGIST, Role.MEDICAL_OFFICER})
+
+
+def reads_hiv(role: Role) -> bool:
+    """MAN-HIV: HIV status is readable (and writable) by medical staff only."""
+    return role is Role.MEDICAL_OFFICER
+
+
+def shelter_address_visible(role: Role, caller_organisation: UUID | None, runner: UUID) -> bool:
+    """MAN-CONFIDENTIAL-LOCATION: the address only for the coordinator and the staff of the
+    organisation that runs the shelter."""
+    return case_scope(role) is CaseScope.ALL or caller_organisation == runner
 
 
 def may_author(role: Role, kind: AssessmentKind) -> bool:

@@ -43,3 +43,4 @@ class ExploitationType(StrEnum):
 class VictimStatus(StrEnum):
     ACTIVE = "active"
     CLOSED = "closed"
+    ERASED = "erased"  # MAN-RETENTION-6M passed and the personal data removed

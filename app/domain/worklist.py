@@ -62,6 +62,26 @@ def sort_key(item: WorkItem) -> tuple[str, str, str]:
     return (item.due_on.isoformat(), item.kind.value, str(item.record_id))
 
 
+def medical_examination_item(stay_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
+    """MAN-MEDICAL-EXAM: from admission until a medical assessment is recorded."""
+    kind = WorkKind.MEDICAL_EXAMINATION
+    return _item(kind, due_on, "MAN-MEDICAL-EXAM", victim_id, stay_id, today)
+
+
+def monitoring_report_item(stay_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
+    """MAN-MONITORING-6M: from discharge until the Annex 7 report is recorded."""
+    kind = WorkKind.MONITORING_REPORT
+    return _item(kind, due_on, "MAN-MONITORING-6M", victim_id, stay_id, today)
+
+
+def psychiatric_alert_item(
+    alert_id: UUID, victim_id: UUID, raised_on: date, today: date
+) -> WorkItem:
+    """MAN-PSYCHIATRIC-ALERT: due at once, until acknowledged."""
+    kind = WorkKind.PSYCHIATRIC_ALERT
+    return _item(kind, raised_on, "MAN-PSYCHIATRIC-ALERT", victim_id, alert_id, today)
+
+
 def ordered(items: Iterable[WorkItem]) -> list[WorkItem]:
     """Soonest first; the overdue are the earliest."""
     return sorted(items, key=sort_key)

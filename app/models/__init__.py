@@ -6,12 +6,15 @@ from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
+from app.models.health import Alert, HealthRecord
 from app.models.idempotency import IdempotencyRecord
 from app.models.organisation import Organisation
 from app.models.referral import Referral
+from app.models.shelter import MonitoringReport, Shelter, ShelterStay, Visit
 from app.models.victim import Consent, Victim
 
 __all__ = [
+    "Alert",
     "Assessment",
     "AuditEvent",
     "CarePlan",
@@ -19,12 +22,17 @@ __all__ = [
     "Client",
     "Consent",
     "FollowUpContact",
+    "HealthRecord",
     "IdempotencyRecord",
     "LoginFailure",
+    "MonitoringReport",
     "Organisation",
     "Referral",
     "RefreshToken",
     "ServiceAgreement",
+    "Shelter",
+    "ShelterStay",
     "User",
     "Victim",
+    "Visit",
 ]

@@ -1,0 +1,198 @@
+"""The shelter (MAN chapter I, and the medical parts of chapter II): stays from proposal to
+discharge, capacity, eligibility, visits, monitoring, retention and the HIV rule.
+
+Every rule function names its RULES.md id; facts in, values or domain errors out.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from app.domain.dates import add_months, age_on
+from app.domain.errors import DomainError, RuleViolation
+from app.domain.rulebook import Rulebook, ShelterKind
+from app.domain.vocabulary import Sex
+
+
+class StayStatus(StrEnum):
+    PROPOSED = "proposed"
+    ADMITTED = "admitted"
+    DISCHARGED = "discharged"
+    WITHDRAWN = "withdrawn"
+
+
+_S = StayStatus
+STAY_STEPS: Mapping[tuple[StayStatus, str], StayStatus] = {
+    (_S.PROPOSED, "admit"): _S.ADMITTED,
+    (_S.PROPOSED, "withdraw"): _S.WITHDRAWN,
+    (_S.PROPOSED, "update"): _S.PROPOSED,  # signatures and pocket money, before admission
+    (_S.ADMITTED, "update"): _S.ADMITTED,
+    (_S.ADMITTED, "discharge"): _S.DISCHARGED,
+    (_S.DISCHARGED, "report"): _S.DISCHARGED,  # the monitoring report comes after discharge
+}
+OPEN_STAY_STATES = frozenset({_S.PROPOSED, _S.ADMITTED})
+
+
+class HivStatus(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    UNKNOWN = "unknown"
+    NOT_TESTED = "not_tested"
+
+
+class Pay(StrEnum):
+    """Annex 7, question 5: if employed, was the job paid?"""
+
+    REGULAR = "regular"
+    PARTIAL = "partial"
+    UNPAID = "unpaid"
+
+
+class ShelterFull(DomainError):
+    """MAN-CAPACITY: no free place left (409 shelter_full)."""
+
+    rule = "MAN-CAPACITY"
+
+
+class AlreadyInShelter(DomainError):
+    """MAN-ONE-STAY: the person has an open stay already (409 already_in_shelter)."""
+
+    rule = "MAN-ONE-STAY"
+
+
+def check_capacity_setting(kind: ShelterKind, capacity: int, rulebook: Rulebook) -> None:
+    """MAN-CAPACITY: a shelter is set up for at most the manual's number of residents (adult
+    shelter 10, children's centre 16)."""
+    most = rulebook.shelter_capacity[kind]
+    if not 1 <= capacity <= most:
+        raise RuleViolation(
+            "MAN-CAPACITY",
+            f"A {kind.value} shelter holds 1 to {most} residents.",
+            capacity=capacity,
+            max_capacity=most,
+        )
+
+
+def check_free_place(admitted: int, capacity: int) -> None:
+    """MAN-CAPACITY: never more admitted residents than places, also under concurrent
+    admissions (the caller counts under a lock on the shelter)."""
+    if admitted >= capacity:
+        raise ShelterFull(f"The shelter's {capacity} places are all taken.")
+
+
+def check_one_stay(open_stays: int) -> None:
+    """MAN-ONE-STAY: a person has at most one open (proposed or admitted) stay."""
+    if open_stays > 0:
+        raise AlreadyInShelter("The person has an open shelter stay already.")
+
+
+@dataclass(frozen=True)
+class Resident:
+    sex: Sex
+    birth_date: date
+    exceptional_justification: str | None
+
+
+def check_eligibility(kind: ShelterKind, resident: Resident, on: date, rulebook: Rulebook) -> None:
+    """MAN-ELIGIBILITY: an adult shelter takes female victims, a minor only in an exceptional
+    case with a written justification; a children's centre takes children aged 3 to 18 (in
+    completed years on the day, both ends included)."""
+    age = age_on(resident.birth_date, on)
+    if kind is ShelterKind.CHILDREN:
+        low, high = rulebook.children_min_age, rulebook.children_max_age
+        if not low <= age <= high:
+            raise RuleViolation(
+                "MAN-ELIGIBILITY",
+                f"A children's centre takes children aged {low} to {high}.",
+                age=age,
+                min_age=low,
+                max_age=high,
+            )
+        return
+    if age < 18:
+        if not (resident.exceptional_justification or "").strip():
+            raise RuleViolation(
+                "MAN-ELIGIBILITY",
+                "An adult shelter takes a minor only in an exceptional case, with a written "
+                "justification.",
+                age=age,
+            )
+        return
+    if resident.sex is not Sex.FEMALE:
+        raise RuleViolation("MAN-ELIGIBILITY", "The adult shelter is for female victims.")
+
+
+def check_admission_documents(rules_signed_on: date | None, rights_signed_on: date | None) -> None:
+    """MAN-ADMISSION-DOCS: the resident's file has the signed General Shelter Rules and the
+    signed Rights of Shelter Residents before admission."""
+    missing = [
+        name
+        for name, signed in (
+            ("rules_signed_on", rules_signed_on),
+            ("rights_signed_on", rights_signed_on),
+        )
+        if signed is None
+    ]
+    if missing:
+        raise RuleViolation(
+            "MAN-ADMISSION-DOCS",
+            "Admission needs the signed shelter rules and the signed rights of residents.",
+            missing=", ".join(missing),
+        )
+
+
+def check_pocket_money(per_day: Decimal, rulebook: Rulebook) -> None:
+    """MAN-POCKET-MONEY: at least 50 soms a day."""
+    floor = rulebook.pocket_money_min_per_day
+    if per_day < floor:
+        raise RuleViolation(
+            "MAN-POCKET-MONEY",
+            f"Pocket money is at least {floor} soms a day.",
+            minimum=floor,
+            amount=per_day,
+        )
+
+
+def medical_exam_due(admitted_on: date, rulebook: Rulebook) -> date:
+    """MAN-MEDICAL-EXAM: a complete medical examination follows admission."""
+    return admitted_on + timedelta(days=rulebook.medical_exam_days)
+
+
+def monitoring_due(discharged_on: date, rulebook: Rulebook) -> date:
+    """MAN-MONITORING-6M: the Annex 7 report is due on the same calendar day six months after
+    discharge (clamped to the month's end: 2026-08-31 → 2027-02-28)."""
+    return add_months(discharged_on, rulebook.monitoring_months)
+
+
+def check_erasable(
+    open_stays: int, last_discharged_on: date | None, today: date, rulebook: Rulebook
+) -> None:
+    """MAN-RETENTION-6M: the personal file is kept at least six months after discharge."""
+    if open_stays:
+        raise RuleViolation(
+            "MAN-RETENTION-6M", "The person is in a shelter (or proposed for one) now."
+        )
+    if last_discharged_on is None:
+        return
+    kept_until = add_months(last_discharged_on, rulebook.retention_months)
+    if today < kept_until:
+        raise RuleViolation(
+            "MAN-RETENTION-6M",
+            f"The file is kept until {kept_until.isoformat()}, six months after discharge.",
+            kept_until=kept_until.isoformat(),
+        )
+
+
+def check_visit(by_international_organisation: bool, justification: str | None) -> None:
+    """MAN-VISITORS: every visit is recorded with a justification, except visits of the
+    international organisation's representatives."""
+    if not by_international_organisation and not (justification or "").strip():
+        raise RuleViolation("MAN-VISITORS", "A visit is recorded with its justification.")
+
+
+def psychiatric_alert_needed(kind_is_psychological: bool, signs_of_mental_disorder: bool) -> bool:
+    """MAN-PSYCHIATRIC-ALERT: a psychologist's finding of signs of mental disorder notifies the
+    shelter manager and the coordinator at once."""
+    return kind_is_psychological and signs_of_mental_disorder
