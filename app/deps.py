@@ -16,6 +16,7 @@ from app.domain.access import Action, can
 from app.domain.rulebook import Rulebook
 from app.errors import Forbidden, Unauthenticated, VersionMismatch
 from app.models import (
+    Alert,
     Assessment,
     CarePlan,
     Client,
@@ -24,15 +25,19 @@ from app.models import (
     Organisation,
     Referral,
     ServiceAgreement,
+    Shelter,
+    ShelterStay,
     User,
     Victim,
 )
 from app.security import Principal, decode_access_token
 from app.services import accounts as accounts_service
+from app.services import alerts as alerts_service
 from app.services import auth as auth_service
 from app.services import idempotency, records
 from app.services import organisations as organisations_service
 from app.services import referrals as referrals_service
+from app.services import shelters as shelters_service
 from app.services import victims as victims_service
 from app.services.idempotency import PendingKey, request_fingerprint
 from app.services.pagination import PageParams
@@ -243,3 +248,24 @@ VisibleAssessment = Annotated[Assessment, Depends(_assessment)]
 VisibleCarePlan = Annotated[CarePlan, Depends(_care_plan)]
 VisibleAgreement = Annotated[ServiceAgreement, Depends(_agreement)]
 VisibleFollowUp = Annotated[FollowUpContact, Depends(_follow_up)]
+
+
+async def _shelter(session: SessionDep, shelter_id: Annotated[UUID, Path()]) -> Shelter:
+    return await shelters_service.get(session, shelter_id)
+
+
+async def _stay(
+    session: SessionDep, principal: CurrentPrincipal, stay_id: Annotated[UUID, Path()]
+) -> ShelterStay:
+    return await records.get_visible(session, principal, ShelterStay, stay_id)
+
+
+async def _alert(
+    session: SessionDep, principal: CurrentPrincipal, alert_id: Annotated[UUID, Path()]
+) -> Alert:
+    return await alerts_service.get_visible(session, principal, alert_id)
+
+
+ExistingShelter = Annotated[Shelter, Depends(_shelter)]
+VisibleStay = Annotated[ShelterStay, Depends(_stay)]
+VisibleAlert = Annotated[Alert, Depends(_alert)]

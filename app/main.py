@@ -19,6 +19,7 @@ from app.logs import configure_logging
 from app.middleware import CatchUnexpected, ConfidentialHeaders, InputLimits
 from app.routers import (
     agreements,
+    alerts,
     assessments,
     audit_events,
     auth,
@@ -29,6 +30,8 @@ from app.routers import (
     health,
     organisations,
     referrals,
+    shelter_stays,
+    shelters,
     users,
     victims,
     worklist,
@@ -48,6 +51,9 @@ RESOURCE_ROUTERS = (
     care_plans.router,
     agreements.router,
     follow_ups.router,
+    shelters.router,
+    shelter_stays.router,
+    alerts.router,
     worklist.router,
     audit_events.router,
 )

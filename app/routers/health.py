@@ -5,7 +5,7 @@ from pydantic import BaseModel
 
 from app.errors import problem_response
 from app.routing import problem_responses
-from app.services import health
+from app.services import readiness
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -26,6 +26,6 @@ async def health_live() -> Health:
     responses=problem_responses(503),
 )
 async def health_ready(request: Request) -> Health | Response:
-    if not await health.database_answers(request.app.state.engine):
+    if not await readiness.database_answers(request.app.state.engine):
         return problem_response(503, "not_ready", "The database does not answer.")
     return Health(status="ok")

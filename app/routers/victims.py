@@ -17,11 +17,12 @@ from app.domain.vocabulary import VictimStatus
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
+from app.schemas.health import HealthRecordView, HealthRecordWrite
 from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
-from app.schemas.views import present_file, present_victim
+from app.schemas.views import present_file, present_health_record, present_victim
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
-from app.services import victims
+from app.services import erasure, health_records, victims
 
 router = resource_router("/victims", "victims")
 Reader = Annotated[Principal, require(Action.VICTIM_READ)]
@@ -29,6 +30,8 @@ Creator = Annotated[Principal, require(Action.VICTIM_CREATE)]
 Editor = Annotated[Principal, require(Action.VICTIM_UPDATE)]
 Exporter = Annotated[Principal, require(Action.VICTIM_EXPORT)]
 InsuranceReader = Annotated[Principal, require(Action.INSURANCE_READ)]
+HealthStaff = Annotated[Principal, require(Action.HEALTH_RECORD)]
+Eraser = Annotated[Principal, require(Action.VICTIM_ERASE)]
 
 
 @router.get("", summary="List the persons whose cases the caller sees")
@@ -108,3 +111,49 @@ async def get_health_insurance(
 ) -> HealthInsuranceRead:
     situation = victims.health_insurance(session, principal, victim, rulebook)
     return HealthInsuranceRead.model_validate(situation, from_attributes=True)
+
+
+@router.get(
+    "/{victim_id}/health-record",
+    summary="Read the health record (psychologist, medical officer; HIV status: medical only)",
+)
+async def get_health_record(
+    principal: HealthStaff, victim: VisibleVictim, session: SessionDep, response: Response
+) -> HealthRecordView:
+    record = await health_records.read(session, principal, victim)
+    set_etag(response, record.version)
+    return present_health_record(record, principal.role)
+
+
+@router.put(
+    "/{victim_id}/health-record",
+    summary="Write the health record (MAN-HIV: HIV status by the medical officer only)",
+)
+async def put_health_record(
+    principal: HealthStaff,
+    victim: VisibleVictim,
+    body: HealthRecordWrite,
+    if_match: IfMatch,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+) -> HealthRecordView:
+    record = await health_records.write(session, principal, victim, body, if_match, clock.today())
+    set_etag(response, record.version)
+    return present_health_record(record, principal.role)
+
+
+@router.post(
+    "/{victim_id}/erase",
+    summary="Erase the person's data, six months after the last discharge (MAN-RETENTION-6M)",
+)
+async def erase_victim(
+    principal: Eraser,
+    victim: VisibleVictim,
+    session: SessionDep,
+    clock: ClockDep,
+    rulebook: RulebookDep,
+    _key: Idempotency,
+) -> VictimView:
+    victim = await erasure.erase(session, principal, victim, clock.today(), rulebook)
+    return present_victim(victim, principal.role)

@@ -1,17 +1,26 @@
 """What a caller gets to see of a record: field-level rules applied, computed fields added."""
 
 from datetime import datetime
+from uuid import UUID
 
-from app.domain.access import Role, reads_findings, victim_view
+from app.domain.access import (
+    Role,
+    reads_findings,
+    reads_hiv,
+    shelter_address_visible,
+    victim_view,
+)
 from app.domain.access import VictimView as View
 from app.domain.rulebook import Rulebook
-from app.models import Assessment, Referral, Victim
+from app.models import Assessment, HealthRecord, Referral, Shelter, Victim
 from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.consents import ConsentRead
 from app.schemas.exports import VictimExport
+from app.schemas.health import HealthRecordRead, HealthRecordWithoutHiv
 from app.schemas.referrals import ReferralRead
+from app.schemas.shelters import ShelterPublicRead, ShelterRead
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.victims import PersonFile
@@ -29,6 +38,24 @@ def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:
     if reads_findings(role, assessment.kind):
         return shown
     return shown.model_copy(update={"findings": None, "findings_withheld": True})
+
+
+def present_shelter(
+    shelter: Shelter, role: Role, caller_organisation: UUID | None
+) -> ShelterRead | ShelterPublicRead:
+    """MAN-CONFIDENTIAL-LOCATION: the address for the coordinator and the running staff only."""
+    if shelter_address_visible(role, caller_organisation, shelter.organisation_id):
+        return ShelterRead.model_validate(shelter)
+    return ShelterPublicRead.model_validate(shelter)
+
+
+def present_health_record(
+    record: HealthRecord, role: Role
+) -> HealthRecordRead | HealthRecordWithoutHiv:
+    """MAN-HIV: the HIV status for the medical officer only."""
+    if reads_hiv(role):
+        return HealthRecordRead.model_validate(record)
+    return HealthRecordWithoutHiv.model_validate(record)
 
 
 def present_referral(referral: Referral) -> ReferralRead:

@@ -20,7 +20,7 @@ from app.errors import Conflict, Forbidden
 from app.models import Assessment, Organisation, Referral
 from app.schemas.assessments import AssessmentComplete, AssessmentCreate, findings_fit
 from app.security import Principal
-from app.services import facts, records
+from app.services import alerts, facts, records
 from app.services.audit import AuditAction
 from app.services.pagination import PageParams
 
@@ -107,6 +107,7 @@ async def complete(
     session.add(assessment)
     await session.flush()
     records.audit_change(session, principal, assessment, AuditAction.UPDATE)
+    await alerts.raise_if_needed(session, principal, assessment, today)
     return assessment
 
 

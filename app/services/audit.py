@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     WITHDRAW = "withdraw"
     DEACTIVATE = "deactivate"
     REPLAY = "replay"  # an answer sent again for an Idempotency-Key
+    ERASE = "erase"  # MAN-RETENTION-6M passed: the personal data removed
 
 
 _TOUCHED = "audited_victims"

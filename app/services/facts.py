@@ -10,7 +10,7 @@ from app.domain.casework import AssessmentKind, AssessmentStatus
 from app.domain.consent import ConsentFacts
 from app.domain.errors import InvalidValue
 from app.domain.pathway import AssessmentFacts
-from app.domain.vocabulary import OrganisationKind
+from app.domain.vocabulary import OrganisationKind, VictimStatus
 from app.models import Assessment, Consent, Organisation, Victim
 from app.security import Principal
 from app.services.scope import visible_victims
@@ -51,6 +51,6 @@ async def visible_victim(
     does not exist (422 either way, and the same words)."""
     query = select(Victim).where(col(Victim.id) == victim_id, visible_victims(principal))
     victim = (await session.exec(query)).first()
-    if victim is None:
+    if victim is None or victim.status is VictimStatus.ERASED:
         raise InvalidValue(field, "No person with this id is known to you.")
     return victim

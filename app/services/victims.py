@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
 from app.domain.dates import check_not_future
+from app.domain.errors import InvalidTransition
 from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
@@ -98,6 +99,7 @@ async def update(
     expected_version: int | None,
     today: date,
 ) -> Victim:
+    _not_erased(victim, "update")
     ensure_version(victim, expected_version)
     _check_dates(changes.model_dump(exclude_unset=True), today)
     apply_changes(victim, changes)
@@ -176,6 +178,7 @@ def read_consent(session: AsyncSession, principal: Principal, consent: Consent) 
 async def record_consent(
     session: AsyncSession, principal: Principal, victim: Victim, data: ConsentCreate, now: datetime
 ) -> Consent:
+    _not_erased(victim, "record a consent")
     if data.recipient_organisation_id is not None:
         await get_referenced(session, data.recipient_organisation_id, "recipient_organisation_id")
     existing = [consent_facts(c) for c in await _consents_of(session, victim.id)]
@@ -244,3 +247,8 @@ def health_insurance(
         eligible_for_social_benefits=victim.eligible_for_social_benefits,
     )
     return insurance_situation(facts, rulebook)
+
+
+def _not_erased(victim: Victim, action: str) -> None:
+    if victim.status is VictimStatus.ERASED:
+        raise InvalidTransition("person", "erased", action)

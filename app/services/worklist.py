@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, exists, true
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, case_scope
+from app.domain.access import Action, CaseScope, can, case_scope
 from app.domain.casework import (
     AgreementStatus,
     AssessmentKind,
@@ -16,15 +16,28 @@ from app.domain.casework import (
     ReferralStatus,
 )
 from app.domain.rulebook import Rulebook
+from app.domain.shelter import StayStatus
 from app.domain.worklist import (
     WorkItem,
     agreement_ending_item,
     follow_up_item,
     individual_assessment_item,
+    medical_examination_item,
+    monitoring_report_item,
     ordered,
+    psychiatric_alert_item,
     sort_key,
 )
-from app.models import Assessment, FollowUpContact, Referral, ServiceAgreement
+from app.models import (
+    Alert,
+    Assessment,
+    FollowUpContact,
+    MonitoringReport,
+    Referral,
+    ServiceAgreement,
+    Shelter,
+    ShelterStay,
+)
 from app.security import Principal
 from app.services import audit
 from app.services.pagination import PageParams, page_of
@@ -43,6 +56,9 @@ async def page_for(
         *await _individual_assessments(session, principal, today),
         *await _follow_ups(session, principal, today),
         *await _agreements_ending(session, principal, today, rulebook),
+        *await _medical_examinations(session, principal, today),
+        *await _monitoring_reports(session, principal, today),
+        *await _psychiatric_alerts(session, principal, today),
     ]
     shown, cursor = page_of(ordered(items), sort_key, page)
     audit.record_reads(session, principal, "work_item", [(i.record_id, i.victim_id) for i in shown])
@@ -107,3 +123,67 @@ async def _agreements_ending(
         for a in (await session.exec(query)).all()
     ]
     return [item for item in found if item is not None]
+
+
+def _stays_of_our_shelters(principal: Principal, *conditions: Any) -> Any:
+    return (
+        select(ShelterStay)
+        .join(Shelter, col(Shelter.id) == col(ShelterStay.shelter_id))
+        .where(
+            _ours(principal, Shelter.organisation_id),
+            victim_is_visible(principal, col(ShelterStay.victim_id)),
+            *conditions,
+        )
+    )
+
+
+async def _medical_examinations(
+    session: AsyncSession, principal: Principal, today: date
+) -> list[WorkItem]:
+    """MAN-MEDICAL-EXAM: admitted, and no medical assessment completed since admission."""
+    examined = exists().where(
+        col(Assessment.victim_id) == col(ShelterStay.victim_id),
+        col(Assessment.kind) == AssessmentKind.MEDICAL,
+        col(Assessment.status) == AssessmentStatus.COMPLETED,
+        col(Assessment.performed_on) >= col(ShelterStay.admitted_on),
+    )
+    query = _stays_of_our_shelters(
+        principal, col(ShelterStay.status) == StayStatus.ADMITTED, ~examined
+    )
+    return [
+        medical_examination_item(s.id, s.victim_id, s.medical_exam_due_on, today)
+        for s in (await session.exec(query)).all()
+        if s.medical_exam_due_on is not None
+    ]
+
+
+async def _monitoring_reports(
+    session: AsyncSession, principal: Principal, today: date
+) -> list[WorkItem]:
+    """MAN-MONITORING-6M: discharged, and no Annex 7 report yet."""
+    reported = exists().where(col(MonitoringReport.stay_id) == col(ShelterStay.id))
+    query = _stays_of_our_shelters(
+        principal, col(ShelterStay.status) == StayStatus.DISCHARGED, ~reported
+    )
+    return [
+        monitoring_report_item(s.id, s.victim_id, s.monitoring_due_on, today)
+        for s in (await session.exec(query)).all()
+        if s.monitoring_due_on is not None
+    ]
+
+
+async def _psychiatric_alerts(
+    session: AsyncSession, principal: Principal, today: date
+) -> list[WorkItem]:
+    """MAN-PSYCHIATRIC-ALERT: for the shelter manager and the coordinator only."""
+    if not can(principal.role, Action.ALERT_ACKNOWLEDGE):
+        return []
+    query = select(Alert).where(
+        col(Alert.acknowledged_at).is_(None),
+        _ours(principal, Alert.organisation_id),
+        victim_is_visible(principal, col(Alert.victim_id)),
+    )
+    return [
+        psychiatric_alert_item(a.id, a.victim_id, a.raised_on, today)
+        for a in (await session.exec(query)).all()
+    ]

@@ -1,0 +1,173 @@
+"""Shelters, stays, visits and monitoring reports. A shelter's address is confidential
+(MAN-CONFIDENTIAL-LOCATION): two views, with and without it."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from app.domain.rulebook import ShelterKind
+from app.domain.shelter import Pay, StayStatus
+from app.schemas.common import Money, RequestModel, ResponseModel
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Address = Annotated[
+    str, StringConstraints(min_length=1, max_length=500), Field(examples=["(confidential)"])
+]
+
+
+class ShelterCreate(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    organisation_id: UUID = Field(description="The NGO that runs the shelter.")
+    kind: ShelterKind
+    capacity: int = Field(ge=1, description="MAN-CAPACITY: at most 10 (adult), 16 (children).")
+    address: Address
+
+
+class ShelterUpdate(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    capacity: int | None = Field(None, ge=1)
+    address: Address | None = None
+
+
+class ShelterPublicRead(ResponseModel):
+    """A shelter as everyone but its own staff and the coordinator sees it: no address."""
+
+    view: Literal["public"] = "public"
+    id: UUID
+    name: str
+    organisation_id: UUID
+    kind: ShelterKind
+    capacity: int
+    version: int
+
+
+class ShelterRead(ShelterPublicRead):
+    """A shelter as the coordinator and the running organisation's staff see it."""
+
+    view: Literal["full"] = "full"  # type: ignore[assignment]
+    address: str
+
+
+ShelterView = Annotated[ShelterRead | ShelterPublicRead, Field(discriminator="view")]
+
+
+class Occupancy(ResponseModel):
+    shelter_id: UUID
+    capacity: int
+    admitted: int
+    proposed: int
+    free: int
+
+
+class StayCreate(RequestModel):
+    victim_id: UUID
+    shelter_id: UUID
+    rules_signed_on: date | None = Field(None, description="Signed General Shelter Rules.")
+    rights_signed_on: date | None = Field(None, description="Signed Rights of Residents.")
+    exceptional_justification: Text | None = Field(
+        None, description="Why a minor is admitted to an adult shelter (MAN-ELIGIBILITY)."
+    )
+    pocket_money_per_day: Money = Field(description="MAN-POCKET-MONEY: at least 50.00.")
+
+
+class StayUpdate(RequestModel):
+    rules_signed_on: date | None = None
+    rights_signed_on: date | None = None
+    exceptional_justification: Text | None = None
+    pocket_money_per_day: Money | None = None
+
+
+class StayAdmit(RequestModel):
+    admitted_on: date | None = Field(None, description="Defaults to today.")
+
+
+class StayDischarge(RequestModel):
+    discharged_on: date
+    reason: Text
+    handover_organisation_id: UUID | None = Field(
+        None, description="The partner that goes on working with the person."
+    )
+
+
+class StayRead(ResponseModel):
+    id: UUID
+    victim_id: UUID
+    shelter_id: UUID
+    status: StayStatus
+    rules_signed_on: date | None
+    rights_signed_on: date | None
+    exceptional_justification: str | None
+    pocket_money_per_day: Decimal
+    proposed_on: date
+    admitted_on: date | None
+    medical_exam_due_on: date | None = Field(description="MAN-MEDICAL-EXAM")
+    discharged_on: date | None
+    discharge_reason: str | None
+    handover_organisation_id: UUID | None
+    monitoring_due_on: date | None = Field(description="MAN-MONITORING-6M")
+    rulebook_version: str
+    version: int
+    created_at: datetime
+
+
+class MonitoringReportCreate(RequestModel):
+    """MAN Annex 7, six months after discharge."""
+
+    contact_duration: Text = Field(description="How long have the contacts lasted?")
+    last_meeting_on: date
+    problems_after_return: Text | None = None
+    employed: bool
+    pay: Pay | None = Field(None, description="If employed: was the job paid?")
+    threats_from_recruiters: bool
+    turned_to: Text | None = Field(None, description="If threatened: whom they turned to.")
+    law_enforcement_contact: bool
+    willing_to_cooperate: bool = Field(description="Agrees to cooperate with law enforcement.")
+    plans: Text | None = None
+
+
+class MonitoringReportRead(ResponseModel):
+    id: UUID
+    stay_id: UUID
+    victim_id: UUID
+    reported_on: date
+    contact_duration: str
+    last_meeting_on: date
+    problems_after_return: str | None
+    employed: bool
+    pay: Pay | None
+    threats_from_recruiters: bool
+    turned_to: str | None
+    law_enforcement_contact: bool
+    willing_to_cooperate: bool
+    plans: str | None
+    author_id: UUID
+    created_at: datetime
+
+
+class VisitCreate(RequestModel):
+    visitor_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    visitor_organisation: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    visitor_organisation_id: UUID | None = Field(
+        None, description="The visitor's organisation in the directory, where it is there."
+    )
+    justification: Text | None = Field(
+        None, description="MAN-VISITORS: required unless the international organisation visits."
+    )
+    arrived_at: AwareDatetime
+    left_at: AwareDatetime | None = None
+
+
+class VisitRead(ResponseModel):
+    id: UUID
+    shelter_id: UUID
+    visitor_name: str
+    visitor_organisation: str
+    visitor_organisation_id: UUID | None
+    justification: str | None
+    arrived_at: datetime
+    left_at: datetime | None
+    recorded_by: UUID
+    created_at: datetime

@@ -1,0 +1,98 @@
+"""Erasure of a person's data once the retention period has passed (MAN-RETENTION-6M): the
+personal data go, anonymous counts (sex, birth year, nationality, exploitation, services and
+dates) and the audit trail stay."""
+
+from datetime import date
+
+from sqlalchemy import String, cast, delete, update
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.errors import InvalidTransition
+from app.domain.rulebook import Rulebook
+from app.domain.shelter import OPEN_STAY_STATES, check_erasable
+from app.domain.vocabulary import VictimStatus
+from app.models import (
+    Assessment,
+    CarePlan,
+    CarePlanReview,
+    Consent,
+    FollowUpContact,
+    HealthRecord,
+    IdempotencyRecord,
+    MonitoringReport,
+    Referral,
+    ServiceAgreement,
+    ShelterStay,
+    Victim,
+)
+from app.security import Principal
+from app.services import audit
+from app.services.audit import AuditAction
+
+ERASED = "(erased)"
+
+
+async def erase(
+    session: AsyncSession, principal: Principal, victim: Victim, today: date, rulebook: Rulebook
+) -> Victim:
+    if victim.status is VictimStatus.ERASED:
+        raise InvalidTransition("person", "erased", "erase")
+    open_stays, last_discharge = (
+        await session.exec(
+            select(
+                func.count().filter(col(ShelterStay.status).in_(OPEN_STAY_STATES)),
+                func.max(ShelterStay.discharged_on),
+            ).where(col(ShelterStay.victim_id) == victim.id)
+        )
+    ).one()
+    check_erasable(open_stays, last_discharge, today, rulebook)
+    await _scrub_records(session, victim)
+    _scrub_person(victim)
+    session.add(victim)
+    await session.flush()
+    audit.record(session, principal, AuditAction.ERASE, "victim", victim.id, victim_id=victim.id)
+    return victim
+
+
+def _scrub_person(victim: Victim) -> None:
+    victim.given_name = victim.family_name = ERASED
+    victim.registration_number = f"ERASED-{victim.id.hex[:12]}"
+    victim.birth_date = date(victim.birth_date.year, 1, 1)  # the age band, no more
+    victim.registered_address = victim.contact_phone = None
+    victim.departed_on = victim.returned_on = None
+    victim.health_contributions_unpaid = victim.eligible_for_social_benefits = None
+    victim.insured_months_since_return = None
+    victim.status = VictimStatus.ERASED
+
+
+async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
+    """What the person said, and what was written about them, goes; what was done stays."""
+    vid = victim.id
+    for model in (Consent, HealthRecord):
+        await session.exec(delete(model).where(col(model.victim_id) == vid))
+    plans = select(CarePlan.id).where(col(CarePlan.victim_id) == vid)
+    scrubs = (
+        update(Assessment).where(col(Assessment.victim_id) == vid).values(findings=None),
+        update(CarePlan).where(col(CarePlan.victim_id) == vid).values(goals=[]),
+        update(CarePlanReview)
+        .where(col(CarePlanReview.care_plan_id).in_(plans))
+        .values(notes=None),
+        update(Referral).where(col(Referral.victim_id) == vid).values(reason=None),
+        update(ServiceAgreement)
+        .where(col(ServiceAgreement.victim_id) == vid)
+        .values(end_reason=None),
+        update(FollowUpContact).where(col(FollowUpContact.victim_id) == vid).values(outcome=None),
+        update(ShelterStay)
+        .where(col(ShelterStay.victim_id) == vid)
+        .values(exceptional_justification=None, discharge_reason=None),
+        update(MonitoringReport)
+        .where(col(MonitoringReport.victim_id) == vid)
+        .values(contact_duration=ERASED, problems_after_return=None, turned_to=None, plans=None),
+        # stored answers to retried requests that showed this person
+        delete(IdempotencyRecord).where(
+            cast(IdempotencyRecord.victim_ids, String).like(f"%{vid}%")
+        ),
+    )
+    for statement in scrubs:
+        await session.exec(statement)

@@ -1,0 +1,87 @@
+"""Shelters: created by the coordinator, within the manual's capacity; their occupancy."""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.errors import RuleViolation
+from app.domain.rulebook import Rulebook, ShelterKind
+from app.domain.shelter import StayStatus, check_capacity_setting
+from app.errors import NotFound
+from app.models import Shelter, ShelterStay
+from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate
+from app.services.common import ensure_version
+from app.services.organisations import get_referenced
+from app.services.pagination import PageParams, fetch_page
+
+
+async def get(session: AsyncSession, shelter_id: UUID) -> Shelter:
+    shelter = await session.get(Shelter, shelter_id)
+    if shelter is None:
+        raise NotFound("No such shelter.")
+    return shelter
+
+
+async def list_page(
+    session: AsyncSession, page: PageParams, kind: ShelterKind | None
+) -> tuple[Sequence[Shelter], str | None]:
+    query = select(Shelter)
+    if kind is not None:
+        query = query.where(Shelter.kind == kind)
+    return await fetch_page(session, query, Shelter.id, page)
+
+
+async def create(session: AsyncSession, data: ShelterCreate, rulebook: Rulebook) -> Shelter:
+    await get_referenced(session, data.organisation_id)
+    check_capacity_setting(data.kind, data.capacity, rulebook)
+    shelter = Shelter(**data.model_dump())
+    session.add(shelter)
+    await session.flush()
+    return shelter
+
+
+async def update(
+    session: AsyncSession,
+    shelter: Shelter,
+    changes: ShelterUpdate,
+    expected_version: int | None,
+    rulebook: Rulebook,
+) -> Shelter:
+    ensure_version(shelter, expected_version)
+    if changes.capacity is not None:
+        check_capacity_setting(shelter.kind, changes.capacity, rulebook)
+        admitted = (await occupancy(session, shelter)).admitted
+        if changes.capacity < admitted:
+            raise RuleViolation(
+                "MAN-CAPACITY",
+                f"{admitted} residents live there now: the capacity cannot be lower.",
+                admitted=admitted,
+            )
+    for field, value in changes.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(shelter, field, value)
+    session.add(shelter)
+    await session.flush()
+    return shelter
+
+
+async def occupancy(session: AsyncSession, shelter: Shelter) -> Occupancy:
+    counts = dict(
+        (
+            await session.exec(
+                select(ShelterStay.status, func.count())
+                .where(col(ShelterStay.shelter_id) == shelter.id)
+                .where(col(ShelterStay.status).in_([StayStatus.ADMITTED, StayStatus.PROPOSED]))
+                .group_by(col(ShelterStay.status))
+            )
+        ).all()
+    )
+    admitted = counts.get(StayStatus.ADMITTED, 0)
+    return Occupancy(
+        shelter_id=shelter.id,
+        capacity=shelter.capacity,
+        admitted=admitted,
+        proposed=counts.get(StayStatus.PROPOSED, 0),
+        free=max(0, shelter.capacity - admitted),
+    )

@@ -1,0 +1,240 @@
+"""Shelter stays: proposed by the shelter's staff, admitted by the coordinator within capacity,
+discharged with a monitoring date, reported on six months later."""
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.access import Action, can, keeps_record
+from app.domain.dates import check_not_future
+from app.domain.errors import InvalidValue
+from app.domain.rulebook import Rulebook
+from app.domain.shelter import (
+    OPEN_STAY_STATES,
+    STAY_STEPS,
+    AlreadyInShelter,
+    Resident,
+    StayStatus,
+    check_admission_documents,
+    check_eligibility,
+    check_free_place,
+    check_one_stay,
+    check_pocket_money,
+    medical_exam_due,
+    monitoring_due,
+)
+from app.domain.states import advance
+from app.errors import Conflict, Forbidden
+from app.models import MonitoringReport, Shelter, ShelterStay, Victim
+from app.schemas.shelters import MonitoringReportCreate, StayCreate, StayDischarge, StayUpdate
+from app.security import Principal
+from app.services import facts, records
+from app.services.audit import AuditAction
+from app.services.common import ensure_version
+from app.services.organisations import get_referenced
+from app.services.pagination import PageParams
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    shelter_id: UUID | None,
+    status: StayStatus | None,
+    victim_id: UUID | None,
+) -> tuple[Sequence[ShelterStay], str | None]:
+    filters = []
+    if shelter_id is not None:
+        filters.append(col(ShelterStay.shelter_id) == shelter_id)
+    if status is not None:
+        filters.append(col(ShelterStay.status) == status)
+    if victim_id is not None:
+        filters.append(col(ShelterStay.victim_id) == victim_id)
+    return await records.page_visible(session, principal, ShelterStay, page, *filters)
+
+
+async def propose(
+    session: AsyncSession, principal: Principal, data: StayCreate, today: date, rulebook: Rulebook
+) -> ShelterStay:
+    victim = await facts.visible_victim(session, principal, data.victim_id)
+    shelter = await session.get(Shelter, data.shelter_id)
+    if shelter is None:
+        raise InvalidValue("shelter_id", "No shelter has this id.")
+    _shelter_staff_only(principal, shelter)
+    check_pocket_money(data.pocket_money_per_day, rulebook)
+    check_eligibility(
+        shelter.kind, _resident(victim, data.exceptional_justification), today, rulebook
+    )
+    check_one_stay(await _open_stays(session, victim.id))
+    stay = ShelterStay(
+        **data.model_dump(),
+        proposed_on=today,
+        proposed_by=principal.actor_id,
+        rulebook_version=rulebook.version,
+    )
+    try:
+        async with session.begin_nested():  # the unique index settles a race (MAN-ONE-STAY)
+            session.add(stay)
+    except IntegrityError as exc:
+        raise AlreadyInShelter("The person has an open shelter stay already.") from exc
+    records.audit_change(session, principal, stay, AuditAction.CREATE)
+    return stay
+
+
+async def update(
+    session: AsyncSession,
+    principal: Principal,
+    stay: ShelterStay,
+    changes: StayUpdate,
+    expected_version: int | None,
+    rulebook: Rulebook,
+) -> ShelterStay:
+    """Signatures, justification and pocket money, before and during the stay."""
+    await _staff_step(session, principal, stay, "update")
+    ensure_version(stay, expected_version)
+    if changes.pocket_money_per_day is not None:
+        check_pocket_money(changes.pocket_money_per_day, rulebook)
+    for field, value in changes.model_dump(exclude_unset=True).items():
+        setattr(stay, field, value)
+    return await _save(session, principal, stay, stay.status)
+
+
+async def admit(
+    session: AsyncSession,
+    principal: Principal,
+    stay: ShelterStay,
+    admitted_on: date | None,
+    today: date,
+    rulebook: Rulebook,
+) -> ShelterStay:
+    """MAN-ADMISSION-AGREED: the coordinator admits, with the signed documents, an eligible
+    person, into a free place. The shelter's row is locked while the places are counted, so
+    concurrent admissions take their turn and never overfill it (MAN-CAPACITY)."""
+    if not can(principal.role, Action.STAY_ADMIT):
+        raise Forbidden(
+            "Reception is agreed with the coordinator: only the coordinator admits.",
+            rule="MAN-ADMISSION-AGREED",
+        )
+    next_status = advance(STAY_STEPS, "shelter stay", stay.status, "admit")
+    admitted_on = admitted_on or today
+    check_not_future("admitted_on", admitted_on, today)
+    if admitted_on < stay.proposed_on:
+        raise InvalidValue("admitted_on", "Admission comes after the proposal.")
+    check_admission_documents(stay.rules_signed_on, stay.rights_signed_on)
+    shelter = (
+        await session.exec(select(Shelter).where(Shelter.id == stay.shelter_id).with_for_update())
+    ).one()
+    victim = await session.get_one(Victim, stay.victim_id)
+    resident = _resident(victim, stay.exceptional_justification)
+    check_eligibility(shelter.kind, resident, admitted_on, rulebook)
+    check_free_place(await _admitted(session, shelter.id), shelter.capacity)
+    stay.admitted_on, stay.admitted_by = admitted_on, principal.actor_id
+    stay.medical_exam_due_on = medical_exam_due(admitted_on, rulebook)
+    return await _save(session, principal, stay, next_status)
+
+
+async def discharge(
+    session: AsyncSession,
+    principal: Principal,
+    stay: ShelterStay,
+    data: StayDischarge,
+    today: date,
+    rulebook: Rulebook,
+) -> ShelterStay:
+    """Discharge with date, reason and handover; monitoring falls due six months on."""
+    next_status = await _staff_step(session, principal, stay, "discharge")
+    check_not_future("discharged_on", data.discharged_on, today)
+    if stay.admitted_on and data.discharged_on < stay.admitted_on:
+        raise InvalidValue("discharged_on", "Discharge comes after admission.")
+    if data.handover_organisation_id is not None:
+        await get_referenced(session, data.handover_organisation_id, "handover_organisation_id")
+    stay.discharged_on, stay.discharge_reason = data.discharged_on, data.reason
+    stay.handover_organisation_id = data.handover_organisation_id
+    stay.monitoring_due_on = monitoring_due(data.discharged_on, rulebook)
+    return await _save(session, principal, stay, next_status)
+
+
+async def withdraw(session: AsyncSession, principal: Principal, stay: ShelterStay) -> ShelterStay:
+    next_status = await _staff_step(session, principal, stay, "withdraw")
+    return await _save(session, principal, stay, next_status)
+
+
+async def report_monitoring(
+    session: AsyncSession,
+    principal: Principal,
+    stay: ShelterStay,
+    data: MonitoringReportCreate,
+    today: date,
+) -> MonitoringReport:
+    """MAN-MONITORING-6M: the Annex 7 report, once per stay, after discharge."""
+    await _staff_step(session, principal, stay, "report")
+    check_not_future("last_meeting_on", data.last_meeting_on, today)
+    taken = select(MonitoringReport.id).where(MonitoringReport.stay_id == stay.id)
+    if (await session.exec(taken)).first() is not None:
+        raise Conflict("This stay has its monitoring report already.")
+    report = MonitoringReport(
+        **data.model_dump(),
+        stay_id=stay.id,
+        victim_id=stay.victim_id,
+        reported_on=today,
+        author_id=principal.actor_id,
+    )
+    session.add(report)
+    await session.flush()
+    records.audit_change(session, principal, report, AuditAction.CREATE)
+    return report
+
+
+async def monitoring_report_of(
+    session: AsyncSession, principal: Principal, stay: ShelterStay
+) -> MonitoringReport | None:
+    found = await session.exec(select(MonitoringReport).where(MonitoringReport.stay_id == stay.id))
+    report = found.first()
+    if report is not None:
+        records.audit_read(session, principal, report)
+    return report
+
+
+def _resident(victim: Victim, justification: str | None) -> Resident:
+    return Resident(victim.sex, victim.birth_date, justification)
+
+
+def _shelter_staff_only(principal: Principal, shelter: Shelter) -> None:
+    if not keeps_record(principal.organisation_id, shelter.organisation_id):
+        raise Forbidden("The staff of the organisation that runs the shelter do this.")
+
+
+async def _staff_step(
+    session: AsyncSession, principal: Principal, stay: ShelterStay, action: str
+) -> StayStatus:
+    shelter = await session.get_one(Shelter, stay.shelter_id)
+    _shelter_staff_only(principal, shelter)
+    return advance(STAY_STEPS, "shelter stay", stay.status, action)
+
+
+async def _save(
+    session: AsyncSession, principal: Principal, stay: ShelterStay, status: StayStatus
+) -> ShelterStay:
+    stay.status = status
+    session.add(stay)
+    await session.flush()
+    records.audit_change(session, principal, stay, AuditAction.UPDATE)
+    return stay
+
+
+async def _open_stays(session: AsyncSession, victim_id: UUID) -> int:
+    query = select(func.count()).where(
+        col(ShelterStay.victim_id) == victim_id, col(ShelterStay.status).in_(OPEN_STAY_STATES)
+    )
+    return int((await session.exec(query)).one())
+
+
+async def _admitted(session: AsyncSession, shelter_id: UUID) -> int:
+    query = select(func.count()).where(
+        col(ShelterStay.shelter_id) == shelter_id, col(ShelterStay.status) == StayStatus.ADMITTED
+    )
+    return int((await session.exec(query)).one())
