@@ -150,10 +150,18 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         _DIRECTORY
         | _STAFF
         | _CONSENTS
-        | {_A.ASSESSMENT_WRITE, _A.CARE_PLAN_WRITE, _A.FOLLOW_UP_WRITE, _A.HEALTH_RECORD}
+        | {
+            _A.ASSESSMENT_WRITE,
+            _A.CARE_PLAN_WRITE,
+            _A.FOLLOW_UP_WRITE,
+            _A.HEALTH_RECORD,
+            _A.VICTIM_EXPORT,  # the person's file with the health record they may read
+        }
     ),
     Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _STAFF | _CONSENTS | {_A.INSURANCE_READ}),
-    Role.MEDICAL_OFFICER: frozenset(_DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE, _A.HEALTH_RECORD}),
+    Role.MEDICAL_OFFICER: frozenset(
+        _DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE, _A.HEALTH_RECORD, _A.VICTIM_EXPORT}
+    ),
     # a partner NGO's system registers the cases it refers and the consents it collected,
     # and exchanges referrals with this system
     Role.PARTNER_SYSTEM: frozenset(
@@ -184,6 +192,11 @@ ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
 # API.md field-level rule); everyone else sees that the assessment exists and when.
 HEALTH_KINDS = frozenset({AssessmentKind.PSYCHOLOGICAL, AssessmentKind.MEDICAL})
 HEALTH_READERS = frozenset({Role.PSYCHOLOGIST, Role.MEDICAL_OFFICER})
+
+
+def reads_health_record(role: Role) -> bool:
+    """The health record is the psychologist's and the medical officer's (API.md)."""
+    return can(role, Action.HEALTH_RECORD)
 
 
 def reads_hiv(role: Role) -> bool:

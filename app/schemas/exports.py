@@ -1,12 +1,14 @@
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.consents import ConsentRead
+from app.schemas.health import HealthRecordView
 from app.schemas.referrals import ReferralRead
+from app.schemas.shelters import MonitoringReportRead, StayRead
 from app.schemas.victims import VictimRead
 
 
@@ -23,3 +25,9 @@ class VictimExport(BaseModel):
     care_plan_reviews: list[ReviewRead]
     service_agreements: list[AgreementRead]
     follow_up_contacts: list[FollowUpRead]
+    shelter_stays: list[StayRead]
+    monitoring_reports: list[MonitoringReportRead]
+    health_record: HealthRecordView | None = Field(
+        description="For the psychologist and the medical officer (HIV status: medical only)."
+    )
+    health_record_withheld: bool

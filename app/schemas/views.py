@@ -6,6 +6,7 @@ from uuid import UUID
 from app.domain.access import (
     Role,
     reads_findings,
+    reads_health_record,
     reads_hiv,
     shelter_address_visible,
     victim_view,
@@ -20,7 +21,12 @@ from app.schemas.consents import ConsentRead
 from app.schemas.exports import VictimExport
 from app.schemas.health import HealthRecordRead, HealthRecordWithoutHiv
 from app.schemas.referrals import ReferralRead
-from app.schemas.shelters import ShelterPublicRead, ShelterRead
+from app.schemas.shelters import (
+    MonitoringReportRead,
+    ShelterPublicRead,
+    ShelterRead,
+    StayRead,
+)
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.victims import PersonFile
@@ -100,6 +106,9 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
 
 
 def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimExport:
+    health = None
+    if file.health_record is not None and reads_health_record(role):
+        health = present_health_record(file.health_record, role)
     return VictimExport(
         exported_at=exported_at,
         victim=VictimRead.model_validate(file.victim),
@@ -110,4 +119,10 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         care_plan_reviews=[ReviewRead.model_validate(r) for r in file.care_plan_reviews],
         service_agreements=[AgreementRead.model_validate(a) for a in file.service_agreements],
         follow_up_contacts=[FollowUpRead.model_validate(f) for f in file.follow_up_contacts],
+        shelter_stays=[StayRead.model_validate(s) for s in file.shelter_stays],
+        monitoring_reports=[
+            MonitoringReportRead.model_validate(m) for m in file.monitoring_reports
+        ],
+        health_record=health,
+        health_record_withheld=file.health_record is not None and health is None,
     )

@@ -24,8 +24,11 @@ from app.models import (
     CarePlanReview,
     Consent,
     FollowUpContact,
+    HealthRecord,
+    MonitoringReport,
     Referral,
     ServiceAgreement,
+    ShelterStay,
     Victim,
 )
 from app.schemas.consents import ConsentCreate
@@ -121,6 +124,9 @@ class PersonFile:
     care_plan_reviews: Sequence[CarePlanReview]
     service_agreements: Sequence[ServiceAgreement]
     follow_up_contacts: Sequence[FollowUpContact]
+    shelter_stays: Sequence[ShelterStay]
+    monitoring_reports: Sequence[MonitoringReport]
+    health_record: HealthRecord | None
 
 
 async def export(session: AsyncSession, principal: Principal, victim: Victim) -> PersonFile:
@@ -149,6 +155,9 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         care_plan_reviews=reviews,
         service_agreements=await of_person(ServiceAgreement),
         follow_up_contacts=await of_person(FollowUpContact),
+        shelter_stays=await of_person(ShelterStay),
+        monitoring_reports=await of_person(MonitoringReport),
+        health_record=next(iter(await of_person(HealthRecord)), None),
     )
 
 

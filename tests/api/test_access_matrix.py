@@ -46,9 +46,10 @@ ALLOWED: dict[Role, set[str]] = {
     Role.COORDINATOR: ALL,
     Role.SHELTER_MANAGER: ALL,
     Role.SOCIAL_WORKER: ALL,
-    Role.PSYCHOLOGIST: READ | {"record_consent", "withdraw_consent"},
+    # the health professions export the file with the health record they may read
+    Role.PSYCHOLOGIST: READ | {"record_consent", "withdraw_consent", "export"},
     Role.LEGAL_COUNSELLOR: READ | {"record_consent", "withdraw_consent"},
-    Role.MEDICAL_OFFICER: READ,
+    Role.MEDICAL_OFFICER: READ | {"export"},
     Role.PARTNER_SYSTEM: READ | {"record_consent"},
 }
 MAY_LIST = {r for r, ops in ALLOWED.items() if "get" in ops}
