@@ -207,7 +207,9 @@ def reads_hiv(role: Role) -> bool:
 def shelter_address_visible(role: Role, caller_organisation: UUID | None, runner: UUID) -> bool:
     """MAN-CONFIDENTIAL-LOCATION: the address only for the coordinator and the staff of the
     organisation that runs the shelter."""
-    return case_scope(role) is CaseScope.ALL or caller_organisation == runner
+    if case_scope(role) is CaseScope.ALL:
+        return True
+    return role in STAFF_ROLES and caller_organisation == runner
 
 
 def may_author(role: Role, kind: AssessmentKind) -> bool:

@@ -75,4 +75,8 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 BirthDate = Annotated[date, AfterValidator(_sensible_birth_date)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{4,38}$")]
 # soms with at most two decimals, as a decimal string ("2000.00"), never a float
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["50.00"])]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2, examples=["50.00"]),
+    AfterValidator(lambda amount: amount.quantize(Decimal("0.01"))),
+]

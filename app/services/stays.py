@@ -65,11 +65,10 @@ async def propose(
     if shelter is None:
         raise InvalidValue("shelter_id", "No shelter has this id.")
     _shelter_staff_only(principal, shelter)
-    check_pocket_money(data.pocket_money_per_day, rulebook)
-    check_eligibility(
-        shelter.kind, _resident(victim, data.exceptional_justification), today, rulebook
-    )
     check_one_stay(await _open_stays(session, victim.id))
+    check_pocket_money(data.pocket_money_per_day, rulebook)
+    resident = _resident(victim, data.exceptional_justification)
+    check_eligibility(shelter.kind, resident, today, rulebook)
     stay = ShelterStay(
         **data.model_dump(),
         proposed_on=today,

@@ -466,13 +466,6 @@ def test_other_roles_outside_the_running_organisation_never_see_the_address(
     assert access.shelter_address_visible(role, caller_organisation, RUNNER) is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RULES.md MAN-CONFIDENTIAL-LOCATION / API.md: the address only for the coordinator "
-    "and the *staff* of the running organisation; shelter_address_visible shows it to any role "
-    "whose organisation runs the shelter (auditor, partner_system, ...). Masked today because "
-    "these roles lack shelter:read.",
-)
 @pytest.mark.parametrize("role", NOT_STAFF, ids=str)
 def test_non_staff_roles_of_the_running_organisation_do_not_see_the_address(role: Role) -> None:
     assert access.shelter_address_visible(role, RUNNER, RUNNER) is False
