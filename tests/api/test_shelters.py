@@ -230,7 +230,7 @@ async def test_the_international_organisation_visits_without_justification(
     )
 
 
-async def test_visits_are_recorded_by_the_shelters_staff_and_read_by_its_manager_and_the_coordinator(
+async def test_the_shelters_staff_record_visits_its_manager_and_the_coordinator_read_them(
     client: httpx.AsyncClient, world: ShelterWorld
 ) -> None:
     url = f"{API}/shelters/{world.adult.id}/visits"
