@@ -1,0 +1,55 @@
+"""MAN-CAPACITY under concurrency: 32 simultaneous admissions into a shelter with k free places
+admit exactly k and answer the rest 409 shelter_full. Runs on both databases: on PostgreSQL with
+real parallel connections (the admissions wait on a row lock of the shelter), on SQLite with its
+serial writers."""
+
+import asyncio
+
+import httpx
+import pytest
+
+from app.models import Shelter
+from tests.api.shelter_world import API, build_shelter_world, proposed_directly
+from tests.factories import Actors
+
+ATTEMPTS = 32
+
+
+@pytest.mark.parametrize("free", [0, 1, 3])
+async def test_concurrent_admissions_never_overfill_a_shelter(
+    client: httpx.AsyncClient, actors: Actors, free: int
+) -> None:
+    world = await build_shelter_world(actors)
+    async with actors.sessionmaker() as session:
+        shelter = await session.get_one(Shelter, world.adult.id)
+        shelter.capacity = max(free, 1)
+        session.add(shelter)
+        await session.commit()
+    if free == 0:  # one resident already fills the single place
+        first = await proposed_directly(actors, world, await actors.victim(world.runner))
+        admitted = await client.post(
+            f"{API}/shelter-stays/{first.id}/admit", json={}, headers=world.coordinator.headers
+        )
+        assert admitted.status_code == 200
+    stays = [
+        await proposed_directly(actors, world, await actors.victim(world.runner))
+        for _ in range(ATTEMPTS)
+    ]
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                f"{API}/shelter-stays/{stay.id}/admit", json={}, headers=world.coordinator.headers
+            )
+            for stay in stays
+        )
+    )
+
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] * free + [409] * (ATTEMPTS - free), statuses
+    assert {a.json()["code"] for a in answers if a.status_code == 409} <= {"shelter_full"}
+    occupancy = await client.get(
+        f"{API}/shelters/{world.adult.id}/occupancy", headers=world.coordinator.headers
+    )
+    assert occupancy.json()["admitted"] == max(free, 1)
+    assert occupancy.json()["free"] == 0
