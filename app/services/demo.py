@@ -10,8 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
+from app.domain.rulebook import ShelterKind
 from app.domain.vocabulary import ExploitationType, Funding, OrganisationKind, Sex
-from app.models import Client, Organisation, User
+from app.models import Client, Organisation, Shelter, User
 from app.schemas.accounts import UserCreate
 from app.schemas.consents import ConsentCreate
 from app.schemas.organisations import OrganisationCreate
@@ -174,6 +175,15 @@ async def seed(session: AsyncSession, now: datetime) -> list[DemoLogin]:
             )
         )
     await session.flush()
+    session.add(
+        Shelter(
+            name="Safe House (demo)",
+            organisation_id=orgs["shelter_ngo"].id,
+            kind=ShelterKind.ADULT,
+            capacity=10,
+            address="(synthetic) 1 Demo Street",
+        )
+    )
     await _seed_cases(session, orgs["shelter_ngo"], orgs["provider"], now)
     return logins()
 
