@@ -1,0 +1,206 @@
+"""Reintegration grants: the pink and blue financial agreements of MAN Annexes 5 and 6.
+
+Each line's ceiling comes from the rulebook and the grant's period; the total is the sum of the
+lines. Money is Decimal with two places, never a float. Every rule names its RULES.md id.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from app.domain.errors import InvalidValue, RuleViolation
+from app.domain.rulebook import CeilingBasis, GrantForm, GrantLineRule, Rulebook
+
+CENT = Decimal("0.01")
+
+
+class GrantStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DISBURSED = "disbursed"
+
+
+class LawyerPurpose(StrEnum):
+    CRIMINAL_PROCEEDINGS = "criminal_proceedings"  # pink form
+    CIVIL_RIGHTS = "civil_rights"  # blue form
+
+
+_G = GrantStatus
+GRANT_STEPS: Mapping[tuple[GrantStatus, str], GrantStatus] = {
+    (_G.DRAFT, "edit"): _G.DRAFT,  # approved and disbursed grants are never edited
+    (_G.DRAFT, "submit"): _G.SUBMITTED,
+    (_G.SUBMITTED, "approve"): _G.APPROVED,
+    (_G.SUBMITTED, "reject"): _G.REJECTED,
+    (_G.APPROVED, "disburse"): _G.DISBURSED,
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    category: str
+    amount: Decimal
+    days: int | None = None
+    months: int | None = None
+    purpose: str | None = None
+    justification: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedLine:
+    line: Line
+    ceiling: Decimal | None  # None: the form sets no ceiling for this line
+
+
+@dataclass(frozen=True)
+class CheckedGrant:
+    lines: tuple[CheckedLine, ...]
+    total: Decimal
+
+
+def period_days(start: date, end: date) -> int:
+    """A grant's period includes its first and its last day."""
+    return (end - start).days + 1
+
+
+def period_months(start: date, end: date) -> int:
+    """The calendar months the period touches (2026-01-31 to 2026-02-01 touches two)."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def check_grant(
+    form: GrantForm, start: date, end: date, lines: Sequence[Line], rulebook: Rulebook
+) -> CheckedGrant:
+    """Every line against its form and ceiling; the total computed here, never taken."""
+    if end < start:
+        raise InvalidValue("period_end", "The period ends after it starts.")
+    checked = tuple(
+        check_line(index, form, start, end, line, rulebook) for index, line in enumerate(lines)
+    )
+    return CheckedGrant(checked, grant_total(lines))
+
+
+def grant_total(lines: Sequence[Line]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal("0")).quantize(CENT)
+
+
+def check_line(
+    index: int, form: GrantForm, start: date, end: date, line: Line, rulebook: Rulebook
+) -> CheckedLine:
+    rule = _line_rule(index, form, line, rulebook)
+    _check_justification(index, rule, line)
+    _check_purpose(index, form, rule, line)
+    ceiling = line_ceiling(index, rule, line, start, end, rulebook)
+    if ceiling is not None and line.amount > ceiling:
+        raise RuleViolation(
+            "GRANT-CEILING",
+            f"Line {index} ({line.category}) asks {line.amount}; its ceiling is {ceiling}.",
+            line=index,
+            ceiling=ceiling,
+            amount=line.amount,
+        )
+    return CheckedLine(line, ceiling)
+
+
+def _line_rule(index: int, form: GrantForm, line: Line, rulebook: Rulebook) -> GrantLineRule:
+    """GRANT-LINE-FORM: a line its form does not have is refused."""
+    rule = rulebook.grant_lines[form].get(line.category)
+    if rule is None:
+        raise RuleViolation(
+            "GRANT-LINE-FORM",
+            f"The {form.value} form has no line '{line.category}'.",
+            line=index,
+        )
+    return rule
+
+
+def _check_justification(index: int, rule: GrantLineRule, line: Line) -> None:
+    """GRANT-JUSTIFICATION: 'other' and 'apartment_rental' need a written justification."""
+    if rule.justification_required and not (line.justification or "").strip():
+        raise RuleViolation(
+            "GRANT-JUSTIFICATION",
+            f"Line {index} ({line.category}) needs a justification.",
+            line=index,
+        )
+
+
+def _check_purpose(index: int, form: GrantForm, rule: GrantLineRule, line: Line) -> None:
+    """GRANT-PURPOSE: the lawyer is paid for criminal proceedings on the pink form, for
+    restoring civil rights on the blue one."""
+    if rule.purpose is not None and line.purpose != rule.purpose:
+        raise RuleViolation(
+            "GRANT-PURPOSE",
+            f"On the {form.value} form a lawyer is paid for {rule.purpose} only.",
+            line=index,
+            purpose=rule.purpose,
+        )
+
+
+def line_ceiling(
+    index: int, rule: GrantLineRule, line: Line, start: date, end: date, rulebook: Rulebook
+) -> Decimal | None:
+    """How a ceiling is counted (RULES.md): per day × days, per month × months, a single cap
+    for a course or the whole period, or none at all."""
+    basis, rate = rule.basis, rule.rate
+    _check_counts(index, basis, line, start, end, rulebook)
+    if basis is CeilingBasis.NONE or rate is None:
+        return None
+    if basis is CeilingBasis.PER_DAY:
+        return (rate * (line.days or 0)).quantize(CENT)
+    if basis is CeilingBasis.PER_MONTH:
+        return (rate * (line.months or 0)).quantize(CENT)
+    return rate.quantize(CENT)
+
+
+def _check_counts(
+    index: int, basis: CeilingBasis, line: Line, start: date, end: date, rulebook: Rulebook
+) -> None:
+    """A per-day line states 1 ≤ days ≤ the days of the period; a per-month line 1 ≤ months ≤
+    the calendar months the period touches; a course its length in months, at most 3
+    (GRANT-COURSE-3M). Other lines state neither."""
+    wants_days = basis is CeilingBasis.PER_DAY
+    wants_months = basis in (CeilingBasis.PER_MONTH, CeilingBasis.WHOLE_COURSE)
+    if (line.days is not None) != wants_days:
+        raise InvalidValue("lines", _count_message(index, line, "days", wants_days))
+    if (line.months is not None) != wants_months:
+        raise InvalidValue("lines", _count_message(index, line, "months", wants_months))
+    if wants_days and not 1 <= (line.days or 0) <= period_days(start, end):
+        raise InvalidValue("lines", f"Line {index}: days run from 1 to the days of the period.")
+    if basis is CeilingBasis.PER_MONTH and not 1 <= (line.months or 0) <= period_months(start, end):
+        raise InvalidValue(
+            "lines", f"Line {index}: months run from 1 to the calendar months of the period."
+        )
+    if basis is CeilingBasis.WHOLE_COURSE:
+        _check_course(index, line.months or 0, rulebook)
+
+
+def _check_course(index: int, months: int, rulebook: Rulebook) -> None:
+    """GRANT-COURSE-3M: a vocational course lasts no longer than three months."""
+    if not 1 <= months <= rulebook.course_max_months:
+        raise RuleViolation(
+            "GRANT-COURSE-3M",
+            f"A vocational course lasts 1 to {rulebook.course_max_months} months.",
+            line=index,
+            months=months,
+        )
+
+
+def _count_message(index: int, line: Line, count: str, wanted: bool) -> str:
+    if wanted:
+        return f"Line {index} ({line.category}) states its {count}."
+    return f"Line {index} ({line.category}) has no {count}."
+
+
+def check_four_eyes(
+    approver_id: UUID, author_id: UUID, approver_org: UUID | None, author_org: UUID | None
+) -> None:
+    """GRANT-FOUR-EYES: the coordinator who approves is not the grant's author, and the
+    author's organisation does not approve its own grant."""
+    if approver_id == author_id or approver_org == author_org:
+        raise RuleViolation(
+            "GRANT-FOUR-EYES", "A grant is approved by someone outside its author's organisation."
+        )
