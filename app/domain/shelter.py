@@ -143,6 +143,21 @@ def check_admission_documents(rules_signed_on: date | None, rights_signed_on: da
         )
 
 
+def check_file_kept(status: StayStatus, cleared: set[str]) -> None:
+    """MAN-ADMISSION-DOCS and MAN-ELIGIBILITY hold for the whole stay: once admitted, the signed
+    documents and the justification the admission rested on are not taken off the file."""
+    if status is StayStatus.PROPOSED:
+        return
+    if cleared & {"rules_signed_on", "rights_signed_on"}:
+        raise RuleViolation(
+            "MAN-ADMISSION-DOCS", "The signed documents stay on an admitted resident's file."
+        )
+    if "exceptional_justification" in cleared:
+        raise RuleViolation(
+            "MAN-ELIGIBILITY", "The justification of an exceptional admission stays on the file."
+        )
+
+
 def check_pocket_money(per_day: Decimal, rulebook: Rulebook) -> None:
     """MAN-POCKET-MONEY: at least 50 soms a day."""
     floor = rulebook.pocket_money_min_per_day

@@ -63,7 +63,7 @@ class ShelterStay(Versioned, table=True):
     admitted_by: UUID | None = None
     medical_exam_due_on: date | None = None
     discharged_on: date | None = None
-    discharge_reason: str | None = Field(default=None, max_length=1000)
+    discharge_reason: str | None = Field(default=None, max_length=2000)
     handover_organisation_id: UUID | None = Field(default=None, foreign_key="organisations.id")
     monitoring_due_on: date | None = None
     rulebook_version: str = Field(max_length=32)
@@ -80,13 +80,13 @@ class MonitoringReport(SQLModel, table=True):
     stay_id: UUID = Field(foreign_key="shelter_stays.id", unique=True)
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
     reported_on: date
-    contact_duration: str = Field(max_length=500)
+    contact_duration: str = Field(max_length=2000)
     last_meeting_on: date
     problems_after_return: str | None = Field(default=None, sa_type=Text)
     employed: bool
     pay: Pay | None = Field(default=None, sa_type=enum_type(Pay))
     threats_from_recruiters: bool
-    turned_to: str | None = Field(default=None, max_length=1000)
+    turned_to: str | None = Field(default=None, max_length=2000)
     law_enforcement_contact: bool
     willing_to_cooperate: bool
     plans: str | None = Field(default=None, sa_type=Text)
@@ -104,7 +104,7 @@ class Visit(SQLModel, table=True):
     visitor_name: str = Field(max_length=200)
     visitor_organisation: str = Field(max_length=200)
     visitor_organisation_id: UUID | None = Field(default=None, foreign_key="organisations.id")
-    justification: str | None = Field(default=None, max_length=1000)
+    justification: str | None = Field(default=None, max_length=2000)
     arrived_at: datetime = Field(sa_type=UTCDateTime)
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     recorded_by: UUID

@@ -87,10 +87,11 @@ async def update_shelter_stay(
     body: StayUpdate,
     if_match: IfMatch,
     session: SessionDep,
+    clock: ClockDep,
     rulebook: RulebookDep,
     response: Response,
 ) -> StayRead:
-    stay = await stays.update(session, principal, stay, body, if_match, rulebook)
+    stay = await stays.update(session, principal, stay, body, if_match, clock.today(), rulebook)
     set_etag(response, stay.version)
     return StayRead.model_validate(stay)
 

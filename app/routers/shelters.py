@@ -54,7 +54,7 @@ async def create_shelter(
     response: Response,
     _key: Idempotency,
 ) -> ShelterView:
-    shelter = await shelters.create(session, body, rulebook)
+    shelter = await shelters.create(session, principal, body, rulebook)
     created(request, response, "get_shelter", shelter.version, shelter_id=str(shelter.id))
     return present_shelter(shelter, principal.role, principal.organisation_id)
 
@@ -77,7 +77,7 @@ async def update_shelter(
     rulebook: RulebookDep,
     response: Response,
 ) -> ShelterView:
-    shelter = await shelters.update(session, shelter, body, if_match, rulebook)
+    shelter = await shelters.update(session, principal, shelter, body, if_match, rulebook)
     set_etag(response, shelter.version)
     return present_shelter(shelter, principal.role, principal.organisation_id)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from app.domain.rulebook import ShelterKind
 from app.domain.shelter import Pay, StayStatus
@@ -74,10 +74,19 @@ class StayCreate(RequestModel):
 
 
 class StayUpdate(RequestModel):
+    """Only the fields sent change. Once admitted, the signed documents and an exceptional
+    justification stay on the file."""
+
     rules_signed_on: date | None = None
     rights_signed_on: date | None = None
     exceptional_justification: Text | None = None
     pocket_money_per_day: Money | None = None
+
+    @model_validator(mode="after")
+    def _pocket_money_is_never_cleared(self) -> "StayUpdate":
+        if "pocket_money_per_day" in self.model_fields_set and self.pocket_money_per_day is None:
+            raise ValueError("pocket_money_per_day cannot be cleared")
+        return self
 
 
 class StayAdmit(RequestModel):
@@ -126,6 +135,14 @@ class MonitoringReportCreate(RequestModel):
     law_enforcement_contact: bool
     willing_to_cooperate: bool = Field(description="Agrees to cooperate with law enforcement.")
     plans: Text | None = None
+
+    @model_validator(mode="after")
+    def _answers_follow_the_form(self) -> "MonitoringReportCreate":
+        if self.pay is not None and not self.employed:
+            raise ValueError("pay is answered only when employed")
+        if self.turned_to is not None and not self.threats_from_recruiters:
+            raise ValueError("turned_to is answered only when there were threats")
+        return self
 
 
 class MonitoringReportRead(ResponseModel):

@@ -8,7 +8,6 @@ from sqlalchemy import String, cast, delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.errors import InvalidTransition
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import OPEN_STAY_STATES, check_erasable
 from app.domain.vocabulary import VictimStatus
@@ -16,7 +15,6 @@ from app.models import (
     Assessment,
     CarePlan,
     CarePlanReview,
-    Consent,
     FollowUpContact,
     HealthRecord,
     IdempotencyRecord,
@@ -36,8 +34,6 @@ ERASED = "(erased)"
 async def erase(
     session: AsyncSession, principal: Principal, victim: Victim, today: date, rulebook: Rulebook
 ) -> Victim:
-    if victim.status is VictimStatus.ERASED:
-        raise InvalidTransition("person", "erased", "erase")
     open_stays, last_discharge = (
         await session.exec(
             select(
@@ -69,8 +65,8 @@ def _scrub_person(victim: Victim) -> None:
 async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
     """What the person said, and what was written about them, goes; what was done stays."""
     vid = victim.id
-    for model in (Consent, HealthRecord):
-        await session.exec(delete(model).where(col(model.victim_id) == vid))
+    # consents stay: purpose, recipient and dates are the record of why data was shared
+    await session.exec(delete(HealthRecord).where(col(HealthRecord.victim_id) == vid))
     plans = select(CarePlan.id).where(col(CarePlan.victim_id) == vid)
     scrubs = (
         update(Assessment).where(col(Assessment.victim_id) == vid).values(findings=None),

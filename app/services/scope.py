@@ -15,6 +15,7 @@ from sqlmodel import col
 from app.domain.access import CaseScope, case_scope
 from app.domain.casework import SHARING_STATES
 from app.domain.consent import ConsentPurpose
+from app.domain.vocabulary import VictimStatus
 from app.models import Consent, Referral, Victim
 from app.security import Principal
 
@@ -23,13 +24,15 @@ def visible_victims(principal: Principal) -> ColumnElement[bool]:
     """The coordinator sees every case. Staff and partner systems see their organisation's
     cases, and a case referred to their organisation once the referral is accepted, for as
     long as the person's consent to share with that organisation holds: a withdrawal hides
-    the case at once (CONSENT-DISCLOSURE)."""
+    the case at once (CONSENT-DISCLOSURE). Once erased (MAN-RETENTION-6M) a person is no
+    one's case: nothing is read or written about them any more."""
     scope = case_scope(principal.role)
+    in_case_work = col(Victim.status) != VictimStatus.ERASED  # an erased person is no one's case
     if scope is CaseScope.ALL:
-        return true()
+        return in_case_work
     if scope is CaseScope.ORGANISATION and principal.organisation_id is not None:
         org = principal.organisation_id
-        return or_(col(Victim.organisation_id) == org, _shared_with(org))
+        return and_(in_case_work, or_(col(Victim.organisation_id) == org, _shared_with(org)))
     return false()
 
 

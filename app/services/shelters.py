@@ -12,6 +12,9 @@ from app.domain.shelter import StayStatus, check_capacity_setting
 from app.errors import NotFound
 from app.models import Shelter, ShelterStay
 from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate
+from app.security import Principal
+from app.services import audit
+from app.services.audit import AuditAction
 from app.services.common import ensure_version
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
@@ -33,23 +36,28 @@ async def list_page(
     return await fetch_page(session, query, Shelter.id, page)
 
 
-async def create(session: AsyncSession, data: ShelterCreate, rulebook: Rulebook) -> Shelter:
+async def create(
+    session: AsyncSession, principal: Principal, data: ShelterCreate, rulebook: Rulebook
+) -> Shelter:
     await get_referenced(session, data.organisation_id)
     check_capacity_setting(data.kind, data.capacity, rulebook)
     shelter = Shelter(**data.model_dump())
     session.add(shelter)
     await session.flush()
+    audit.record(session, principal, AuditAction.CREATE, "shelter", shelter.id)
     return shelter
 
 
 async def update(
     session: AsyncSession,
+    principal: Principal,
     shelter: Shelter,
     changes: ShelterUpdate,
     expected_version: int | None,
     rulebook: Rulebook,
 ) -> Shelter:
     ensure_version(shelter, expected_version)
+    shelter = await lock(session, shelter.id)  # admissions count places under the same lock
     if changes.capacity is not None:
         check_capacity_setting(shelter.kind, changes.capacity, rulebook)
         admitted = (await occupancy(session, shelter)).admitted
@@ -63,6 +71,7 @@ async def update(
         setattr(shelter, field, value)
     session.add(shelter)
     await session.flush()
+    audit.record(session, principal, AuditAction.UPDATE, "shelter", shelter.id)
     return shelter
 
 
@@ -85,3 +94,15 @@ async def occupancy(session: AsyncSession, shelter: Shelter) -> Occupancy:
         proposed=counts.get(StayStatus.PROPOSED, 0),
         free=max(0, shelter.capacity - admitted),
     )
+
+
+async def lock(session: AsyncSession, shelter_id: UUID) -> Shelter:
+    """The shelter's row, locked until the transaction ends (PostgreSQL; SQLite transactions
+    are serial already): capacity changes and admissions take their turn (MAN-CAPACITY)."""
+    query = (
+        select(Shelter)
+        .where(col(Shelter.id) == shelter_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one()

@@ -21,6 +21,7 @@ from app.domain.shelter import (
     StayStatus,
     check_admission_documents,
     check_eligibility,
+    check_file_kept,
     check_free_place,
     check_one_stay,
     check_pocket_money,
@@ -32,7 +33,7 @@ from app.errors import Conflict, Forbidden
 from app.models import MonitoringReport, Shelter, ShelterStay, Victim
 from app.schemas.shelters import MonitoringReportCreate, StayCreate, StayDischarge, StayUpdate
 from app.security import Principal
-from app.services import facts, records
+from app.services import facts, records, shelters
 from app.services.audit import AuditAction
 from app.services.common import ensure_version
 from app.services.organisations import get_referenced
@@ -65,6 +66,7 @@ async def propose(
     if shelter is None:
         raise InvalidValue("shelter_id", "No shelter has this id.")
     _shelter_staff_only(principal, shelter)
+    _check_signatures(data.model_dump(), today)
     check_one_stay(await _open_stays(session, victim.id))
     check_pocket_money(data.pocket_money_per_day, rulebook)
     resident = _resident(victim, data.exceptional_justification)
@@ -90,14 +92,18 @@ async def update(
     stay: ShelterStay,
     changes: StayUpdate,
     expected_version: int | None,
+    today: date,
     rulebook: Rulebook,
 ) -> ShelterStay:
     """Signatures, justification and pocket money, before and during the stay."""
     await _staff_step(session, principal, stay, "update")
     ensure_version(stay, expected_version)
+    sent = changes.model_dump(exclude_unset=True)
+    check_file_kept(stay.status, {field for field, value in sent.items() if value is None})
+    _check_signatures(sent, today)
     if changes.pocket_money_per_day is not None:
         check_pocket_money(changes.pocket_money_per_day, rulebook)
-    for field, value in changes.model_dump(exclude_unset=True).items():
+    for field, value in sent.items():
         setattr(stay, field, value)
     return await _save(session, principal, stay, stay.status)
 
@@ -118,15 +124,14 @@ async def admit(
             "Reception is agreed with the coordinator: only the coordinator admits.",
             rule="MAN-ADMISSION-AGREED",
         )
+    shelter = await shelters.lock(session, stay.shelter_id)
+    stay = await _fresh(session, stay)  # as it is now that admissions here wait for us
     next_status = advance(STAY_STEPS, "shelter stay", stay.status, "admit")
     admitted_on = admitted_on or today
     check_not_future("admitted_on", admitted_on, today)
     if admitted_on < stay.proposed_on:
         raise InvalidValue("admitted_on", "Admission comes after the proposal.")
     check_admission_documents(stay.rules_signed_on, stay.rights_signed_on)
-    shelter = (
-        await session.exec(select(Shelter).where(Shelter.id == stay.shelter_id).with_for_update())
-    ).one()
     victim = await session.get_one(Victim, stay.victim_id)
     resident = _resident(victim, stay.exceptional_justification)
     check_eligibility(shelter.kind, resident, admitted_on, rulebook)
@@ -196,6 +201,22 @@ async def monitoring_report_of(
     if report is not None:
         records.audit_read(session, principal, report)
     return report
+
+
+def _check_signatures(values: dict[str, object], today: date) -> None:
+    for field in ("rules_signed_on", "rights_signed_on"):
+        day = values.get(field)
+        check_not_future(field, day if isinstance(day, date) else None, today)
+
+
+async def _fresh(session: AsyncSession, stay: ShelterStay) -> ShelterStay:
+    query = (
+        select(ShelterStay)
+        .where(col(ShelterStay.id) == stay.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one()
 
 
 def _resident(victim: Victim, justification: str | None) -> Resident:

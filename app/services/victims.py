@@ -11,6 +11,7 @@ from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
+from app.domain.access import reads_health_record
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidTransition
 from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
@@ -34,7 +35,7 @@ from app.models import (
 from app.schemas.consents import ConsentCreate
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
-from app.services import audit
+from app.services import audit, records
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
 from app.services.facts import consent_facts
@@ -146,6 +147,9 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         )
     ).all()
     audit.record(session, principal, AuditAction.EXPORT, "victim", victim.id, victim_id=victim.id)
+    health_record = next(iter(await of_person(HealthRecord)), None)
+    if health_record is not None and reads_health_record(principal.role):
+        records.audit_read(session, principal, health_record)
     return PersonFile(
         victim=victim,
         consents=await of_person(Consent),
@@ -157,7 +161,7 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         follow_up_contacts=await of_person(FollowUpContact),
         shelter_stays=await of_person(ShelterStay),
         monitoring_reports=await of_person(MonitoringReport),
-        health_record=next(iter(await of_person(HealthRecord)), None),
+        health_record=health_record,
     )
 
 

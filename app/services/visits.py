@@ -15,6 +15,8 @@ from app.errors import Forbidden
 from app.models import Shelter, Visit
 from app.schemas.shelters import VisitCreate
 from app.security import Principal
+from app.services import audit
+from app.services.audit import AuditAction
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 
@@ -38,6 +40,7 @@ async def record(
     visit = Visit(**data.model_dump(), shelter_id=shelter.id, recorded_by=principal.actor_id)
     session.add(visit)
     await session.flush()
+    audit.record(session, principal, AuditAction.CREATE, "shelter_visit", visit.id)
     return visit
 
 
@@ -49,4 +52,5 @@ async def log_of(
     if not oversees and not keeps_record(principal.organisation_id, shelter.organisation_id):
         raise Forbidden("The shelter's manager and the coordinator read its visitor log.")
     query = select(Visit).where(col(Visit.shelter_id) == shelter.id)
+    audit.record(session, principal, AuditAction.LIST, "shelter_visit", shelter.id)
     return await fetch_page(session, query, Visit.id, page)

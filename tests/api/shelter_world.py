@@ -17,6 +17,7 @@ from tests.factories import Actor, Actors
 
 API = "/api/v1"
 ADDRESS = "14 Quiet Lane, Bishkek"
+SIGNED = date(2025, 12, 1)
 
 
 @dataclass
@@ -80,8 +81,9 @@ def stay_body(
     body: dict[str, Any] = {
         "victim_id": str((victim or world.woman).id),
         "shelter_id": str(world.adult.id),
-        "rules_signed_on": world.today.isoformat(),
-        "rights_signed_on": world.today.isoformat(),
+        # signed well before any clock a test sets: signatures never lie in the future
+        "rules_signed_on": SIGNED.isoformat(),
+        "rights_signed_on": SIGNED.isoformat(),
         "pocket_money_per_day": "50.00",
     }
     return body | overrides

@@ -352,3 +352,149 @@ async def test_stays_are_seen_with_their_person(
     assert (
         await client.get(f"{API}/shelter-stays/{stay['id']}", headers=world.coordinator.headers)
     ).status_code == 200
+
+
+# --- the file an admission rests on stays whole ---------------------------------------------------
+
+
+async def test_an_admitted_residents_signed_documents_stay_on_file(
+    client: httpx.AsyncClient, world: ShelterWorld
+) -> None:
+    stay = await admitted_stay(client, world)
+    url = f"{API}/shelter-stays/{stay['id']}"
+    for cleared in ({"rules_signed_on": None}, {"rights_signed_on": None}):
+        expect_problem(
+            await client.patch(url, json=cleared, headers=world.worker.headers),
+            422,
+            "rule_violation",
+            "MAN-ADMISSION-DOCS",
+        )
+    expect_problem(
+        await client.patch(url, json={"pocket_money_per_day": None}, headers=world.worker.headers),
+        422,
+        "validation_error",
+    )
+
+
+async def test_an_exceptional_justification_stays_on_file(
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
+) -> None:
+    girl = await actors.victim(world.runner, sex=Sex.FEMALE, birth_date=years_ago(world.today, 16))
+    proposed = await propose(
+        client, world, victim=girl, exceptional_justification="With her mother."
+    )
+    url = f"{API}/shelter-stays/{proposed.json()['id']}"
+    await client.post(f"{url}/admit", json={}, headers=world.coordinator.headers)
+    answer = await client.patch(
+        url, json={"exceptional_justification": None}, headers=world.worker.headers
+    )
+    expect_problem(answer, 422, "rule_violation", "MAN-ELIGIBILITY")
+
+
+async def test_documents_are_not_signed_in_the_future(
+    client: httpx.AsyncClient, world: ShelterWorld
+) -> None:
+    tomorrow = (world.today + timedelta(days=1)).isoformat()
+    expect_problem(await propose(client, world, rules_signed_on=tomorrow), 422, "validation_error")
+    stay = (await propose(client, world, rules_signed_on=None)).json()
+    answer = await client.patch(
+        f"{API}/shelter-stays/{stay['id']}",
+        json={"rights_signed_on": tomorrow},
+        headers=world.worker.headers,
+    )
+    expect_problem(answer, 422, "validation_error")
+
+
+async def test_the_annex_7_answers_follow_the_form(
+    client: httpx.AsyncClient, world: ShelterWorld
+) -> None:
+    stay = await admitted_stay(client, world)
+    url = f"{API}/shelter-stays/{stay['id']}"
+    await client.post(
+        f"{url}/discharge",
+        json={"discharged_on": world.today.isoformat(), "reason": "Home."},
+        headers=world.worker.headers,
+    )
+    report = {
+        "contact_duration": "Calls.",
+        "last_meeting_on": world.today.isoformat(),
+        "employed": False,
+        "threats_from_recruiters": False,
+        "law_enforcement_contact": False,
+        "willing_to_cooperate": False,
+    }
+    for inconsistent in ({"pay": "regular"}, {"turned_to": "The police."}):
+        expect_problem(
+            await client.post(
+                f"{url}/monitoring-report", json=report | inconsistent, headers=world.worker.headers
+            ),
+            422,
+            "validation_error",
+        )
+    long_text = {"contact_duration": "x" * 2000, "plans": "y" * 2000}
+    assert (
+        await client.post(
+            f"{url}/monitoring-report", json=report | long_text, headers=world.worker.headers
+        )
+    ).status_code == 201
+
+
+async def test_long_discharge_reasons_and_visit_justifications_are_stored(
+    client: httpx.AsyncClient, world: ShelterWorld
+) -> None:
+    """The request limits and the columns agree (PostgreSQL refused the longer ones)."""
+    stay = await admitted_stay(client, world)
+    body = {"discharged_on": world.today.isoformat(), "reason": "r" * 2000}
+    assert (
+        await client.post(
+            f"{API}/shelter-stays/{stay['id']}/discharge", json=body, headers=world.worker.headers
+        )
+    ).status_code == 200
+    from datetime import UTC, datetime
+
+    visit = {
+        "visitor_name": "V",
+        "visitor_organisation": "O",
+        "justification": "j" * 2000,
+        "arrived_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
+    }
+    assert (
+        await client.post(
+            f"{API}/shelters/{world.adult.id}/visits", json=visit, headers=world.worker.headers
+        )
+    ).status_code == 201
+
+
+async def test_shelter_changes_and_the_visitor_log_are_audited(
+    client: httpx.AsyncClient, world: ShelterWorld
+) -> None:
+    body = {
+        "name": "New house",
+        "organisation_id": str(world.runner.id),
+        "kind": "adult",
+        "capacity": 4,
+        "address": "a",
+    }
+    made = (
+        await client.post(f"{API}/shelters", json=body, headers=world.coordinator.headers)
+    ).json()
+    await client.patch(
+        f"{API}/shelters/{made['id']}", json={"address": "b"}, headers=world.coordinator.headers
+    )
+    await client.get(f"{API}/shelters/{made['id']}/visits", headers=world.coordinator.headers)
+    trail = (
+        await client.get(
+            f"{API}/audit-events",
+            params={"record_type": "shelter"},
+            headers=world.coordinator.headers,
+        )
+    ).json()["items"]
+    assert [e["action"] for e in reversed(trail)] == ["create", "update"]
+    log = (
+        await client.get(
+            f"{API}/audit-events",
+            params={"record_type": "shelter_visit"},
+            headers=world.coordinator.headers,
+        )
+    ).json()["items"]
+    assert [e["action"] for e in log] == ["list"]

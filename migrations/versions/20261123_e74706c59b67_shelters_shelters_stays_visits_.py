@@ -1,8 +1,8 @@
 """shelters: shelters, stays, visits, monitoring, health records, alerts; erasure
 
-Revision ID: 781fe96b5ecd
+Revision ID: e74706c59b67
 Revises: aeb4fc8a64a3
-Create Date: 2026-11-23 03:02:03.283460
+Create Date: 2026-11-23 03:21:19.386259
 
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "781fe96b5ecd"
+revision: str = "e74706c59b67"
 down_revision: str | None = "aeb4fc8a64a3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -92,7 +92,7 @@ def upgrade() -> None:
         sa.Column("admitted_by", sa.Uuid(), nullable=True),
         sa.Column("medical_exam_due_on", sa.Date(), nullable=True),
         sa.Column("discharged_on", sa.Date(), nullable=True),
-        sa.Column("discharge_reason", sa.String(length=1000), nullable=True),
+        sa.Column("discharge_reason", sa.String(length=2000), nullable=True),
         sa.Column("handover_organisation_id", sa.Uuid(), nullable=True),
         sa.Column("monitoring_due_on", sa.Date(), nullable=True),
         sa.Column("rulebook_version", sa.String(length=32), nullable=False),
@@ -131,7 +131,7 @@ def upgrade() -> None:
         sa.Column("visitor_name", sa.String(length=200), nullable=False),
         sa.Column("visitor_organisation", sa.String(length=200), nullable=False),
         sa.Column("visitor_organisation_id", sa.Uuid(), nullable=True),
-        sa.Column("justification", sa.String(length=1000), nullable=True),
+        sa.Column("justification", sa.String(length=2000), nullable=True),
         sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("left_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("recorded_by", sa.Uuid(), nullable=False),
@@ -157,13 +157,13 @@ def upgrade() -> None:
         sa.Column("stay_id", sa.Uuid(), nullable=False),
         sa.Column("victim_id", sa.Uuid(), nullable=False),
         sa.Column("reported_on", sa.Date(), nullable=False),
-        sa.Column("contact_duration", sa.String(length=500), nullable=False),
+        sa.Column("contact_duration", sa.String(length=2000), nullable=False),
         sa.Column("last_meeting_on", sa.Date(), nullable=False),
         sa.Column("problems_after_return", sa.Text(), nullable=True),
         sa.Column("employed", sa.Boolean(), nullable=False),
         sa.Column("pay", sa.String(length=32), nullable=True),
         sa.Column("threats_from_recruiters", sa.Boolean(), nullable=False),
-        sa.Column("turned_to", sa.String(length=1000), nullable=True),
+        sa.Column("turned_to", sa.String(length=2000), nullable=True),
         sa.Column("law_enforcement_contact", sa.Boolean(), nullable=False),
         sa.Column("willing_to_cooperate", sa.Boolean(), nullable=False),
         sa.Column("plans", sa.Text(), nullable=True),
