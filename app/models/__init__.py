@@ -6,6 +6,7 @@ from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
+from app.models.grant import GrantLine, ReintegrationGrant
 from app.models.health import Alert, HealthRecord
 from app.models.idempotency import IdempotencyRecord
 from app.models.organisation import Organisation
@@ -22,6 +23,7 @@ __all__ = [
     "Client",
     "Consent",
     "FollowUpContact",
+    "GrantLine",
     "HealthRecord",
     "IdempotencyRecord",
     "LoginFailure",
@@ -29,6 +31,7 @@ __all__ = [
     "Organisation",
     "Referral",
     "RefreshToken",
+    "ReintegrationGrant",
     "ServiceAgreement",
     "Shelter",
     "ShelterStay",

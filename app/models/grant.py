@@ -1,0 +1,57 @@
+"""Reintegration grants: the pink and blue financial agreements (MAN Annexes 5 and 6)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlmodel import Field, SQLModel
+
+from app.domain.grants import GrantStatus
+from app.domain.rulebook import GrantForm
+from app.models.base import (
+    Money,
+    UTCDateTime,
+    Versioned,
+    enum_type,
+    id_field,
+    timestamp_field,
+    utcnow,
+)
+
+
+class ReintegrationGrant(Versioned, table=True):
+    __tablename__ = "reintegration_grants"
+
+    id: UUID = id_field()
+    victim_id: UUID = Field(foreign_key="victims.id", index=True)
+    form: GrantForm = Field(sa_type=enum_type(GrantForm))
+    ngo_organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    period_start: date
+    period_end: date
+    status: GrantStatus = Field(default=GrantStatus.DRAFT, sa_type=enum_type(GrantStatus))
+    total: Decimal = Field(sa_type=Money)  # computed from the lines, never taken from a body
+    author_id: UUID
+    author_organisation_id: UUID = Field(foreign_key="organisations.id")
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: UUID | None = None
+    decision_reason: str | None = Field(default=None, max_length=2000)
+    disbursed_on: date | None = None
+    rulebook_version: str = Field(max_length=32)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
+
+
+class GrantLine(SQLModel, table=True):
+    __tablename__ = "grant_lines"
+
+    id: UUID = id_field()
+    grant_id: UUID = Field(foreign_key="reintegration_grants.id", index=True)
+    position: int
+    category: str = Field(max_length=40, index=True)
+    amount: Decimal = Field(sa_type=Money)
+    ceiling: Decimal | None = Field(default=None, sa_type=Money)  # from the rulebook and period
+    days: int | None = None
+    months: int | None = None
+    purpose: str | None = Field(default=None, max_length=40)
+    justification: str | None = Field(default=None, max_length=2000)
