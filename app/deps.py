@@ -24,6 +24,7 @@ from app.models import (
     FollowUpContact,
     Organisation,
     Referral,
+    ReintegrationGrant,
     ServiceAgreement,
     Shelter,
     ShelterStay,
@@ -269,3 +270,12 @@ async def _alert(
 ExistingShelter = Annotated[Shelter, Depends(_shelter)]
 VisibleStay = Annotated[ShelterStay, Depends(_stay)]
 VisibleAlert = Annotated[Alert, Depends(_alert)]
+
+
+async def _grant(
+    session: SessionDep, principal: CurrentPrincipal, grant_id: Annotated[UUID, Path()]
+) -> ReintegrationGrant:
+    return await records.get_visible(session, principal, ReintegrationGrant, grant_id)
+
+
+VisibleGrant = Annotated[ReintegrationGrant, Depends(_grant)]

@@ -27,6 +27,7 @@ from app.routers import (
     clients,
     consents,
     follow_ups,
+    grants,
     health,
     organisations,
     referrals,
@@ -54,6 +55,7 @@ RESOURCE_ROUTERS = (
     shelters.router,
     shelter_stays.router,
     alerts.router,
+    grants.router,
     worklist.router,
     audit_events.router,
 )

@@ -78,6 +78,12 @@ class Action(StrEnum):
     HEALTH_RECORD = "health_record:read_write"  # and hiv_status only for MEDICAL: reads_hiv
     VICTIM_ERASE = "victim:erase"
     ALERT_ACKNOWLEDGE = "alert:acknowledge"
+    GRANT_READ = "grant:read"
+    GRANT_DRAFT = "grant:draft"  # draft, edit, submit: the NGO's shelter manager or social worker
+    GRANT_DECIDE = "grant:decide"  # approve, reject, disburse: the coordinator
+    REPORT_SHELTER = "report:shelter"  # the shelter manager's monthly report (MAN 2.1.10)
+    REPORT_COMPLIANCE = "report:compliance"
+    REPORT_AGGREGATE = "report:aggregate"  # counts only, small cells suppressed
 
 
 _A = Action
@@ -95,7 +101,7 @@ _CASE_READ = {
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
 _STAFF = _CASE_READ | {_A.REFERRAL_RESPOND, _A.SHELTER_READ, _A.STAY_READ, _A.VISIT_RECORD}
-_SHELTER_WORK = {_A.STAY_PROPOSE, _A.MONITORING_REPORT}
+_SHELTER_WORK = {_A.STAY_PROPOSE, _A.MONITORING_REPORT, _A.GRANT_READ, _A.GRANT_DRAFT}
 _CASE_WORK = (
     _STAFF
     | _CONSENTS
@@ -139,10 +145,15 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.VISIT_READ,
             _A.VICTIM_ERASE,
             _A.ALERT_ACKNOWLEDGE,
+            _A.GRANT_READ,
+            _A.GRANT_DECIDE,
+            _A.REPORT_SHELTER,
+            _A.REPORT_COMPLIANCE,
+            _A.REPORT_AGGREGATE,
         }
     ),
     Role.SHELTER_MANAGER: frozenset(
-        _DIRECTORY | _CASE_WORK | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE}
+        _DIRECTORY | _CASE_WORK | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE, _A.REPORT_SHELTER}
     ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK),
     # the psychologist assesses, plans with the team and follows up
@@ -172,7 +183,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     # SCME receives job referrals only (MAN-SCME-PRIORITY); nothing here is for it
     Role.SCME_SYSTEM: frozenset({_A.RULEBOOK_READ}),
     # aggregate reports only, never a person's data
-    Role.AUDITOR: frozenset(_DIRECTORY),
+    Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE}),
 }
 
 # Who records which kind of assessment: the profession the manuals give it to.

@@ -1,5 +1,6 @@
 """What a caller gets to see of a record: field-level rules applied, computed fields added."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -13,12 +14,21 @@ from app.domain.access import (
 )
 from app.domain.access import VictimView as View
 from app.domain.rulebook import Rulebook
-from app.models import Assessment, HealthRecord, Referral, Shelter, Victim
+from app.models import (
+    Assessment,
+    GrantLine,
+    HealthRecord,
+    Referral,
+    ReintegrationGrant,
+    Shelter,
+    Victim,
+)
 from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.consents import ConsentRead
 from app.schemas.exports import VictimExport
+from app.schemas.grants import GrantLineRead, GrantRead
 from app.schemas.health import HealthRecordRead, HealthRecordWithoutHiv
 from app.schemas.referrals import ReferralRead
 from app.schemas.shelters import (
@@ -126,3 +136,8 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,
     )
+
+
+def present_grant(grant: ReintegrationGrant, lines: Sequence[GrantLine]) -> GrantRead:
+    shown = [GrantLineRead.model_validate(line) for line in lines]
+    return GrantRead.model_validate(grant.model_dump() | {"lines": shown})

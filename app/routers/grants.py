@@ -1,0 +1,152 @@
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Request, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.deps import (
+    ClockDep,
+    Idempotency,
+    IfMatch,
+    PageDep,
+    RulebookDep,
+    SessionDep,
+    VisibleGrant,
+    require,
+)
+from app.domain.access import Action
+from app.domain.grants import GrantStatus
+from app.models import ReintegrationGrant
+from app.routers.common import created, resource_router, set_etag
+from app.schemas.common import Page
+from app.schemas.grants import (
+    GrantCreate,
+    GrantDecision,
+    GrantDisbursement,
+    GrantRead,
+    GrantRejection,
+    GrantUpdate,
+)
+from app.schemas.views import present_grant
+from app.security import Principal
+from app.services import grants, records
+
+router = resource_router("/reintegration-grants", "reintegration grants")
+Reader = Annotated[Principal, require(Action.GRANT_READ)]
+Drafter = Annotated[Principal, require(Action.GRANT_DRAFT)]
+Decider = Annotated[Principal, require(Action.GRANT_DECIDE)]
+
+
+async def shown(session: AsyncSession, grant: ReintegrationGrant, response: Response) -> GrantRead:
+    set_etag(response, grant.version)
+    return present_grant(grant, await grants.lines_of(session, grant))
+
+
+@router.get("", summary="List grants of the persons the caller sees")
+async def list_reintegration_grants(
+    principal: Reader,
+    session: SessionDep,
+    page: PageDep,
+    status: GrantStatus | None = None,
+    victim_id: UUID | None = None,
+) -> Page[GrantRead]:
+    items, cursor = await grants.list_visible(session, principal, page, status, victim_id)
+    lines = await grants.lines_by_grant(session, items)
+    return Page(items=[present_grant(g, lines[g.id]) for g in items], next_cursor=cursor)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Draft a grant (GRANT-CEILING, GRANT-LINE-FORM, GRANT-JUSTIFICATION, GRANT-PURPOSE, "
+    "GRANT-COURSE-3M)",
+)
+async def create_reintegration_grant(
+    principal: Drafter,
+    body: GrantCreate,
+    session: SessionDep,
+    rulebook: RulebookDep,
+    request: Request,
+    response: Response,
+    _key: Idempotency,
+) -> GrantRead:
+    grant = await grants.create(session, principal, body, rulebook)
+    created(request, response, "get_reintegration_grant", grant.version, grant_id=str(grant.id))
+    return await shown(session, grant, response)
+
+
+@router.get("/{grant_id}", summary="Read a grant with its lines, ceilings and total")
+async def get_reintegration_grant(
+    principal: Reader, grant: VisibleGrant, session: SessionDep, response: Response
+) -> GrantRead:
+    records.audit_read(session, principal, grant)
+    return await shown(session, grant, response)
+
+
+@router.patch("/{grant_id}", summary="Change a draft's period or lines")
+async def update_reintegration_grant(
+    principal: Drafter,
+    grant: VisibleGrant,
+    body: GrantUpdate,
+    if_match: IfMatch,
+    session: SessionDep,
+    rulebook: RulebookDep,
+    response: Response,
+) -> GrantRead:
+    grant = await grants.update(session, principal, grant, body, if_match, rulebook)
+    return await shown(session, grant, response)
+
+
+@router.post("/{grant_id}/submit", summary="Submit a draft to the coordinator")
+async def submit_reintegration_grant(
+    principal: Drafter,
+    grant: VisibleGrant,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
+) -> GrantRead:
+    grant = await grants.submit(session, principal, grant, clock.now())
+    return await shown(session, grant, response)
+
+
+@router.post("/{grant_id}/approve", summary="Approve a submitted grant (GRANT-FOUR-EYES)")
+async def approve_reintegration_grant(
+    principal: Decider,
+    grant: VisibleGrant,
+    body: GrantDecision,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
+) -> GrantRead:
+    grant = await grants.decide(session, principal, grant, "approve", body.reason, clock.now())
+    return await shown(session, grant, response)
+
+
+@router.post("/{grant_id}/reject", summary="Reject a submitted grant, with the reason")
+async def reject_reintegration_grant(
+    principal: Decider,
+    grant: VisibleGrant,
+    body: GrantRejection,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
+) -> GrantRead:
+    grant = await grants.decide(session, principal, grant, "reject", body.reason, clock.now())
+    return await shown(session, grant, response)
+
+
+@router.post("/{grant_id}/disburse", summary="Record the disbursement of an approved grant")
+async def disburse_reintegration_grant(
+    principal: Decider,
+    grant: VisibleGrant,
+    body: GrantDisbursement,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
+) -> GrantRead:
+    grant = await grants.disburse(session, principal, grant, body.disbursed_on, clock.today())
+    return await shown(session, grant, response)

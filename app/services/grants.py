@@ -1,0 +1,229 @@
+"""Reintegration grants: drafted and submitted by the NGO's staff, approved or rejected by a
+coordinator outside the author's organisation, disbursed by the coordinator. Every step is
+audited; approved and disbursed grants are never edited."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.access import keeps_record
+from app.domain.dates import check_not_future
+from app.domain.errors import InvalidValue
+from app.domain.grants import (
+    GRANT_STEPS,
+    CheckedGrant,
+    GrantStatus,
+    Line,
+    check_four_eyes,
+    check_grant,
+)
+from app.domain.rulebook import GrantForm, Rulebook
+from app.domain.states import advance
+from app.domain.vocabulary import OrganisationKind
+from app.errors import Forbidden
+from app.models import GrantLine, ReintegrationGrant
+from app.schemas.grants import GrantCreate, GrantLineIn, GrantUpdate
+from app.security import Principal
+from app.services import facts, records
+from app.services.audit import AuditAction
+from app.services.common import ensure_version
+from app.services.organisations import get_referenced
+from app.services.pagination import PageParams
+
+
+async def lines_of(session: AsyncSession, grant: ReintegrationGrant) -> Sequence[GrantLine]:
+    return (await lines_by_grant(session, [grant]))[grant.id]
+
+
+async def lines_by_grant(
+    session: AsyncSession, grants: Sequence[ReintegrationGrant]
+) -> dict[UUID, list[GrantLine]]:
+    """The lines of several grants in one query."""
+    found: dict[UUID, list[GrantLine]] = {grant.id: [] for grant in grants}
+    query = (
+        select(GrantLine)
+        .where(col(GrantLine.grant_id).in_(list(found)))
+        .order_by(col(GrantLine.grant_id), col(GrantLine.position))
+    )
+    for line in (await session.exec(query)).all():
+        found[line.grant_id].append(line)
+    return found
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    status: GrantStatus | None,
+    victim_id: UUID | None,
+) -> tuple[Sequence[ReintegrationGrant], str | None]:
+    filters = []
+    if status is not None:
+        filters.append(col(ReintegrationGrant.status) == status)
+    if victim_id is not None:
+        filters.append(col(ReintegrationGrant.victim_id) == victim_id)
+    return await records.page_visible(session, principal, ReintegrationGrant, page, *filters)
+
+
+async def create(
+    session: AsyncSession, principal: Principal, data: GrantCreate, rulebook: Rulebook
+) -> ReintegrationGrant:
+    """Drafted by the NGO's own staff, for a person whose case they see."""
+    victim = await facts.visible_victim(session, principal, data.victim_id)
+    ngo = await get_referenced(session, data.ngo_organisation_id, "ngo_organisation_id")
+    if ngo.kind is not OrganisationKind.NGO:
+        raise InvalidValue("ngo_organisation_id", "A financial agreement is made with an NGO.")
+    if not keeps_record(principal.organisation_id, ngo.id) or principal.organisation_id is None:
+        raise Forbidden("The NGO's own staff draft its financial agreements.")
+    checked = _checked(data.form, data.period_start, data.period_end, data.lines, rulebook)
+    grant = ReintegrationGrant(
+        victim_id=victim.id,
+        form=data.form,
+        ngo_organisation_id=ngo.id,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        total=checked.total,
+        author_id=principal.actor_id,
+        author_organisation_id=principal.organisation_id,
+        rulebook_version=rulebook.version,
+    )
+    session.add(grant)
+    await session.flush()
+    _add_lines(session, grant, checked)
+    await session.flush()
+    records.audit_change(session, principal, grant, AuditAction.CREATE)
+    return grant
+
+
+async def update(
+    session: AsyncSession,
+    principal: Principal,
+    grant: ReintegrationGrant,
+    changes: GrantUpdate,
+    expected_version: int | None,
+    rulebook: Rulebook,
+) -> ReintegrationGrant:
+    """A draft changes; approved and disbursed grants do not (GRANT_STEPS has no such edit)."""
+    _ngo_staff_only(principal, grant)
+    advance(GRANT_STEPS, "grant", grant.status, "edit")
+    ensure_version(grant, expected_version)
+    start = changes.period_start or grant.period_start
+    end = changes.period_end or grant.period_end
+    lines = changes.lines if changes.lines is not None else _inputs(await lines_of(session, grant))
+    checked = _checked(grant.form, start, end, lines, rulebook)
+    await session.exec(delete(GrantLine).where(col(GrantLine.grant_id) == grant.id))
+    grant.period_start, grant.period_end, grant.total = start, end, checked.total
+    grant.rulebook_version = rulebook.version
+    _add_lines(session, grant, checked)
+    return await _save(session, principal, grant, grant.status)
+
+
+async def submit(
+    session: AsyncSession, principal: Principal, grant: ReintegrationGrant, now: datetime
+) -> ReintegrationGrant:
+    _ngo_staff_only(principal, grant)
+    status = advance(GRANT_STEPS, "grant", grant.status, "submit")
+    grant.submitted_at = now
+    return await _save(session, principal, grant, status)
+
+
+async def decide(
+    session: AsyncSession,
+    principal: Principal,
+    grant: ReintegrationGrant,
+    action: str,
+    reason: str | None,
+    now: datetime,
+) -> ReintegrationGrant:
+    """``approve`` or ``reject``: a coordinator who is not the author, from another
+    organisation than the author's (GRANT-FOUR-EYES)."""
+    status = advance(GRANT_STEPS, "grant", grant.status, action)
+    check_four_eyes(
+        principal.actor_id,
+        grant.author_id,
+        principal.organisation_id,
+        grant.author_organisation_id,
+    )
+    grant.decided_at, grant.decided_by, grant.decision_reason = now, principal.actor_id, reason
+    return await _save(session, principal, grant, status)
+
+
+async def disburse(
+    session: AsyncSession,
+    principal: Principal,
+    grant: ReintegrationGrant,
+    disbursed_on: date,
+    today: date,
+) -> ReintegrationGrant:
+    status = advance(GRANT_STEPS, "grant", grant.status, "disburse")
+    check_not_future("disbursed_on", disbursed_on, today)
+    if grant.decided_at is not None and disbursed_on < grant.decided_at.date():
+        raise InvalidValue("disbursed_on", "A grant is disbursed after its approval.")
+    grant.disbursed_on = disbursed_on
+    return await _save(session, principal, grant, status)
+
+
+def _checked(
+    form: GrantForm,
+    start: date,
+    end: date,
+    lines: Sequence[GrantLineIn],
+    rulebook: Rulebook,
+) -> CheckedGrant:
+    domain_lines = [
+        Line(
+            category=line.category,
+            amount=line.amount,
+            days=line.days,
+            months=line.months,
+            purpose=line.purpose.value if line.purpose else None,
+            justification=line.justification,
+        )
+        for line in lines
+    ]
+    return check_grant(form, start, end, domain_lines, rulebook)
+
+
+def _inputs(stored: Sequence[GrantLine]) -> list[GrantLineIn]:
+    return [
+        GrantLineIn.model_validate(
+            line.model_dump(exclude={"id", "grant_id", "position", "ceiling"})
+        )
+        for line in stored
+    ]
+
+
+def _add_lines(session: AsyncSession, grant: ReintegrationGrant, checked: CheckedGrant) -> None:
+    session.add_all(
+        GrantLine(
+            grant_id=grant.id,
+            position=position,
+            category=item.line.category,
+            amount=item.line.amount,
+            ceiling=item.ceiling,
+            days=item.line.days,
+            months=item.line.months,
+            purpose=item.line.purpose,
+            justification=item.line.justification,
+        )
+        for position, item in enumerate(checked.lines)
+    )
+
+
+def _ngo_staff_only(principal: Principal, grant: ReintegrationGrant) -> None:
+    if not keeps_record(principal.organisation_id, grant.ngo_organisation_id):
+        raise Forbidden("The NGO's own staff draft and submit its financial agreements.")
+
+
+async def _save(
+    session: AsyncSession, principal: Principal, grant: ReintegrationGrant, status: GrantStatus
+) -> ReintegrationGrant:
+    grant.status = status
+    session.add(grant)
+    await session.flush()
+    records.audit_change(session, principal, grant, AuditAction.UPDATE)
+    return grant
