@@ -1,0 +1,431 @@
+"""Reintegration grants over HTTP: every GRANT rule broken and kept, and the workflow walked
+through every state with each forbidden step tried."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from app.domain.access import Role
+from app.domain.vocabulary import OrganisationKind
+from app.models import Organisation, Victim
+from tests.factories import Actor, Actors
+from tests.helpers import expect_problem
+
+API = "/api/v1/reintegration-grants"
+START, END = date(2026, 1, 1), date(2026, 3, 31)  # 90 days, three calendar months
+
+
+@pytest.fixture
+async def ngo(actors: Actors) -> Organisation:
+    return await actors.organisation(OrganisationKind.NGO)
+
+
+@pytest.fixture
+async def manager(actors: Actors, ngo: Organisation) -> Actor:
+    return await actors.user(Role.SHELTER_MANAGER, ngo)
+
+
+@pytest.fixture
+async def person(actors: Actors, ngo: Organisation) -> Victim:
+    return await actors.victim(ngo)
+
+
+def grant(person: Victim, ngo: Organisation, form: str, *lines: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "victim_id": str(person.id),
+        "form": form,
+        "ngo_organisation_id": str(ngo.id),
+        "period_start": START.isoformat(),
+        "period_end": END.isoformat(),
+        "lines": list(lines),
+    }
+
+
+PINK = (
+    {"category": "clothes_summer", "amount": "2000.00"},
+    {"category": "food_hygiene", "amount": "6000.00", "days": 30},
+    {"category": "lawyer", "amount": "15000", "purpose": "criminal_proceedings"},
+)
+
+
+async def test_a_pink_grant_has_its_ceilings_and_total_computed(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    answer = await client.post(API, json=grant(person, ngo, "pink", *PINK), headers=manager.headers)
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert (body["status"], body["total"]) == ("draft", "23000.00")
+    assert [(l["category"], l["amount"], l["ceiling"]) for l in body["lines"]] == [
+        ("clothes_summer", "2000.00", "2000.00"),
+        ("food_hygiene", "6000.00", "6000.00"),
+        ("lawyer", "15000.00", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form", "line", "ceiling"),
+    [
+        ("pink", {"category": "clothes_summer", "amount": "2000.01"}, "2000.00"),
+        ("pink", {"category": "food_hygiene", "amount": "6000.01", "days": 30}, "6000.00"),
+        ("blue", {"category": "scholarship", "amount": "3000.01", "months": 3}, "3000.00"),
+        ("blue", {"category": "ngo_travel", "amount": "800.01"}, "800.00"),
+        ("blue", {"category": "vocational_training", "amount": "2000.01", "months": 2}, "2000.00"),
+    ],
+    ids=["clothes", "food-30-days", "scholarship-3-months", "ngo-travel", "course"],
+)
+async def test_an_amount_over_its_ceiling_names_the_line_the_ceiling_and_the_amount(
+    client: httpx.AsyncClient,
+    manager: Actor,
+    person: Victim,
+    ngo: Organisation,
+    form: str,
+    line: dict[str, Any],
+    ceiling: str,
+) -> None:
+    ok = (
+        {"category": "ngo_social_worker", "amount": "10"}
+        if form == "blue"
+        else {"category": "underwear", "amount": "10"}
+    )
+    answer = await client.post(
+        API, json=grant(person, ngo, form, ok, line), headers=manager.headers
+    )
+    problem = expect_problem(answer, 422, "rule_violation", "GRANT-CEILING")
+    assert (problem["line"], problem["ceiling"], problem["amount"]) == (1, ceiling, line["amount"])
+    assert (await client.get(API, headers=manager.headers)).json()["items"] == []  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("form", "line", "rule"),
+    [
+        ("pink", {"category": "scholarship", "amount": "100", "months": 1}, "GRANT-LINE-FORM"),
+        ("blue", {"category": "clothes_winter", "amount": "100"}, "GRANT-LINE-FORM"),
+        ("blue", {"category": "other", "amount": "100"}, "GRANT-JUSTIFICATION"),
+        (
+            "blue",
+            {"category": "apartment_rental", "amount": "1500", "months": 1},
+            "GRANT-JUSTIFICATION",
+        ),
+        (
+            "pink",
+            {"category": "lawyer", "amount": "100", "purpose": "civil_rights"},
+            "GRANT-PURPOSE",
+        ),
+        (
+            "blue",
+            {"category": "lawyer", "amount": "100", "purpose": "criminal_proceedings"},
+            "GRANT-PURPOSE",
+        ),
+        ("blue", {"category": "lawyer", "amount": "100"}, "GRANT-PURPOSE"),
+        (
+            "blue",
+            {"category": "vocational_training", "amount": "100", "months": 4},
+            "GRANT-COURSE-3M",
+        ),
+    ],
+    ids=[
+        "pink-no-scholarship",
+        "blue-no-clothes",
+        "other-unjustified",
+        "rent-unjustified",
+        "pink-lawyer-civil",
+        "blue-lawyer-criminal",
+        "blue-lawyer-no-purpose",
+        "course-4-months",
+    ],
+)
+async def test_each_grant_rule_is_enforced(
+    client: httpx.AsyncClient,
+    manager: Actor,
+    person: Victim,
+    ngo: Organisation,
+    form: str,
+    line: dict[str, Any],
+    rule: str,
+) -> None:
+    problem = expect_problem(
+        await client.post(API, json=grant(person, ngo, form, line), headers=manager.headers),
+        422,
+        "rule_violation",
+        rule,
+    )
+    assert problem["line"] == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"category": "vocational_training", "amount": "2000.00", "months": 3},
+        {"category": "other", "amount": "500", "justification": "Tools for a sewing course."},
+        {
+            "category": "apartment_rental",
+            "amount": "4500",
+            "months": 3,
+            "justification": "No family home to return to.",
+        },
+        {"category": "lawyer", "amount": "900", "purpose": "civil_rights"},
+    ],
+    ids=["course-3-months", "other-justified", "rent-justified", "lawyer-civil-rights"],
+)
+async def test_lines_within_the_rules_are_accepted(
+    client: httpx.AsyncClient,
+    manager: Actor,
+    person: Victim,
+    ngo: Organisation,
+    line: dict[str, Any],
+) -> None:
+    assert (
+        await client.post(API, json=grant(person, ngo, "blue", line), headers=manager.headers)
+    ).status_code == 201
+
+
+@pytest.mark.parametrize("amount", ["-1", "10.005", "abc", "NaN", "Infinity"])
+async def test_amounts_are_decimals_with_two_places_never_negative(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation, amount: str
+) -> None:
+    body = grant(person, ngo, "pink", {"category": "underwear", "amount": amount})
+    expect_problem(
+        await client.post(API, json=body, headers=manager.headers), 422, "validation_error"
+    )
+
+
+async def test_a_json_number_is_read_as_a_decimal(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    body = grant(person, ngo, "pink", {"category": "underwear", "amount": 499.99})
+    answer = await client.post(API, json=body, headers=manager.headers)
+    assert (answer.status_code, answer.json()["total"]) == (201, "499.99")
+
+
+async def test_the_counts_fit_the_period(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    for line in (
+        {"category": "food_hygiene", "amount": "100", "days": 91},
+        {"category": "food_hygiene", "amount": "100"},
+        {"category": "clothes_summer", "amount": "100", "days": 3},
+    ):
+        expect_problem(
+            await client.post(API, json=grant(person, ngo, "pink", line), headers=manager.headers),
+            422,
+            "validation_error",
+        )
+    backwards = grant(person, ngo, "pink", *PINK) | {"period_end": "2025-12-31"}
+    expect_problem(
+        await client.post(API, json=backwards, headers=manager.headers), 422, "validation_error"
+    )
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+async def test_a_grant_through_every_state(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    coordinator = await actors.user(Role.COORDINATOR)
+    worker = await actors.user(Role.SOCIAL_WORKER, ngo)
+    made = (
+        await client.post(API, json=grant(person, ngo, "pink", *PINK), headers=worker.headers)
+    ).json()
+    url = f"{API}/{made['id']}"
+
+    # a draft is edited by the NGO; the total follows the lines
+    edited = await client.patch(
+        url, json={"lines": [PINK[0]]}, headers=manager.headers | {"If-Match": '"1"'}
+    )
+    assert (edited.json()["total"], len(edited.json()["lines"])) == ("2000.00", 1)
+    expect_problem(
+        await client.post(f"{url}/approve", json={}, headers=coordinator.headers),
+        409,
+        "invalid_transition",
+    )
+
+    submitted = await client.post(f"{url}/submit", headers=worker.headers)
+    assert submitted.json()["status"] == "submitted" and submitted.json()["submitted_at"]
+    expect_problem(
+        await client.post(f"{url}/submit", headers=worker.headers), 409, "invalid_transition"
+    )
+    expect_problem(
+        await client.patch(url, json={"lines": list(PINK)}, headers=manager.headers),
+        409,
+        "invalid_transition",
+    )
+    expect_problem(
+        await client.post(f"{url}/approve", json={}, headers=manager.headers), 403, "forbidden"
+    )
+
+    approved = await client.post(
+        f"{url}/approve", json={"reason": "Within the plan."}, headers=coordinator.headers
+    )
+    assert (approved.json()["status"], approved.json()["decided_by"]) == (
+        "approved",
+        str(coordinator.id),
+    )
+    expect_problem(
+        await client.post(f"{url}/approve", json={}, headers=coordinator.headers),
+        409,
+        "invalid_transition",
+    )
+    expect_problem(
+        await client.patch(url, json={"lines": list(PINK)}, headers=manager.headers),
+        409,
+        "invalid_transition",
+    )
+    expect_problem(
+        await client.post(f"{url}/reject", json={"reason": "x"}, headers=coordinator.headers),
+        409,
+        "invalid_transition",
+    )
+
+    expect_problem(
+        await client.post(
+            f"{url}/disburse",
+            json={"disbursed_on": date.today().isoformat()},
+            headers=manager.headers,
+        ),
+        403,
+        "forbidden",
+    )
+    future = (date.today() + timedelta(days=2)).isoformat()
+    expect_problem(
+        await client.post(
+            f"{url}/disburse", json={"disbursed_on": future}, headers=coordinator.headers
+        ),
+        422,
+        "validation_error",
+    )
+    disbursed = await client.post(
+        f"{url}/disburse",
+        json={"disbursed_on": date.today().isoformat()},
+        headers=coordinator.headers,
+    )
+    assert disbursed.json()["status"] == "disbursed"
+    expect_problem(
+        await client.patch(url, json={"lines": [PINK[0]]}, headers=manager.headers),
+        409,
+        "invalid_transition",
+    )
+
+    trail = (
+        await client.get(
+            "/api/v1/audit-events",
+            params={"record_type": "reintegration_grant"},
+            headers=coordinator.headers,
+        )
+    ).json()["items"]
+    assert [e["action"] for e in reversed(trail)] == [
+        "create",
+        "update",
+        "update",
+        "update",
+        "update",
+    ]
+
+
+async def test_a_rejection_needs_a_reason_and_ends_the_grant(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    coordinator = await actors.user(Role.COORDINATOR)
+    url = f"{API}/{(await client.post(API, json=grant(person, ngo, 'pink', *PINK), headers=manager.headers)).json()['id']}"
+    await client.post(f"{url}/submit", headers=manager.headers)
+    expect_problem(
+        await client.post(f"{url}/reject", json={}, headers=coordinator.headers),
+        422,
+        "validation_error",
+    )
+    rejected = await client.post(
+        f"{url}/reject", json={"reason": "Duplicate of last month's."}, headers=coordinator.headers
+    )
+    assert (rejected.json()["status"], rejected.json()["decision_reason"]) == (
+        "rejected",
+        "Duplicate of last month's.",
+    )
+    expect_problem(
+        await client.post(
+            f"{url}/disburse",
+            json={"disbursed_on": date.today().isoformat()},
+            headers=coordinator.headers,
+        ),
+        409,
+        "invalid_transition",
+    )
+
+
+async def test_the_author_never_approves_their_own_grant(
+    client: httpx.AsyncClient, actors: Actors, ngo: Organisation, person: Victim
+) -> None:
+    """A shelter manager drafts and submits, then becomes a coordinator: still no self-approval."""
+    admin = await actors.user(Role.ADMIN)
+    author = await actors.user(Role.SHELTER_MANAGER, ngo)
+    url = f"{API}/{(await client.post(API, json=grant(person, ngo, 'pink', *PINK), headers=author.headers)).json()['id']}"
+    await client.post(f"{url}/submit", headers=author.headers)
+    mission = await actors.organisation(OrganisationKind.INTERNATIONAL)
+    promoted = {"role": "coordinator", "organisation_id": str(mission.id)}
+    assert (
+        await client.patch(f"/api/v1/users/{author.id}", json=promoted, headers=admin.headers)
+    ).status_code == 200
+    token = (
+        await client.post(
+            "/api/v1/auth/token",
+            data={
+                "grant_type": "password",
+                "username": author.name,
+                "password": "correct horse battery staple",
+            },
+        )
+    ).json()["access_token"]
+    answer = await client.post(
+        f"{url}/approve", json={}, headers={"Authorization": f"Bearer {token}"}
+    )
+    expect_problem(answer, 422, "rule_violation", "GRANT-FOUR-EYES")
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.COORDINATOR,
+        Role.PSYCHOLOGIST,
+        Role.MEDICAL_OFFICER,
+        Role.LEGAL_COUNSELLOR,
+        Role.ADMIN,
+        Role.AUDITOR,
+        Role.PARTNER_SYSTEM,
+    ],
+    ids=lambda r: r.value,
+)
+async def test_only_the_ngos_manager_and_social_workers_draft(
+    client: httpx.AsyncClient, actors: Actors, ngo: Organisation, person: Victim, role: Role
+) -> None:
+    in_ngo = role in (
+        Role.PSYCHOLOGIST,
+        Role.MEDICAL_OFFICER,
+        Role.LEGAL_COUNSELLOR,
+        Role.PARTNER_SYSTEM,
+    )
+    caller = await actors.caller(role, ngo if in_ngo else None)
+    expect_problem(
+        await client.post(API, json=grant(person, ngo, "pink", *PINK), headers=caller.headers),
+        403,
+        "forbidden",
+    )
+
+
+async def test_another_ngos_staff_neither_draft_for_this_ngo_nor_see_its_grants(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, ngo: Organisation, person: Victim
+) -> None:
+    other_ngo = await actors.organisation(OrganisationKind.NGO)
+    outsider = await actors.user(Role.SHELTER_MANAGER, other_ngo)
+    made = (
+        await client.post(API, json=grant(person, ngo, "pink", *PINK), headers=manager.headers)
+    ).json()
+    expect_problem(
+        await client.get(f"{API}/{made['id']}", headers=outsider.headers), 404, "not_found"
+    )
+    theirs = await actors.victim(other_ngo)
+    expect_problem(
+        await client.post(API, json=grant(theirs, ngo, "pink", *PINK), headers=outsider.headers),
+        403,
+        "forbidden",
+    )
