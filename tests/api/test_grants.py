@@ -57,7 +57,7 @@ async def test_a_pink_grant_has_its_ceilings_and_total_computed(
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert (body["status"], body["total"]) == ("draft", "23000.00")
-    assert [(l["category"], l["amount"], l["ceiling"]) for l in body["lines"]] == [
+    assert [(ln["category"], ln["amount"], ln["ceiling"]) for ln in body["lines"]] == [
         ("clothes_summer", "2000.00", "2000.00"),
         ("food_hygiene", "6000.00", "6000.00"),
         ("lawyer", "15000.00", None),
@@ -328,7 +328,8 @@ async def test_a_rejection_needs_a_reason_and_ends_the_grant(
     client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
 ) -> None:
     coordinator = await actors.user(Role.COORDINATOR)
-    url = f"{API}/{(await client.post(API, json=grant(person, ngo, 'pink', *PINK), headers=manager.headers)).json()['id']}"
+    made = await client.post(API, json=grant(person, ngo, "pink", *PINK), headers=manager.headers)
+    url = f"{API}/{made.json()['id']}"
     await client.post(f"{url}/submit", headers=manager.headers)
     expect_problem(
         await client.post(f"{url}/reject", json={}, headers=coordinator.headers),
@@ -359,7 +360,8 @@ async def test_the_author_never_approves_their_own_grant(
     """A shelter manager drafts and submits, then becomes a coordinator: still no self-approval."""
     admin = await actors.user(Role.ADMIN)
     author = await actors.user(Role.SHELTER_MANAGER, ngo)
-    url = f"{API}/{(await client.post(API, json=grant(person, ngo, 'pink', *PINK), headers=author.headers)).json()['id']}"
+    made = await client.post(API, json=grant(person, ngo, "pink", *PINK), headers=author.headers)
+    url = f"{API}/{made.json()['id']}"
     await client.post(f"{url}/submit", headers=author.headers)
     mission = await actors.organisation(OrganisationKind.INTERNATIONAL)
     promoted = {"role": "coordinator", "organisation_id": str(mission.id)}
