@@ -31,6 +31,7 @@ from app.routers import (
     health,
     organisations,
     referrals,
+    reports,
     shelter_stays,
     shelters,
     users,
@@ -56,6 +57,7 @@ RESOURCE_ROUTERS = (
     shelter_stays.router,
     alerts.router,
     grants.router,
+    reports.router,
     worklist.router,
     audit_events.router,
 )

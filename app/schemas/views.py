@@ -1,5 +1,7 @@
 """What a caller gets to see of a record: field-level rules applied, computed fields added."""
 
+import csv
+import io
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -31,6 +33,7 @@ from app.schemas.exports import VictimExport
 from app.schemas.grants import GrantLineRead, GrantRead
 from app.schemas.health import HealthRecordRead, HealthRecordWithoutHiv
 from app.schemas.referrals import ReferralRead
+from app.schemas.reports import GrantSums, MonthlyShelterReport
 from app.schemas.shelters import (
     MonitoringReportRead,
     ShelterPublicRead,
@@ -141,3 +144,22 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
 def present_grant(grant: ReintegrationGrant, lines: Sequence[GrantLine]) -> GrantRead:
     shown = [GrantLineRead.model_validate(line) for line in lines]
     return GrantRead.model_validate(grant.model_dump() | {"lines": shown})
+
+
+def report_csv(report: MonthlyShelterReport) -> str:
+    """The monthly report as CSV rows of section, item, value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "item", "value"])
+    for name in ("capacity", "bed_nights", "occupancy_rate", "admissions", "discharges"):
+        writer.writerow(["shelter", name, getattr(report, name)])
+    writer.writerow(["shelter", "residents_at_month_end", report.residents_at_month_end])
+    for kind, count in sorted(report.services_delivered.items()):
+        writer.writerow(["services_delivered", kind, count])
+    for section in ("grants_submitted", "grants_approved", "grants_disbursed"):
+        sums: GrantSums = getattr(report, section)
+        writer.writerow([section, "count", sums.count])
+        writer.writerow([section, "total", sums.total])
+        for line, total in sorted(sums.by_line.items()):
+            writer.writerow([section, line, total])
+    return out.getvalue()

@@ -1,0 +1,61 @@
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from app.deps import ClockDep, ExistingShelter, SessionDep, require
+from app.domain.access import Action
+from app.domain.errors import InvalidValue
+from app.routers.common import resource_router
+from app.schemas.reports import AggregateReport, ComplianceReport, MonthlyShelterReport
+from app.schemas.views import report_csv
+from app.security import Principal
+from app.services import aggregate, compliance, shelter_report
+
+router = resource_router("/reports", "reports")
+ShelterReporter = Annotated[Principal, require(Action.REPORT_SHELTER)]
+Coordinator = Annotated[Principal, require(Action.REPORT_COMPLIANCE)]
+Aggregates = Annotated[Principal, require(Action.REPORT_AGGREGATE)]
+CSV = "text/csv"
+
+
+@router.get(
+    "/shelters/{shelter_id}/monthly",
+    summary="The shelter's monthly progress report (MAN 2.1.10), as JSON or CSV",
+    response_model=MonthlyShelterReport,
+    responses={200: {"content": {CSV: {"schema": {"type": "string"}}}}},
+)
+async def get_monthly_shelter_report(
+    principal: ShelterReporter,
+    shelter: ExistingShelter,
+    session: SessionDep,
+    clock: ClockDep,
+    request: Request,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])],
+) -> MonthlyShelterReport | Response:
+    year, number = (int(part) for part in month.split("-"))
+    if not 1 <= number <= 12:
+        raise InvalidValue("month", "A month is YYYY-MM, with MM from 01 to 12.", source="query")
+    report = await shelter_report.monthly(session, principal, shelter, year, number, clock.zone)
+    if CSV in request.headers.get("accept", ""):
+        filename = f"shelter-report-{month}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(report_csv(report), media_type=CSV, headers=headers)
+    return report
+
+
+@router.get("/compliance", summary="What the procedures required and did not get, with the cases")
+async def get_compliance_report(
+    _: Coordinator, session: SessionDep, clock: ClockDep
+) -> ComplianceReport:
+    return await compliance.report(session, clock.today())
+
+
+@router.get(
+    "/aggregate",
+    summary="Counts for donors, every cell below 5 suppressed (no person can be singled out)",
+)
+async def get_aggregate_report(
+    _: Aggregates, session: SessionDep, clock: ClockDep
+) -> AggregateReport:
+    return await aggregate.report(session, clock.today())

@@ -1,0 +1,74 @@
+"""Reports: the shelter manager's monthly report, the coordinator's compliance report, and the
+donors' aggregate counts with small cells suppressed."""
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+
+class GrantSums(BaseModel):
+    count: int
+    total: Decimal
+    by_line: dict[str, Decimal] = Field(description="Sum of each budget line, in soms.")
+
+
+class MonthlyShelterReport(BaseModel):
+    """MAN 2.1.10: the shelter manager's monthly progress report to the NGO coordinator."""
+
+    shelter_id: UUID
+    month: str = Field(examples=["2026-10"])
+    capacity: int
+    bed_nights: int
+    occupancy_rate: Decimal = Field(description="Bed-nights over capacity × days in the month.")
+    admissions: int
+    discharges: int
+    residents_at_month_end: int
+    services_delivered: dict[str, int] = Field(description="Assessments completed, by kind.")
+    grants_submitted: GrantSums
+    grants_approved: GrantSums
+    grants_disbursed: GrantSums
+
+
+class ComplianceCase(BaseModel):
+    victim_id: UUID
+    record_id: UUID = Field(description="The assessment, stay, referral or agreement at issue.")
+    due_on: date
+    days_late: int
+
+
+class ComplianceSection(BaseModel):
+    count: int
+    cases: list[ComplianceCase] = Field(description="The cases behind the count, oldest first.")
+
+
+class ComplianceReport(BaseModel):
+    as_of: date
+    late_individual_assessments: ComplianceSection = Field(
+        description="SOP-INDIVIDUAL-20D: completed late, or still open past the due date."
+    )
+    missed_monitoring_reports: ComplianceSection = Field(description="MAN-MONITORING-6M")
+    medical_examinations_not_done: ComplianceSection = Field(description="MAN-MEDICAL-EXAM")
+    agreements_over_term: ComplianceSection = Field(
+        description="Active agreements past their end date (SOP-TERM, SOP-VOT-MAX-1Y)."
+    )
+
+
+class Cell(BaseModel):
+    key: str
+    count: int | None = Field(description="None where the cell is suppressed.")
+    suppressed: bool = Field(description="True for counts below the threshold (5).")
+
+
+class AggregateReport(BaseModel):
+    """Counts of persons for donors and evaluators: never a name, an id or a birth date, and no
+    totals from which a suppressed cell could be worked out."""
+
+    as_of: date
+    threshold: int
+    by_identification_month: list[Cell]
+    by_exploitation_type: list[Cell]
+    by_sex: list[Cell]
+    by_age_band: list[Cell]
+    by_service: list[Cell]

@@ -1,0 +1,133 @@
+"""The coordinator's compliance report: what the procedures required and did not get, counted
+by the database, with the cases behind each count."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, func
+from sqlalchemy.sql.expression import ColumnElement
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain.casework import (
+    AgreementStatus,
+    AssessmentKind,
+    AssessmentStatus,
+    ReferralStatus,
+)
+from app.domain.shelter import StayStatus
+from app.models import Assessment, MonitoringReport, Referral, ServiceAgreement, ShelterStay
+from app.schemas.reports import ComplianceCase, ComplianceReport, ComplianceSection
+from app.services.sql import as_date, days_between
+
+CASES_SHOWN = 500  # per section, oldest first; the count is always complete
+
+
+async def report(session: AsyncSession, today: date) -> ComplianceReport:
+    return ComplianceReport(
+        as_of=today,
+        late_individual_assessments=await _late_assessments(session, today),
+        missed_monitoring_reports=await _missed_monitoring(session, today),
+        medical_examinations_not_done=await _medical_not_done(session, today),
+        agreements_over_term=await _agreements_over_term(session, today),
+    )
+
+
+async def _section(
+    session: AsyncSession,
+    victim: Any,
+    record: Any,
+    due: Any,
+    days_late: Any,
+    *conditions: ColumnElement[bool],
+) -> ComplianceSection:
+    count = (
+        await session.exec(select(func.count()).select_from(record.table).where(*conditions))
+    ).one()
+    rows = await session.exec(
+        select(col(victim), col(record), col(due), days_late)
+        .where(*conditions)
+        .order_by(col(due), col(record))
+        .limit(CASES_SHOWN)
+    )
+    cases = [ComplianceCase(victim_id=v, record_id=r, due_on=d, days_late=n) for v, r, d, n in rows]
+    return ComplianceSection(count=count, cases=cases)
+
+
+async def _late_assessments(session: AsyncSession, today: date) -> ComplianceSection:
+    """SOP-INDIVIDUAL-20D: completed late, plus those past due and not done (counted in one
+    list: the late ones by their assessment, the missing ones by their referral)."""
+    late_done = await _section(
+        session,
+        Assessment.victim_id,
+        Assessment.id,
+        Assessment.due_on,
+        col(Assessment.late_by_days),
+        col(Assessment.kind) == AssessmentKind.INDIVIDUAL_NEEDS,
+        col(Assessment.status) == AssessmentStatus.COMPLETED,
+        col(Assessment.late_by_days) > 0,
+    )
+    done = exists().where(
+        col(Assessment.referral_id) == col(Referral.id),
+        col(Assessment.status) == AssessmentStatus.COMPLETED,
+    )
+    overdue = await _section(
+        session,
+        Referral.victim_id,
+        Referral.id,
+        Referral.individual_assessment_due_on,
+        days_between(as_date(today), col(Referral.individual_assessment_due_on)),
+        col(Referral.status) == ReferralStatus.IN_PROGRESS,
+        col(Referral.individual_assessment_due_on) < today,
+        ~done,
+    )
+    cases = sorted([*late_done.cases, *overdue.cases], key=lambda c: (c.due_on, str(c.record_id)))
+    return ComplianceSection(count=late_done.count + overdue.count, cases=cases[:CASES_SHOWN])
+
+
+async def _missed_monitoring(session: AsyncSession, today: date) -> ComplianceSection:
+    """MAN-MONITORING-6M: discharged more than six months ago and no Annex 7 report."""
+    reported = exists().where(col(MonitoringReport.stay_id) == col(ShelterStay.id))
+    return await _section(
+        session,
+        ShelterStay.victim_id,
+        ShelterStay.id,
+        ShelterStay.monitoring_due_on,
+        days_between(as_date(today), col(ShelterStay.monitoring_due_on)),
+        col(ShelterStay.status) == StayStatus.DISCHARGED,
+        col(ShelterStay.monitoring_due_on) < today,
+        ~reported,
+    )
+
+
+async def _medical_not_done(session: AsyncSession, today: date) -> ComplianceSection:
+    """MAN-MEDICAL-EXAM: admitted, past the due date, no completed medical examination since."""
+    examined = exists().where(
+        col(Assessment.victim_id) == col(ShelterStay.victim_id),
+        col(Assessment.kind) == AssessmentKind.MEDICAL,
+        col(Assessment.status) == AssessmentStatus.COMPLETED,
+        col(Assessment.performed_on) >= col(ShelterStay.admitted_on),
+    )
+    return await _section(
+        session,
+        ShelterStay.victim_id,
+        ShelterStay.id,
+        ShelterStay.medical_exam_due_on,
+        days_between(as_date(today), col(ShelterStay.medical_exam_due_on)),
+        col(ShelterStay.status) == StayStatus.ADMITTED,
+        col(ShelterStay.medical_exam_due_on) < today,
+        ~examined,
+    )
+
+
+async def _agreements_over_term(session: AsyncSession, today: date) -> ComplianceSection:
+    """Still active after their end date: the term (SOP-TERM, SOP-VOT-MAX-1Y) is overrun."""
+    return await _section(
+        session,
+        ServiceAgreement.victim_id,
+        ServiceAgreement.id,
+        ServiceAgreement.ends_on,
+        days_between(as_date(today), col(ServiceAgreement.ends_on)),
+        col(ServiceAgreement.status) == AgreementStatus.ACTIVE,
+        col(ServiceAgreement.ends_on) < today,
+    )
