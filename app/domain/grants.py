@@ -78,10 +78,25 @@ def check_grant(
     """Every line against its form and ceiling; the total computed here, never taken."""
     if end < start:
         raise InvalidValue("period_end", "The period ends after it starts.")
+    _check_each_line_once(form, lines)
     checked = tuple(
         check_line(index, form, start, end, line, rulebook) for index, line in enumerate(lines)
     )
     return CheckedGrant(checked, grant_total(lines))
+
+
+def _check_each_line_once(form: GrantForm, lines: Sequence[Line]) -> None:
+    """GRANT-LINE-FORM: each line of the form appears once; a ceiling is for the line and the
+    whole period, not to be multiplied by writing the line twice."""
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        if line.category in seen:
+            raise RuleViolation(
+                "GRANT-LINE-FORM",
+                f"The {form.value} form has one '{line.category}' line; it is repeated.",
+                line=index,
+            )
+        seen.add(line.category)
 
 
 def grant_total(lines: Sequence[Line]) -> Decimal:
@@ -91,6 +106,8 @@ def grant_total(lines: Sequence[Line]) -> Decimal:
 def check_line(
     index: int, form: GrantForm, start: date, end: date, line: Line, rulebook: Rulebook
 ) -> CheckedLine:
+    if line.amount < 0 or line.amount != line.amount.quantize(CENT):
+        raise InvalidValue("lines", f"Line {index}: an amount in soms, two decimals, not negative.")
     rule = _line_rule(index, form, line, rulebook)
     _check_justification(index, rule, line)
     _check_purpose(index, form, rule, line)
@@ -200,7 +217,7 @@ def check_four_eyes(
 ) -> None:
     """GRANT-FOUR-EYES: the coordinator who approves is not the grant's author, and the
     author's organisation does not approve its own grant."""
-    if approver_id == author_id or approver_org == author_org:
+    if approver_id == author_id or (approver_org is not None and approver_org == author_org):
         raise RuleViolation(
             "GRANT-FOUR-EYES", "A grant is approved by someone outside its author's organisation."
         )

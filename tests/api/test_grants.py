@@ -431,3 +431,22 @@ async def test_another_ngos_staff_neither_draft_for_this_ngo_nor_see_its_grants(
         403,
         "forbidden",
     )
+
+
+async def test_a_line_of_the_form_appears_once(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    twice = grant(
+        person,
+        ngo,
+        "pink",
+        {"category": "clothes_summer", "amount": "2000.00"},
+        {"category": "clothes_summer", "amount": "2000.00"},
+    )
+    problem = expect_problem(
+        await client.post(API, json=twice, headers=manager.headers),
+        422,
+        "rule_violation",
+        "GRANT-LINE-FORM",
+    )
+    assert problem["line"] == 1

@@ -412,7 +412,7 @@ async def test_only_the_coordinator_reads_the_compliance_report(
     expect_problem(await client.get(f"{API}/compliance", headers=caller.headers), 403, "forbidden")
 
 
-# --- aggregate counts ------------------------------------------------------------------------------
+# --- aggregate counts ---------------------------------------------------------------------------
 
 
 async def test_aggregate_counts_suppress_every_cell_below_five(

@@ -48,6 +48,11 @@ HARMLESS = {
     PINK: Line("medical_examination", Decimal("100.00")),
     BLUE: Line("id_documents", Decimal("100.00")),
 }
+# A second, different one: each line of a form appears once.
+HARMLESS_TOO = {
+    PINK: Line("travel", Decimal("100.00")),
+    BLUE: Line("ngo_social_worker", Decimal("100.00")),
+}
 
 START = date(2026, 1, 1)
 END_30_DAYS = date(2026, 1, 30)  # 30 days, one calendar month
@@ -287,14 +292,6 @@ def test_a_ceiling_is_read_from_the_rulebook() -> None:
     assert_refused(refused, "GRANT-CEILING", RuleViolation)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Suspected bug: each line is checked alone, so repeating a category multiplies its "
-        "ceiling (two clothes_summer lines of 2000 = 4000; food for 60 days in a 30-day "
-        "period). RULES.md gives one ceiling per line of the form and per period."
-    ),
-)
 @pytest.mark.parametrize(
     ("form", "lines", "end"),
     [
@@ -364,7 +361,7 @@ def test_a_repeated_category_does_not_multiply_its_ceiling(
 )
 def test_a_line_its_form_does_not_have_is_refused(form: GrantForm, line: Line) -> None:
     with pytest.raises(RuleViolation) as refused:
-        check(form, HARMLESS[form], HARMLESS[form], line)
+        check(form, HARMLESS[form], HARMLESS_TOO[form], line)
     assert_refused(refused, "GRANT-LINE-FORM", RuleViolation)
     assert refused.value.facts == {"line": 2}
 
@@ -650,7 +647,11 @@ def test_the_total_is_the_sum_of_the_lines() -> None:
     ],
 )
 def test_the_total_is_quantized_to_cents(amounts: tuple[str, ...], total: str) -> None:
-    lines = [Line("travel", money(amount)) for amount in amounts]
+    categories = ("travel", "medical_examination", "lawyer")
+    lines = [
+        Line(category, money(amount), purpose=CRIMINAL if category == "lawyer" else None)
+        for category, amount in zip(categories, amounts, strict=False)
+    ]
     assert str(grant_total(lines)) == total
     assert str(check_grant(PINK, START, END_30_DAYS, lines, RB).total) == total
 
@@ -825,7 +826,13 @@ def grants(
 ) -> tuple[GrantForm, date, date, list[tuple[Line, Decimal | None]]]:
     form = draw(st.sampled_from(list(GrantForm)))
     start, end = draw(periods())
-    lines = draw(st.lists(valid_line(form, start, end, within), max_size=8))
+    lines = draw(
+        st.lists(
+            valid_line(form, start, end, within),
+            max_size=8,
+            unique_by=lambda drawn: drawn[0].category,  # each line of the form once
+        )
+    )
     return form, start, end, lines
 
 
@@ -898,7 +905,8 @@ def any_line(draw: st.DrawFn, form: GrantForm, start: date, end: date) -> Line:
 def any_grant(draw: st.DrawFn) -> tuple[GrantForm, date, date, list[Line]]:
     form = draw(st.sampled_from(list(GrantForm)))
     start, end = draw(periods())
-    return form, start, end, draw(st.lists(any_line(form, start, end), max_size=5))
+    lines = st.lists(any_line(form, start, end), max_size=5, unique_by=lambda line: line.category)
+    return form, start, end, draw(lines)
 
 
 @given(any_grant())
