@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class FakeClock(Clock):
     """A clock the test sets; it stands still until moved."""
 
-    def __init__(self) -> None:
-        super().__init__(ZoneInfo("UTC"))
+    def __init__(self, zone: str = "UTC") -> None:
+        super().__init__(ZoneInfo(zone))
         self.current = datetime.now(UTC)
 
     def now(self) -> datetime:

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain.grants import GrantStatus
@@ -21,6 +22,7 @@ from app.models.base import (
 
 class ReintegrationGrant(Versioned, table=True):
     __tablename__ = "reintegration_grants"
+    __table_args__ = (CheckConstraint("period_end >= period_start", name="period"),)
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
@@ -44,6 +46,13 @@ class ReintegrationGrant(Versioned, table=True):
 
 class GrantLine(SQLModel, table=True):
     __tablename__ = "grant_lines"
+    # what the domain checks, the database holds too: one line of each kind, never negative
+    __table_args__ = (
+        UniqueConstraint("grant_id", "position"),
+        UniqueConstraint("grant_id", "category"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("ceiling IS NULL OR amount <= ceiling", name="within_ceiling"),
+    )
 
     id: UUID = id_field()
     grant_id: UUID = Field(foreign_key="reintegration_grants.id", index=True)

@@ -103,10 +103,11 @@ async def submit_reintegration_grant(
     grant: VisibleGrant,
     session: SessionDep,
     clock: ClockDep,
+    rulebook: RulebookDep,
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.submit(session, principal, grant, clock.now())
+    grant = await grants.submit(session, principal, grant, clock.now(), rulebook)
     return await shown(session, grant, response)
 
 
@@ -148,5 +149,7 @@ async def disburse_reintegration_grant(
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.disburse(session, principal, grant, body.disbursed_on, clock.today())
+    grant = await grants.disburse(
+        session, principal, grant, body.disbursed_on, clock.today(), clock.zone
+    )
     return await shown(session, grant, response)

@@ -34,7 +34,7 @@ async def get_monthly_shelter_report(
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])],
 ) -> MonthlyShelterReport | Response:
     year, number = (int(part) for part in month.split("-"))
-    if not 1 <= number <= 12:
+    if not (1 <= number <= 12 and 1900 <= year <= 9998):
         raise InvalidValue("month", "A month is YYYY-MM, with MM from 01 to 12.", source="query")
     report = await shelter_report.monthly(session, principal, shelter, year, number, clock.zone)
     if CSV in request.headers.get("accept", ""):
@@ -46,9 +46,9 @@ async def get_monthly_shelter_report(
 
 @router.get("/compliance", summary="What the procedures required and did not get, with the cases")
 async def get_compliance_report(
-    _: Coordinator, session: SessionDep, clock: ClockDep
+    principal: Coordinator, session: SessionDep, clock: ClockDep
 ) -> ComplianceReport:
-    return await compliance.report(session, clock.today())
+    return await compliance.report(session, principal, clock.today())
 
 
 @router.get(

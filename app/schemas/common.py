@@ -7,6 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -74,9 +75,18 @@ CountryCode = Annotated[
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 BirthDate = Annotated[date, AfterValidator(_sensible_birth_date)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{4,38}$")]
+
+
 # soms with at most two decimals, as a decimal string ("2000.00"), never a float
+def _no_float(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError('money is written as a decimal string, such as "499.99"')
+    return value
+
+
 Money = Annotated[
     Decimal,
+    BeforeValidator(_no_float),
     Field(ge=0, max_digits=12, decimal_places=2, examples=["50.00"]),
     AfterValidator(lambda amount: amount.quantize(Decimal("0.01"))),
 ]

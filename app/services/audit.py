@@ -24,6 +24,10 @@ class AuditAction(StrEnum):
     DEACTIVATE = "deactivate"
     REPLAY = "replay"  # an answer sent again for an Idempotency-Key
     ERASE = "erase"  # MAN-RETENTION-6M passed: the personal data removed
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    DISBURSE = "disburse"
 
 
 _TOUCHED = "audited_victims"

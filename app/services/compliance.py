@@ -4,7 +4,7 @@ by the database, with the cases behind each count."""
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func
+from sqlalchemy import exists, func, or_
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,21 +16,40 @@ from app.domain.casework import (
     ReferralStatus,
 )
 from app.domain.shelter import StayStatus
-from app.models import Assessment, MonitoringReport, Referral, ServiceAgreement, ShelterStay
+from app.domain.vocabulary import VictimStatus
+from app.models import (
+    Assessment,
+    MonitoringReport,
+    Referral,
+    ServiceAgreement,
+    ShelterStay,
+    Victim,
+)
 from app.schemas.reports import ComplianceCase, ComplianceReport, ComplianceSection
+from app.security import Principal
+from app.services import audit
 from app.services.sql import as_date, days_between
 
 CASES_SHOWN = 500  # per section, oldest first; the count is always complete
 
 
-async def report(session: AsyncSession, today: date) -> ComplianceReport:
-    return ComplianceReport(
+async def report(session: AsyncSession, principal: Principal, today: date) -> ComplianceReport:
+    shown = ComplianceReport(
         as_of=today,
         late_individual_assessments=await _late_assessments(session, today),
         missed_monitoring_reports=await _missed_monitoring(session, today),
         medical_examinations_not_done=await _medical_not_done(session, today),
         agreements_over_term=await _agreements_over_term(session, today),
     )
+    sections = (
+        shown.late_individual_assessments,
+        shown.missed_monitoring_reports,
+        shown.medical_examinations_not_done,
+        shown.agreements_over_term,
+    )
+    cases = {(case.record_id, case.victim_id) for section in sections for case in section.cases}
+    audit.record_reads(session, principal, "compliance_case", sorted(cases))
+    return shown
 
 
 async def _section(
@@ -41,6 +60,7 @@ async def _section(
     days_late: Any,
     *conditions: ColumnElement[bool],
 ) -> ComplianceSection:
+    conditions = (*conditions, _in_case_work(victim))
     count = (
         await session.exec(select(func.count()).select_from(record.table).where(*conditions))
     ).one()
@@ -52,6 +72,11 @@ async def _section(
     )
     cases = [ComplianceCase(victim_id=v, record_id=r, due_on=d, days_late=n) for v, r, d, n in rows]
     return ComplianceSection(count=count, cases=cases)
+
+
+def _in_case_work(victim: Any) -> ColumnElement[bool]:
+    """Erased persons are no one's case: nothing is owed for them any more."""
+    return exists().where(col(Victim.id) == col(victim), col(Victim.status) != VictimStatus.ERASED)
 
 
 async def _late_assessments(session: AsyncSession, today: date) -> ComplianceSection:
@@ -101,12 +126,17 @@ async def _missed_monitoring(session: AsyncSession, today: date) -> ComplianceSe
 
 
 async def _medical_not_done(session: AsyncSession, today: date) -> ComplianceSection:
-    """MAN-MEDICAL-EXAM: admitted, past the due date, no completed medical examination since."""
+    """MAN-MEDICAL-EXAM: past the due date with no completed medical examination during the
+    stay (a stay that ended without one stays on the report)."""
     examined = exists().where(
         col(Assessment.victim_id) == col(ShelterStay.victim_id),
         col(Assessment.kind) == AssessmentKind.MEDICAL,
         col(Assessment.status) == AssessmentStatus.COMPLETED,
         col(Assessment.performed_on) >= col(ShelterStay.admitted_on),
+        or_(
+            col(ShelterStay.discharged_on).is_(None),
+            col(Assessment.performed_on) <= col(ShelterStay.discharged_on),
+        ),
     )
     return await _section(
         session,
@@ -114,7 +144,7 @@ async def _medical_not_done(session: AsyncSession, today: date) -> ComplianceSec
         ShelterStay.id,
         ShelterStay.medical_exam_due_on,
         days_between(as_date(today), col(ShelterStay.medical_exam_due_on)),
-        col(ShelterStay.status) == StayStatus.ADMITTED,
+        col(ShelterStay.status).in_([StayStatus.ADMITTED, StayStatus.DISCHARGED]),
         col(ShelterStay.medical_exam_due_on) < today,
         ~examined,
     )

@@ -16,10 +16,12 @@ from app.models import (
     CarePlan,
     CarePlanReview,
     FollowUpContact,
+    GrantLine,
     HealthRecord,
     IdempotencyRecord,
     MonitoringReport,
     Referral,
+    ReintegrationGrant,
     ServiceAgreement,
     ShelterStay,
     Victim,
@@ -68,6 +70,7 @@ async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
     # consents stay: purpose, recipient and dates are the record of why data was shared
     await session.exec(delete(HealthRecord).where(col(HealthRecord.victim_id) == vid))
     plans = select(CarePlan.id).where(col(CarePlan.victim_id) == vid)
+    grants = select(ReintegrationGrant.id).where(col(ReintegrationGrant.victim_id) == vid)
     scrubs = (
         update(Assessment).where(col(Assessment.victim_id) == vid).values(findings=None),
         update(CarePlan).where(col(CarePlan.victim_id) == vid).values(goals=[]),
@@ -85,6 +88,10 @@ async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
         update(MonitoringReport)
         .where(col(MonitoringReport.victim_id) == vid)
         .values(contact_duration=ERASED, problems_after_return=None, turned_to=None, plans=None),
+        update(ReintegrationGrant)
+        .where(col(ReintegrationGrant.victim_id) == vid)
+        .values(decision_reason=None),
+        update(GrantLine).where(col(GrantLine.grant_id).in_(grants)).values(justification=None),
         # stored answers to retried requests that showed this person
         delete(IdempotencyRecord).where(
             cast(IdempotencyRecord.victim_ids, String).like(f"%{vid}%")

@@ -5,6 +5,7 @@ audited; approved and disbursed grants are never edited."""
 from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
 from sqlmodel import col, select
@@ -26,6 +27,7 @@ from app.domain.states import advance
 from app.domain.vocabulary import OrganisationKind
 from app.errors import Forbidden
 from app.models import GrantLine, ReintegrationGrant
+from app.models.base import utcnow
 from app.schemas.grants import GrantCreate, GrantLineIn, GrantUpdate
 from app.security import Principal
 from app.services import facts, records
@@ -109,6 +111,7 @@ async def update(
 ) -> ReintegrationGrant:
     """A draft changes; approved and disbursed grants do not (GRANT_STEPS has no such edit)."""
     _ngo_staff_only(principal, grant)
+    grant = await _locked(session, grant)
     advance(GRANT_STEPS, "grant", grant.status, "edit")
     ensure_version(grant, expected_version)
     start = changes.period_start or grant.period_start
@@ -119,16 +122,24 @@ async def update(
     grant.period_start, grant.period_end, grant.total = start, end, checked.total
     grant.rulebook_version = rulebook.version
     _add_lines(session, grant, checked)
-    return await _save(session, principal, grant, grant.status)
+    return await _save(session, principal, grant, grant.status, AuditAction.UPDATE)
 
 
 async def submit(
-    session: AsyncSession, principal: Principal, grant: ReintegrationGrant, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    grant: ReintegrationGrant,
+    now: datetime,
+    rulebook: Rulebook,
 ) -> ReintegrationGrant:
+    """Submitted as checked against the rulebook in force now."""
     _ngo_staff_only(principal, grant)
+    grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, "submit")
-    grant.submitted_at = now
-    return await _save(session, principal, grant, status)
+    lines = _inputs(await lines_of(session, grant))
+    _checked(grant.form, grant.period_start, grant.period_end, lines, rulebook)
+    grant.submitted_at, grant.rulebook_version = now, rulebook.version
+    return await _save(session, principal, grant, status, AuditAction.SUBMIT)
 
 
 async def decide(
@@ -141,6 +152,7 @@ async def decide(
 ) -> ReintegrationGrant:
     """``approve`` or ``reject``: a coordinator who is not the author, from another
     organisation than the author's (GRANT-FOUR-EYES)."""
+    grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, action)
     check_four_eyes(
         principal.actor_id,
@@ -149,7 +161,8 @@ async def decide(
         grant.author_organisation_id,
     )
     grant.decided_at, grant.decided_by, grant.decision_reason = now, principal.actor_id, reason
-    return await _save(session, principal, grant, status)
+    audit_action = AuditAction.APPROVE if action == "approve" else AuditAction.REJECT
+    return await _save(session, principal, grant, status, audit_action)
 
 
 async def disburse(
@@ -158,13 +171,28 @@ async def disburse(
     grant: ReintegrationGrant,
     disbursed_on: date,
     today: date,
+    zone: ZoneInfo,
 ) -> ReintegrationGrant:
+    grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, "disburse")
     check_not_future("disbursed_on", disbursed_on, today)
-    if grant.decided_at is not None and disbursed_on < grant.decided_at.date():
+    approved_on = grant.decided_at.astimezone(zone).date() if grant.decided_at else None
+    if approved_on is not None and disbursed_on < approved_on:
         raise InvalidValue("disbursed_on", "A grant is disbursed after its approval.")
     grant.disbursed_on = disbursed_on
-    return await _save(session, principal, grant, status)
+    return await _save(session, principal, grant, status, AuditAction.DISBURSE)
+
+
+async def _locked(session: AsyncSession, grant: ReintegrationGrant) -> ReintegrationGrant:
+    """The grant as it is now, locked: concurrent edits and decisions take their turn, and the
+    later one sees the state the earlier one left (409, never a lost or mixed change)."""
+    query = (
+        select(ReintegrationGrant)
+        .where(col(ReintegrationGrant.id) == grant.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one()
 
 
 def _checked(
@@ -220,10 +248,15 @@ def _ngo_staff_only(principal: Principal, grant: ReintegrationGrant) -> None:
 
 
 async def _save(
-    session: AsyncSession, principal: Principal, grant: ReintegrationGrant, status: GrantStatus
+    session: AsyncSession,
+    principal: Principal,
+    grant: ReintegrationGrant,
+    status: GrantStatus,
+    action: AuditAction,
 ) -> ReintegrationGrant:
     grant.status = status
+    grant.updated_at = utcnow()  # every step is a new version, also when only lines changed
     session.add(grant)
     await session.flush()
-    records.audit_change(session, principal, grant, AuditAction.UPDATE)
+    records.audit_change(session, principal, grant, action)
     return grant

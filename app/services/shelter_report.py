@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -104,24 +104,25 @@ async def _stay_counts(
     }
 
 
-def _residents_during(shelter: Shelter, first: date, last: date) -> Any:
-    return select(col(ShelterStay.victim_id)).where(
-        col(ShelterStay.shelter_id) == shelter.id,
-        col(ShelterStay.admitted_on) <= last,
-        or_(col(ShelterStay.discharged_on).is_(None), col(ShelterStay.discharged_on) >= first),
-    )
-
-
 async def _services(
     session: AsyncSession, shelter: Shelter, first: date, last: date
 ) -> dict[str, int]:
-    """Assessments completed in the month for the people who lived there in it."""
+    """Assessments completed in the month, on a day the person lived there."""
+    stayed = exists().where(
+        col(ShelterStay.shelter_id) == shelter.id,
+        col(ShelterStay.victim_id) == col(Assessment.victim_id),
+        col(ShelterStay.admitted_on) <= col(Assessment.performed_on),
+        or_(
+            col(ShelterStay.discharged_on).is_(None),
+            col(ShelterStay.discharged_on) >= col(Assessment.performed_on),
+        ),
+    )
     query = (
         select(col(Assessment.kind), func.count())
         .where(
             col(Assessment.status) == AssessmentStatus.COMPLETED,
             col(Assessment.performed_on).between(first, last),
-            col(Assessment.victim_id).in_(_residents_during(shelter, first, last)),
+            stayed,
         )
         .group_by(col(Assessment.kind))
     )
@@ -131,13 +132,21 @@ async def _services(
 async def _grants(
     session: AsyncSession, shelter: Shelter, *conditions: ColumnElement[bool]
 ) -> GrantSums:
-    """The NGO's grants for the shelter's residents, summed by line."""
-    of_residents = select(col(ShelterStay.victim_id)).where(
-        col(ShelterStay.shelter_id) == shelter.id
+    """The NGO's grants for people who lived in this shelter during the grant's period,
+    summed by line."""
+    resident = exists().where(
+        col(ShelterStay.shelter_id) == shelter.id,
+        col(ShelterStay.victim_id) == col(ReintegrationGrant.victim_id),
+        col(ShelterStay.admitted_on).is_not(None),
+        col(ShelterStay.admitted_on) <= col(ReintegrationGrant.period_end),
+        or_(
+            col(ShelterStay.discharged_on).is_(None),
+            col(ShelterStay.discharged_on) >= col(ReintegrationGrant.period_start),
+        ),
     )
     grants = [
         col(ReintegrationGrant.ngo_organisation_id) == shelter.organisation_id,
-        col(ReintegrationGrant.victim_id).in_(of_residents),
+        resident,
         *conditions,
     ]
     count = (await session.exec(select(func.count()).where(*grants))).one()

@@ -191,12 +191,16 @@ async def test_amounts_are_decimals_with_two_places_never_negative(
     )
 
 
-async def test_a_json_number_is_read_as_a_decimal(
+async def test_money_is_a_decimal_string_never_a_float(
     client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
 ) -> None:
     body = grant(person, ngo, "pink", {"category": "underwear", "amount": 499.99})
-    answer = await client.post(API, json=body, headers=manager.headers)
-    assert (answer.status_code, answer.json()["total"]) == (201, "499.99")
+    problem = expect_problem(
+        await client.post(API, json=body, headers=manager.headers), 422, "validation_error"
+    )
+    assert "decimal string" in problem["errors"][0]["msg"]
+    whole = grant(person, ngo, "pink", {"category": "underwear", "amount": 400})
+    assert (await client.post(API, json=whole, headers=manager.headers)).json()["total"] == "400.00"
 
 
 async def test_the_counts_fit_the_period(
@@ -318,9 +322,9 @@ async def test_a_grant_through_every_state(
     assert [e["action"] for e in reversed(trail)] == [
         "create",
         "update",
-        "update",
-        "update",
-        "update",
+        "submit",
+        "approve",
+        "disburse",
     ]
 
 
@@ -450,3 +454,32 @@ async def test_a_line_of_the_form_appears_once(
         "GRANT-LINE-FORM",
     )
     assert problem["line"] == 1
+
+
+async def test_an_edit_that_keeps_the_total_is_a_new_version(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    lines = (
+        {"category": "travel", "amount": "100.00"},
+        {"category": "lawyer", "amount": "900.00", "purpose": "criminal_proceedings"},
+    )
+    made = (
+        await client.post(API, json=grant(person, ngo, "pink", *lines), headers=manager.headers)
+    ).json()
+    swapped = [lines[0] | {"amount": "900.00"}, lines[1] | {"amount": "100.00"}]
+    edited = await client.patch(
+        f"{API}/{made['id']}",
+        json={"lines": swapped},
+        headers=manager.headers | {"If-Match": '"1"'},
+    )
+    assert (edited.json()["total"], edited.json()["version"], edited.headers["etag"]) == (
+        "1000.00",
+        2,
+        '"2"',
+    )
+    stale = await client.patch(
+        f"{API}/{made['id']}",
+        json={"lines": list(lines)},
+        headers=manager.headers | {"If-Match": '"1"'},
+    )
+    expect_problem(stale, 412, "version_mismatch")

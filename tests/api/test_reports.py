@@ -415,29 +415,41 @@ async def test_only_the_coordinator_reads_the_compliance_report(
 # --- aggregate counts ---------------------------------------------------------------------------
 
 
-async def test_aggregate_counts_suppress_every_cell_below_five(
+async def test_aggregate_counts_suppress_small_cells_and_cannot_be_differenced(
     client: httpx.AsyncClient, actors: Actors, clock: Any
 ) -> None:
-    world = await build_shelter_world(actors)
-    today = clock.today()
+    world = await build_shelter_world(actors)  # its resident-to-be was registered today
+    auditor = await actors.user(Role.AUDITOR)  # a token of the real time, before the clock moves
+    clock.set(datetime(2026, 11, 20, 12, tzinfo=UTC))
+    last_month = datetime(2026, 10, 15, tzinfo=UTC)
     women = [
         await actors.victim(
             world.runner,
             sex=Sex.FEMALE,
-            birth_date=date(today.year - 30, 1, 1),
+            birth_date=date(1996, 3, 11),
             identified_on=date(2026, 3, 10),
             exploitation_types=[ExploitationType.SEXUAL],
             given_name="Uniquename",
+            created_at=last_month,
         )
         for _ in range(6)
     ]
-    for _ in range(3):
+    for _ in range(3):  # 18 on the day after identification: still 17 when identified
         await actors.victim(
             world.runner,
             sex=Sex.MALE,
-            birth_date=date(today.year - 16, 1, 1),
-            identified_on=date(2026, 4, 2),
+            birth_date=date(2008, 5, 3),
+            identified_on=date(2026, 5, 2),
             exploitation_types=[ExploitationType.LABOUR, ExploitationType.SEXUAL],
+            created_at=last_month,
+        )
+    for _ in range(7):
+        await actors.victim(
+            world.runner,
+            sex=Sex.FEMALE,
+            birth_date=date(1980, 1, 1),
+            identified_on=date(2026, 5, 20),
+            created_at=last_month,
         )
     for person in women[:5]:
         await actors.add(
@@ -447,12 +459,11 @@ async def test_aggregate_counts_suppress_every_cell_below_five(
                 to_organisation_id=world.outsider.id,
                 service=Service.LEGAL,
                 funding=Funding.PROJECT,
-                referred_on=today,
+                referred_on=date(2026, 10, 1),
                 created_by=world.worker.id,
                 rulebook_version="kg-2026.1",
             )
         )
-    auditor = await actors.user(Role.AUDITOR)
 
     answer = await client.get(f"{API}/aggregate", headers=auditor.headers)
     assert answer.status_code == 200, answer.text
@@ -463,28 +474,53 @@ async def test_aggregate_counts_suppress_every_cell_below_five(
         assert all(c["suppressed"] == (c["count"] is None) for c in cells)
         return {c["key"]: c["count"] for c in cells}
 
-    assert report["threshold"] == 5
-    # the world's resident-to-be is a woman too (born 1995, identified on no day)
-    assert table("by_sex") == {"female": 7, "male": None, "other": None, "unknown": None}
-    assert table("by_identification_month") == {"2026-03": 6, "2026-04": None}
+    assert (report["threshold"], report["as_of"]) == (5, "2026-10-31")
+    # this month's registration (the world's resident-to-be) is not counted yet
+    assert table("by_sex") == {"female": 13, "male": None, "other": None, "unknown": None}
+    # every month from the first identification on, zeros included (and suppressed)
+    assert table("by_identification_month") == {
+        "2026-03": 6,
+        "2026-04": None,
+        "2026-05": 10,
+        "2026-06": None,
+        "2026-07": None,
+        "2026-08": None,
+        "2026-09": None,
+        "2026-10": None,
+    }
     exploitation = table("by_exploitation_type")
     assert (exploitation["sexual"], exploitation["labour"], exploitation["organ_removal"]) == (
         9,
         None,
         None,
     )
+    # age at identification: the boys were 17 then (they turned 18 the day after)
     assert table("by_age_band") == {
         "0-17": None,
         "18-24": None,
-        "25-34": 7,
+        "25-34": 6,
         "35-44": None,
-        "45+": None,
+        "45+": 7,
+        "unknown": None,
     }
     assert table("by_service")["legal"] == 5 and table("by_service")["shelter"] is None
     # never a name, an id or a birth date
     for person in women:
         assert str(person.id) not in answer.text
-    assert "Uniquename" not in answer.text and "-01-01" not in answer.text
+    assert (
+        "Uniquename" not in answer.text and "1996" not in answer.text and "2008" not in answer.text
+    )
+
+
+def test_a_single_hidden_part_takes_the_next_smallest_with_it() -> None:
+    from app.services.aggregate import suppress
+
+    cells = suppress([("a", 3), ("b", 6), ("c", 40)], partition=True)
+    assert [(c.key, c.count) for c in cells] == [("a", None), ("b", None), ("c", 40)]
+    multi = suppress([("a", 3), ("b", 6), ("c", 40)], partition=False)
+    assert [(c.key, c.count) for c in multi] == [("a", None), ("b", 6), ("c", 40)]
+    two_hidden = suppress([("a", 3), ("b", 0), ("c", 40)], partition=True)
+    assert [(c.key, c.count) for c in two_hidden] == [("a", None), ("b", None), ("c", 40)]
 
 
 @pytest.mark.parametrize(
@@ -499,3 +535,83 @@ async def test_aggregate_counts_are_for_the_auditor_and_the_coordinator(
     expect_problem(await client.get(f"{API}/aggregate", headers=caller.headers), 403, "forbidden")
     coordinator = await actors.user(Role.COORDINATOR)
     assert (await client.get(f"{API}/aggregate", headers=coordinator.headers)).status_code == 200
+
+
+async def test_the_month_is_the_business_month_and_counts_only_what_belongs_to_it(
+    actors: Actors, october: ShelterWorld, settings: Any
+) -> None:
+    """In Bishkek (UTC+6) a grant submitted on 30 September at 20:00 UTC was submitted on
+    1 October; a rejected grant is not an approved one; an examination after discharge is not a
+    service of the shelter; a grant for someone who left long before is not the shelter's."""
+    from app.main import create_app
+    from tests.conftest import FakeClock
+
+    someone = await actors.victim(october.runner)
+    await stay(actors, october, someone, "2026-09-10", "2026-09-20")
+    await grant(
+        actors,
+        october,
+        someone,
+        GrantStatus.REJECTED,
+        {"travel": "300.00"},
+        submitted_at=at("2026-09-30T20:00:00"),
+        decided_at=at("2026-10-03T09:00:00"),
+    )
+    await assessment(actors, october, someone, AssessmentKind.MEDICAL, "2026-10-07")
+    bishkek = create_app(settings, FakeClock("Asia/Bishkek"))
+    transport = httpx.ASGITransport(app=bishkek)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        url = f"{API}/shelters/{october.adult.id}/monthly"
+        report = (
+            await http.get(url, params={"month": OCTOBER}, headers=october.manager.headers)
+        ).json()
+    await bishkek.state.engine.dispose()
+    # the rejected grant's person left on 20 September, before the grant's October period: not ours
+    assert report["grants_submitted"]["count"] == 2
+    assert report["grants_approved"]["count"] == 1
+    assert report["services_delivered"] == {"medical": 1, "psychological": 1}
+
+
+async def test_a_grant_for_a_resident_is_counted_in_the_month_it_was_submitted_there(
+    actors: Actors, october: ShelterWorld, settings: Any
+) -> None:
+    from app.main import create_app
+    from tests.conftest import FakeClock
+
+    resident = await actors.victim(october.runner)
+    await stay(actors, october, resident, "2026-09-25")
+    await grant(
+        actors,
+        october,
+        resident,
+        GrantStatus.REJECTED,
+        {"travel": "300.00"},
+        submitted_at=at("2026-09-30T20:00:00"),
+        decided_at=at("2026-10-03T09:00:00"),
+    )
+    reports = {}
+    for zone in ("UTC", "Asia/Bishkek"):
+        app = create_app(settings, FakeClock(zone))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as http:
+            url = f"{API}/shelters/{october.adult.id}/monthly"
+            reports[zone] = (
+                await http.get(url, params={"month": OCTOBER}, headers=october.manager.headers)
+            ).json()
+        await app.state.engine.dispose()
+    assert reports["UTC"]["grants_submitted"]["count"] == 2  # 30 September in UTC
+    assert reports["Asia/Bishkek"]["grants_submitted"]["count"] == 3  # 1 October in Bishkek
+    assert reports["Asia/Bishkek"]["grants_approved"]["count"] == 1  # the rejection is not approval
+
+
+async def test_odd_months_are_validation_errors(
+    client: httpx.AsyncClient, october: ShelterWorld
+) -> None:
+    url = f"{API}/shelters/{october.adult.id}/monthly"
+    for month in ("0000-01", "9999-12", "2026-00"):
+        expect_problem(
+            await client.get(url, params={"month": month}, headers=october.manager.headers),
+            422,
+            "validation_error",
+        )

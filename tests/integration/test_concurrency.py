@@ -54,3 +54,53 @@ async def test_concurrent_refreshes_with_one_token_leave_at_most_one_winner(
     for winner in winners:
         again = {"grant_type": "refresh_token", "refresh_token": winner.json()["refresh_token"]}
         assert (await client.post("/api/v1/auth/token", data=again)).status_code == 401
+
+
+async def test_concurrent_edits_and_decisions_of_a_grant_never_mix(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """Same-total edits at once leave one set of lines; a decision racing an edit leaves the
+    grant as decided (never an approved grant with other lines)."""
+    from app.domain.vocabulary import OrganisationKind
+
+    ngo = await actors.organisation(OrganisationKind.NGO)
+    manager = await actors.user(Role.SHELTER_MANAGER, ngo)
+    coordinator = await actors.user(Role.COORDINATOR)
+    person = await actors.victim(ngo)
+    lines = [
+        {"category": "travel", "amount": "100.00"},
+        {"category": "lawyer", "amount": "900.00", "purpose": "criminal_proceedings"},
+    ]
+    body = {
+        "victim_id": str(person.id),
+        "form": "pink",
+        "ngo_organisation_id": str(ngo.id),
+        "period_start": "2026-01-01",
+        "period_end": "2026-01-31",
+        "lines": lines,
+    }
+    made = await client.post("/api/v1/reintegration-grants", json=body, headers=manager.headers)
+    url = f"/api/v1/reintegration-grants/{made.json()['id']}"
+    swapped = [lines[0] | {"amount": "900.00"}, lines[1] | {"amount": "100.00"}]
+    await asyncio.gather(
+        *(
+            client.patch(url, json={"lines": swapped if i % 2 else lines}, headers=manager.headers)
+            for i in range(6)
+        )
+    )
+    after = (await client.get(url, headers=manager.headers)).json()
+    assert len(after["lines"]) == 2
+    assert sum(float(line["amount"]) for line in after["lines"]) == 1000.0
+
+    await client.post(f"{url}/submit", headers=manager.headers)
+    answers = await asyncio.gather(
+        client.post(f"{url}/approve", json={}, headers=coordinator.headers),
+        client.post(f"{url}/reject", json={"reason": "no"}, headers=coordinator.headers),
+        client.patch(url, json={"lines": swapped}, headers=manager.headers),
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409, 409]
+    decided = (await client.get(url, headers=manager.headers)).json()
+    assert decided["status"] in ("approved", "rejected")
+    assert [line["amount"] for line in decided["lines"]] == [
+        line["amount"] for line in after["lines"]
+    ]

@@ -1,8 +1,8 @@
 """grants: reintegration grants and their lines
 
-Revision ID: a9be165141b6
+Revision ID: 0796ba0d6e77
 Revises: e74706c59b67
-Create Date: 2026-11-23 03:29:41.795424
+Create Date: 2026-11-23 03:53:49.239655
 
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "a9be165141b6"
+revision: str = "0796ba0d6e77"
 down_revision: str | None = "e74706c59b67"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -40,6 +40,9 @@ def upgrade() -> None:
         sa.Column("rulebook_version", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "period_end >= period_start", name=op.f("ck_reintegration_grants_period")
+        ),
         sa.ForeignKeyConstraint(
             ["author_organisation_id"],
             ["organisations.id"],
@@ -77,12 +80,18 @@ def upgrade() -> None:
         sa.Column("months", sa.Integer(), nullable=True),
         sa.Column("purpose", sa.String(length=40), nullable=True),
         sa.Column("justification", sa.String(length=2000), nullable=True),
+        sa.CheckConstraint("amount >= 0", name=op.f("ck_grant_lines_amount_not_negative")),
+        sa.CheckConstraint(
+            "ceiling IS NULL OR amount <= ceiling", name=op.f("ck_grant_lines_within_ceiling")
+        ),
         sa.ForeignKeyConstraint(
             ["grant_id"],
             ["reintegration_grants.id"],
             name=op.f("fk_grant_lines_grant_id_reintegration_grants"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_grant_lines")),
+        sa.UniqueConstraint("grant_id", "category", name=op.f("uq_grant_lines_grant_id_category")),
+        sa.UniqueConstraint("grant_id", "position", name=op.f("uq_grant_lines_grant_id_position")),
     )
     with op.batch_alter_table("grant_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_grant_lines_category"), ["category"], unique=False)
