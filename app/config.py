@@ -29,6 +29,18 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     redis_url: str | None = None
 
+    # the State Committee for Migration and Employment's job-referral service
+    scme_base_url: str = "http://127.0.0.1:8900"
+    scme_token: str | None = Field(None, description="Bearer credential SCME issued to us.")
+    # the outbox: how messages leave the system (python -m app worker, or in-process)
+    outbox_in_process: bool = False
+    outbox_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    outbox_max_attempts: int = Field(8, ge=1, le=50)
+    outbox_backoff_seconds: float = Field(2.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(900.0, gt=0)
+    outbox_poll_seconds: float = Field(1.0, gt=0)
+    webhook_allow_http: bool = False  # development only: partner endpoints are HTTPS
+
     login_window_minutes: int = 15
     login_max_failures_per_username: int = 5
     login_max_failures_per_address: int = 20

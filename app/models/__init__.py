@@ -6,6 +6,7 @@ from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
+from app.models.exchange import JobReferral, JobReferralEvent, OutboxMessage, WebhookEndpoint
 from app.models.grant import GrantLine, ReintegrationGrant
 from app.models.health import Alert, HealthRecord
 from app.models.idempotency import IdempotencyRecord
@@ -26,9 +27,12 @@ __all__ = [
     "GrantLine",
     "HealthRecord",
     "IdempotencyRecord",
+    "JobReferral",
+    "JobReferralEvent",
     "LoginFailure",
     "MonitoringReport",
     "Organisation",
+    "OutboxMessage",
     "Referral",
     "RefreshToken",
     "ReintegrationGrant",
@@ -38,4 +42,5 @@ __all__ = [
     "User",
     "Victim",
     "Visit",
+    "WebhookEndpoint",
 ]

@@ -1,0 +1,99 @@
+"""What leaves the system, and what comes back: the outbox, SCME job referrals and their
+events, partner webhook endpoints."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.domain.exchange import JobReferralStatus, ScmeEvent
+from app.models.base import (
+    JSONType,
+    UTCDateTime,
+    Versioned,
+    enum_type,
+    id_field,
+    timestamp_field,
+    utcnow,
+)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to send, written in the transaction of the change that causes it. SCME
+    messages carry no personal data here: the worker builds them when it sends, after checking
+    the consent again."""
+
+    __tablename__ = "outbox_messages"
+
+    id: UUID = id_field()
+    topic: str = Field(max_length=60, index=True)  # scme.job_referral, webhook, ...
+    url: str = Field(max_length=500)
+    organisation_id: UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
+    record_id: UUID | None = None  # the job referral, referral or consent it is about
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    idempotency_key: str = Field(max_length=64)
+    status: str = Field(
+        default="pending", max_length=16, index=True
+    )  # pending, sent, dead, cancelled
+    attempts: int = 0
+    next_attempt_at: datetime = timestamp_field(index=True)
+    leased_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
+    last_status_code: int | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = timestamp_field()
+
+
+class JobReferral(Versioned, table=True):
+    """MAN-SCME-PRIORITY: a person referred to SCME's regional departments for a job."""
+
+    __tablename__ = "job_referrals"
+
+    id: UUID = id_field()
+    victim_id: UUID = Field(foreign_key="victims.id", index=True)
+    organisation_id: UUID = Field(foreign_key="organisations.id")
+    profession: str = Field(max_length=200)
+    region: str = Field(max_length=200)
+    skills: list[str] = Field(default_factory=list, sa_type=JSONType)
+    education: str | None = Field(default=None, max_length=500)
+    status: JobReferralStatus = Field(
+        default=JobReferralStatus.PENDING, sa_type=enum_type(JobReferralStatus), index=True
+    )
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    employer: str | None = Field(default=None, max_length=300)
+    placed_on: date | None = None
+    created_by: UUID
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
+
+
+class JobReferralEvent(SQLModel, table=True):
+    """Progress SCME reports; its event id makes a retried report harmless."""
+
+    __tablename__ = "job_referral_events"
+    __table_args__ = (UniqueConstraint("job_referral_id", "scme_event_id"),)
+
+    id: UUID = id_field()
+    job_referral_id: UUID = Field(foreign_key="job_referrals.id", index=True)
+    scme_event_id: str = Field(max_length=100)
+    kind: ScmeEvent = Field(sa_type=enum_type(ScmeEvent))
+    occurred_on: date
+    employer: str | None = Field(default=None, max_length=300)
+    created_at: datetime = timestamp_field()
+
+
+class WebhookEndpoint(Versioned, table=True):
+    """Where a partner organisation's system receives the events addressed to it."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: UUID = id_field()
+    organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    url: str = Field(max_length=500)
+    # kept to sign deliveries (HMAC needs it); never returned after registration
+    secret: str = Field(sa_type=Text)
+    active: bool = True
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
