@@ -3,11 +3,14 @@
 import argparse
 import asyncio
 import json
+import logging
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+import uvicorn
 from pydantic import ValidationError
 
 from app.clock import Clock
@@ -16,6 +19,8 @@ from app.db import create_engine, create_sessionmaker
 from app.domain.access import Role
 from app.domain.errors import DomainError
 from app.errors import AppError
+from app.integrations.fakes import FakeScme
+from app.integrations.worker import OutboxWorker
 from app.schemas.accounts import UserCreate
 from app.security import SYSTEM
 from app.services import accounts, demo, idempotency
@@ -79,6 +84,34 @@ async def _purge(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def _work(settings: Settings, once: bool) -> None:
+    """The outbox worker until SIGINT/SIGTERM, or (``--once``) until nothing is due."""
+    engine = create_engine(settings.database_url)
+    worker = OutboxWorker(create_sessionmaker(engine), settings, Clock(settings.zone))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        if once:
+            sent = 0
+            while handled := await worker.run_once():
+                sent += handled
+            print(f"handled {sent} outbox messages")
+        else:
+            print("outbox worker running; Ctrl+C stops it")
+            await worker.run(stop)
+    finally:
+        await worker.aclose()
+        await engine.dispose()
+
+
+def _fake_scme(port: int, token: str | None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    print(f"fake SCME on http://127.0.0.1:{port}  (GET /job-referrals lists what arrived)")
+    uvicorn.run(FakeScme(token).app(), host="127.0.0.1", port=port, log_level="warning")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-openapi", help="write the OpenAPI document")
     export.add_argument("--output", type=Path, default=OPENAPI_PATH)
     commands.add_parser("purge-expired", help="delete idempotency records past retention")
+    work = commands.add_parser("worker", help="send the outbox: to SCME and partner endpoints")
+    work.add_argument("--once", action="store_true", help="send what is due, then stop")
+    fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
+    fake.add_argument("--port", type=int, default=8900)
+    fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
     return parser
 
 
@@ -112,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {args.output}")
         elif args.command == "purge-expired":
             asyncio.run(_purge(settings))
+        elif args.command == "worker":
+            asyncio.run(_work(settings, args.once))
+        elif args.command == "fake-scme":
+            _fake_scme(args.port, args.token)
     except (ValidationError, DomainError, AppError) as exc:
         print(f"refused: {_explain(exc)}", file=sys.stderr)
         return 2

@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - refused in production
@@ -29,9 +29,10 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     redis_url: str | None = None
 
-    # the State Committee for Migration and Employment's job-referral service
+    # the State Committee for Migration and Employment's job-referral service (the default is
+    # the fake one `python -m app fake-scme` serves for development)
     scme_base_url: str = "http://127.0.0.1:8900"
-    scme_token: str | None = Field(None, description="Bearer credential SCME issued to us.")
+    scme_token: SecretStr | None = Field(None, description="Bearer credential SCME issued us.")
     # the outbox: how messages leave the system (python -m app worker, or in-process)
     outbox_in_process: bool = False
     outbox_timeout_seconds: float = Field(5.0, gt=0, le=60)
@@ -39,7 +40,9 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = Field(2.0, gt=0)
     outbox_backoff_max_seconds: float = Field(900.0, gt=0)
     outbox_poll_seconds: float = Field(1.0, gt=0)
-    webhook_allow_http: bool = False  # development only: partner endpoints are HTTPS
+    outbox_batch_size: int = Field(20, ge=1, le=200)
+    # development and tests only: partner endpoints are HTTPS on public hosts
+    webhook_allow_http: bool = False
 
     login_window_minutes: int = 15
     login_max_failures_per_username: int = 5
@@ -60,6 +63,21 @@ class Settings(BaseSettings):
         if self.env == "production" and self.jwt_secret == DEFAULT_JWT_SECRET:
             raise ValueError("APP_JWT_SECRET must be set to a private value in production")
         return self
+
+    @model_validator(mode="after")
+    def _encrypted_exchange_in_production(self) -> "Settings":
+        if self.env != "production":
+            return self
+        if self.webhook_allow_http:
+            raise ValueError("APP_WEBHOOK_ALLOW_HTTP is for development only")
+        if not self.scme_base_url.startswith("https://"):
+            raise ValueError("APP_SCME_BASE_URL must be HTTPS in production: it carries names")
+        return self
+
+    @property
+    def outbox_lease(self) -> timedelta:
+        """How long a worker holds a claimed message: its send's timeout, and a margin."""
+        return timedelta(seconds=2 * self.outbox_timeout_seconds + 30)
 
     @property
     def access_token_ttl(self) -> timedelta:

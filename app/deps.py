@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.clock import Clock
 from app.config import Settings
 from app.db import get_session
-from app.domain.access import Action, can
+from app.domain.access import MACHINE_ROLES, Action, can
+from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.errors import Forbidden, Unauthenticated, VersionMismatch
 from app.models import (
@@ -22,7 +23,9 @@ from app.models import (
     Client,
     Consent,
     FollowUpContact,
+    JobReferral,
     Organisation,
+    OutboxMessage,
     Referral,
     ReintegrationGrant,
     ServiceAgreement,
@@ -30,16 +33,20 @@ from app.models import (
     ShelterStay,
     User,
     Victim,
+    WebhookEndpoint,
 )
 from app.security import Principal, decode_access_token
 from app.services import accounts as accounts_service
 from app.services import alerts as alerts_service
 from app.services import auth as auth_service
 from app.services import idempotency, records
+from app.services import job_referrals as job_referrals_service
 from app.services import organisations as organisations_service
+from app.services import outbox as outbox_service
 from app.services import referrals as referrals_service
 from app.services import shelters as shelters_service
 from app.services import victims as victims_service
+from app.services import webhooks as webhooks_service
 from app.services.idempotency import PendingKey, request_fingerprint
 from app.services.pagination import PageParams
 
@@ -123,8 +130,13 @@ async def idempotency_guard(
         ),
     ] = None,
 ) -> None:
-    """Replay the stored answer for a known key, refuse a reused one, remember a new one."""
+    """Replay the stored answer for a known key, refuse a reused one, remember a new one.
+    Machine clients retry by design: they send a key with every POST."""
     if idempotency_key is None:
+        if principal.role in MACHINE_ROLES:
+            raise InvalidValue(
+                "Idempotency-Key", "Machine clients send an Idempotency-Key.", source="header"
+            )
         return
     retention = timedelta(hours=settings.idempotency_retention_hours)
     pending = PendingKey(
@@ -279,3 +291,26 @@ async def _grant(
 
 
 VisibleGrant = Annotated[ReintegrationGrant, Depends(_grant)]
+
+
+async def _job_referral(
+    session: SessionDep, principal: CurrentPrincipal, job_referral_id: Annotated[UUID, Path()]
+) -> JobReferral:
+    return await job_referrals_service.get_visible(session, principal, job_referral_id)
+
+
+async def _outbox_message(
+    session: SessionDep, principal: CurrentPrincipal, message_id: Annotated[UUID, Path()]
+) -> OutboxMessage:
+    return await outbox_service.get_visible(session, principal, message_id)
+
+
+async def _webhook_endpoint(
+    session: SessionDep, principal: CurrentPrincipal, endpoint_id: Annotated[UUID, Path()]
+) -> WebhookEndpoint:
+    return await webhooks_service.get_own(session, principal, endpoint_id)
+
+
+VisibleJobReferral = Annotated[JobReferral, Depends(_job_referral)]
+VisibleOutboxMessage = Annotated[OutboxMessage, Depends(_outbox_message)]
+OwnWebhookEndpoint = Annotated[WebhookEndpoint, Depends(_webhook_endpoint)]

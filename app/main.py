@@ -1,7 +1,7 @@
 """The application: routers, problem+json handlers, stable operation ids, offline docs."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -15,6 +15,7 @@ from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.domain.rulebook import DEFAULT_RULEBOOK, Rulebook
 from app.errors import Problem, install_error_handlers
+from app.integrations.worker import worker_in_background
 from app.logs import configure_logging
 from app.middleware import CatchUnexpected, ConfidentialHeaders, InputLimits
 from app.routers import (
@@ -29,13 +30,17 @@ from app.routers import (
     follow_ups,
     grants,
     health,
+    job_referrals,
     organisations,
+    outbox,
+    outgoing,
     referrals,
     reports,
     shelter_stays,
     shelters,
     users,
     victims,
+    webhook_endpoints,
     worklist,
 )
 from app.routing import install_idempotency
@@ -57,6 +62,9 @@ RESOURCE_ROUTERS = (
     shelter_stays.router,
     alerts.router,
     grants.router,
+    job_referrals.router,
+    webhook_endpoints.router,
+    outbox.router,
     reports.router,
     worklist.router,
     audit_events.router,
@@ -87,8 +95,13 @@ def create_app(
     engine = create_engine(settings.database_url, echo=settings.database_echo)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if settings.outbox_in_process:
+                await stack.enter_async_context(
+                    worker_in_background(app.state.sessionmaker, settings, app.state.clock)
+                )
+            yield
         await engine.dispose()
 
     app = FastAPIOffline(
@@ -110,6 +123,7 @@ def create_app(
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
+    app.webhooks.include_router(outgoing.router)
 
     install_error_handlers(app)
     install_idempotency(app)
@@ -136,6 +150,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             version=app.version,
             description=app.description,
             routes=app.routes,
+            webhooks=app.webhooks.routes,
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Problem"] = Problem.model_json_schema(

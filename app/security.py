@@ -84,6 +84,8 @@ class Principal:
 
 # The command line (bootstrap, demo data) acts as this principal; the audit trail shows it.
 SYSTEM = Principal("system", UUID(int=0), Role.ADMIN, None, "cli")
+# ... and the outbox worker as this one, when it sends a person's data out
+OUTBOX_WORKER = Principal("system", UUID(int=0), Role.ADMIN, None, "outbox-worker")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,7 +48,12 @@ class Actor:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        """A machine client sends a fresh Idempotency-Key with every request, as API.md asks of
+        it (each read of this property is a new request's headers)."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if self.kind == "client":
+            headers["Idempotency-Key"] = uuid4().hex
+        return headers
 
 
 class Actors:

@@ -84,6 +84,12 @@ class Action(StrEnum):
     REPORT_SHELTER = "report:shelter"  # the shelter manager's monthly report (MAN 2.1.10)
     REPORT_COMPLIANCE = "report:compliance"
     REPORT_AGGREGATE = "report:aggregate"  # counts only, small cells suppressed
+    JOB_REFERRAL_READ = "job_referral:read"  # SCME reads its own view: reads_as_scme
+    JOB_REFERRAL_CREATE = "job_referral:create"  # MAN-SCME-PRIORITY, with the person's consent
+    JOB_REFERRAL_REPORT = "job_referral:report"  # SCME's progress events
+    WEBHOOK_MANAGE = "webhook:manage"  # the organisation's own endpoints
+    OUTBOX_READ = "outbox:read"  # the coordinator all; others their organisation's deliveries
+    OUTBOX_RETRY = "outbox:retry"
 
 
 _A = Action
@@ -97,6 +103,7 @@ _CASE_READ = {
     _A.AGREEMENT_READ,
     _A.FOLLOW_UP_READ,
     _A.WORKLIST_READ,
+    _A.JOB_REFERRAL_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -116,6 +123,7 @@ _CASE_WORK = (
         _A.AGREEMENT_WRITE,
         _A.FOLLOW_UP_WRITE,
         _A.INSURANCE_READ,
+        _A.JOB_REFERRAL_CREATE,
     }
     | _SHELTER_WORK
 )
@@ -150,10 +158,17 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.REPORT_SHELTER,
             _A.REPORT_COMPLIANCE,
             _A.REPORT_AGGREGATE,
+            _A.JOB_REFERRAL_CREATE,
+            _A.OUTBOX_READ,
+            _A.OUTBOX_RETRY,
         }
     ),
+    # the organisation's manager also runs its exchange with other systems
     Role.SHELTER_MANAGER: frozenset(
-        _DIRECTORY | _CASE_WORK | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE, _A.REPORT_SHELTER}
+        _DIRECTORY
+        | _CASE_WORK
+        | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE, _A.REPORT_SHELTER}
+        | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ, _A.OUTBOX_RETRY}
     ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK),
     # the psychologist assesses, plans with the team and follows up
@@ -179,9 +194,10 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         _DIRECTORY
         | {_A.VICTIM_READ, _A.CONSENT_READ, _A.VICTIM_CREATE, _A.CONSENT_RECORD}
         | {_A.REFERRAL_READ, _A.REFERRAL_CREATE, _A.REFERRAL_RESPOND}
+        | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ}
     ),
-    # SCME receives job referrals only (MAN-SCME-PRIORITY); nothing here is for it
-    Role.SCME_SYSTEM: frozenset({_A.RULEBOOK_READ}),
+    # SCME reads the job referrals sent to it and reports their progress (MAN-SCME-PRIORITY)
+    Role.SCME_SYSTEM: frozenset({_A.RULEBOOK_READ, _A.JOB_REFERRAL_READ, _A.JOB_REFERRAL_REPORT}),
     # aggregate reports only, never a person's data
     Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE}),
 }
@@ -258,6 +274,17 @@ class VictimView(StrEnum):
     FULL = "full"
     # identity and contact, without the exploitation history: what a machine exchange needs
     EXCHANGE = "exchange"
+
+
+def reads_as_scme(role: Role) -> bool:
+    """MAN-SCME-PRIORITY: SCME sees the job referrals sent to it, and only what a job search
+    needs; every other reader sees them through the person's case."""
+    return role is Role.SCME_SYSTEM
+
+
+def sees_all_deliveries(role: Role) -> bool:
+    """The coordinator oversees the whole outbox; an organisation sees its own deliveries."""
+    return case_scope(role) is CaseScope.ALL
 
 
 def victim_view(role: Role) -> VictimView:

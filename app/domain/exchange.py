@@ -1,14 +1,18 @@
 """Exchanges with outside systems: the SCME job-referral state machine (MAN-SCME-PRIORITY), the
-outbox's retry policy and the webhook signature. Pure: values in, values out."""
+outbox's delivery policy, the partner webhooks and their signature. Pure: values in, values out."""
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
+from uuid import UUID
 
 from app.domain.consent import ConsentFacts, ConsentPurpose, has_active_consent
-from app.domain.errors import ConsentRequired
+from app.domain.errors import ConsentRequired, InvalidValue
 
 
 class JobReferralStatus(StrEnum):
@@ -29,16 +33,25 @@ class ScmeEvent(StrEnum):
 
 
 _J = JobReferralStatus
-_OPEN = (_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW, _J.PLACED)
+OPEN_JOB_REFERRAL_STATES = frozenset(
+    {_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW, _J.PLACED}
+)
 JOB_REFERRAL_STEPS: Mapping[tuple[JobReferralStatus, str], JobReferralStatus] = {
     (_J.PENDING, "sent"): _J.SENT,
     # SCME may answer before the sender has recorded its 2xx: an event also means "sent"
     **{(state, "acknowledged"): _J.ACKNOWLEDGED for state in (_J.PENDING, _J.SENT)},
-    **{(state, "interview"): _J.INTERVIEW for state in (_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)},
-    **{(state, "placed"): _J.PLACED for state in (_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)},
-    **{(state, "closed"): _J.CLOSED for state in _OPEN},
-    **{(state, "withdraw"): _J.WITHDRAWN for state in _OPEN},
+    **{
+        (state, "interview"): _J.INTERVIEW
+        for state in (_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)
+    },
+    **{
+        (state, "placed"): _J.PLACED
+        for state in (_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)
+    },
+    **{(state, "closed"): _J.CLOSED for state in OPEN_JOB_REFERRAL_STATES},
+    **{(state, "withdraw"): _J.WITHDRAWN for state in OPEN_JOB_REFERRAL_STATES},
 }
+# what SCME reads: a job referral it received, until the person withdraws the consent
 SHARED_WITH_SCME = frozenset({_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW, _J.PLACED, _J.CLOSED})
 
 
@@ -52,13 +65,124 @@ def check_scme_consent(consents: Iterable[ConsentFacts]) -> None:
         )
 
 
+def check_placement(kind: ScmeEvent, employer: str | None) -> None:
+    """MAN-SCME-PRIORITY: a placement names the employer."""
+    if kind is ScmeEvent.PLACED and not employer:
+        raise InvalidValue("employer", "A placement names the employer.")
+
+
+# --- the outbox -------------------------------------------------------------------------------
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # due now or later; a worker may hold it under a lease
+    SENT = "sent"
+    DEAD = "dead"  # gave up: the last error is kept, the coordinator may retry
+    CANCELLED = "cancelled"  # no longer to be sent (the consent was withdrawn, the endpoint off)
+
+
+class Topic(StrEnum):
+    SCME_JOB_REFERRAL = "scme.job_referral"
+    SCME_WITHDRAWAL = "scme.withdrawal"
+    WEBHOOK = "webhook"
+
+
+OUTBOX_STEPS: Mapping[tuple[OutboxStatus, str], OutboxStatus] = {
+    (OutboxStatus.PENDING, "deliver"): OutboxStatus.SENT,
+    (OutboxStatus.PENDING, "give up"): OutboxStatus.DEAD,
+    (OutboxStatus.PENDING, "cancel"): OutboxStatus.CANCELLED,
+    (OutboxStatus.DEAD, "retry"): OutboxStatus.PENDING,
+}
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY = "retry"  # the receiver may do better later: network, timeout, 408, 425, 429, 5xx
+    REFUSED = "refused"  # any other answer: retrying the same request cannot help
+
+
+def outcome_of(status_code: int | None, *, gone_is_done: bool = False) -> Outcome:
+    """How the worker reads an answer; ``None`` when no answer came (network error, timeout).
+    ``gone_is_done``: for a withdrawal, 404 or 410 means there is nothing left to withdraw."""
+    if status_code is not None and 200 <= status_code < 300:
+        return Outcome.DELIVERED
+    if gone_is_done and status_code in (404, 410):
+        return Outcome.DELIVERED
+    if status_code is None or status_code >= 500 or status_code in (408, 425, 429):
+        return Outcome.RETRY
+    return Outcome.REFUSED
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    base_seconds: float
+    max_seconds: float
+
+
 def next_attempt(
-    now: datetime, attempts: int, base_seconds: float, max_seconds: float, jitter: float
-) -> datetime:
-    """Exponential backoff with jitter: base × 2^(attempts−1), capped, times a factor in
-    [0.5, 1.0) drawn by the caller, so that many failed messages do not retry in step."""
-    delay = min(max_seconds, base_seconds * 2 ** max(0, attempts - 1))
+    now: datetime, attempts: int, policy: RetryPolicy, jitter: float
+) -> datetime | None:
+    """When to try again after ``attempts`` failed ones, or None to give up. Exponential
+    backoff, base × 2^(attempts−1) capped at the maximum, times a factor in [0.5, 1.0) drawn
+    by the caller (``jitter`` in [0, 1)), so that messages failing together do not retry in
+    step."""
+    if attempts >= policy.max_attempts:
+        return None
+    delay = min(policy.max_seconds, policy.base_seconds * 2 ** max(0, attempts - 1))
     return now + timedelta(seconds=delay * (0.5 + jitter / 2))
+
+
+# --- partner webhooks -------------------------------------------------------------------------
+
+
+class WebhookEvent(StrEnum):
+    REFERRAL_REQUESTED = "referral.requested"
+    REFERRAL_ACCEPTED = "referral.accepted"
+    REFERRAL_DECLINED = "referral.declined"
+    REFERRAL_CANCELLED = "referral.cancelled"
+    REFERRAL_IN_PROGRESS = "referral.in_progress"
+    REFERRAL_COMPLETED = "referral.completed"
+    CONSENT_GIVEN = "consent.given"
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+
+
+def referral_event_recipients(
+    sender: UUID, receiver: UUID, actor_organisation: UUID | None
+) -> frozenset[UUID]:
+    """A referral's news goes to the parties that did not make it: the receiver learns of a
+    request or a cancellation, the sender of an answer (the coordinator's acts reach both)."""
+    return frozenset({sender, receiver} - {actor_organisation})
+
+
+def check_endpoint_url(url: str, allow_plain_http: bool) -> None:
+    """A partner endpoint is HTTPS on a public host: deliveries carry signed case events, and
+    an endpoint must not turn the worker against the service's own network. Plain HTTP and
+    local hosts only where the settings allow them (development, tests)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidValue("url", "The endpoint is an absolute HTTPS URL.")
+    if parts.username or parts.password or parts.fragment:
+        raise InvalidValue("url", "The endpoint carries no credentials and no fragment.")
+    if allow_plain_http:
+        return
+    if parts.scheme != "https":
+        raise InvalidValue("url", "The endpoint uses HTTPS.")
+    if _is_local(parts.hostname):
+        raise InvalidValue("url", "The endpoint is on a public host.")
+
+
+def _is_local(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
+SIGNATURE_HEADER = "VoT-Signature"
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -67,3 +191,7 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     timestamps, so a captured delivery cannot be replayed later."""
     message = str(timestamp).encode() + b"." + body
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_header(secret: str, timestamp: int, body: bytes) -> str:
+    return f"t={timestamp},v1={signature(secret, timestamp, body)}"

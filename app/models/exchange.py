@@ -5,10 +5,10 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.domain.exchange import JobReferralStatus, ScmeEvent
+from app.domain.exchange import JobReferralStatus, OutboxStatus, ScmeEvent, Topic
 from app.models.base import (
     JSONType,
     UTCDateTime,
@@ -20,30 +20,32 @@ from app.models.base import (
 )
 
 
-class OutboxMessage(SQLModel, table=True):
-    """One message to send, written in the transaction of the change that causes it. SCME
-    messages carry no personal data here: the worker builds them when it sends, after checking
-    the consent again."""
+class OutboxMessage(Versioned, table=True):
+    """One message to send, written in the transaction of the change that causes it. It holds
+    no personal data: the worker builds the request when it sends, from the records as they are
+    then (an SCME message only while the consent holds; a webhook only to an active endpoint)."""
 
     __tablename__ = "outbox_messages"
+    # the worker's question: what is pending and due, oldest first
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
-    id: UUID = id_field()
-    topic: str = Field(max_length=60, index=True)  # scme.job_referral, webhook, ...
-    url: str = Field(max_length=500)
+    id: UUID = id_field()  # also the Idempotency-Key of every attempt
+    topic: Topic = Field(sa_type=enum_type(Topic), index=True)
+    # whose delivery this is: a webhook's organisation (its manager sees it), none for SCME
     organisation_id: UUID | None = Field(default=None, foreign_key="organisations.id", index=True)
-    record_id: UUID | None = None  # the job referral, referral or consent it is about
+    endpoint_id: UUID | None = Field(default=None, foreign_key="webhook_endpoints.id", index=True)
+    record_id: UUID = Field(index=True)  # the job referral, referral or consent it is about
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    idempotency_key: str = Field(max_length=64)
-    status: str = Field(
-        default="pending", max_length=16, index=True
-    )  # pending, sent, dead, cancelled
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=enum_type(OutboxStatus))
     attempts: int = 0
-    next_attempt_at: datetime = timestamp_field(index=True)
+    next_attempt_at: datetime = timestamp_field()
+    # a worker holding the message until then; if it dies, another takes over after it
     leased_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
     last_status_code: int | None = None
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
 
 
 class JobReferral(Versioned, table=True):

@@ -64,7 +64,9 @@ async def create_referral(
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    referral = await referrals.create(session, principal, body, clock.today(), rulebook)
+    referral = await referrals.create(
+        session, principal, body, clock.now(), clock.today(), rulebook
+    )
     created(request, response, "get_referral", referral.version, referral_id=str(referral.id))
     return present_referral(referral)
 
@@ -87,11 +89,12 @@ async def accept_referral(
     principal: Responder,
     referral: VisibleReferral,
     session: SessionDep,
+    clock: ClockDep,
     rulebook: RulebookDep,
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    referral = await referrals.accept(session, principal, referral)
+    referral = await referrals.accept(session, principal, referral, clock.now())
     set_etag(response, referral.version)
     return present_referral(referral)
 
@@ -102,11 +105,12 @@ async def decline_referral(
     referral: VisibleReferral,
     body: ReferralDecline,
     session: SessionDep,
+    clock: ClockDep,
     rulebook: RulebookDep,
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    referral = await referrals.decline(session, principal, referral, body.reason)
+    referral = await referrals.decline(session, principal, referral, body.reason, clock.now())
     set_etag(response, referral.version)
     return present_referral(referral)
 
@@ -117,11 +121,12 @@ async def cancel_referral(
     referral: VisibleReferral,
     body: ReferralCancel,
     session: SessionDep,
+    clock: ClockDep,
     rulebook: RulebookDep,
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    referral = await referrals.cancel(session, principal, referral, body.reason)
+    referral = await referrals.cancel(session, principal, referral, body.reason, clock.now())
     set_etag(response, referral.version)
     return present_referral(referral)
 
@@ -141,7 +146,7 @@ async def record_initial_contact(
     _key: Idempotency,
 ) -> ReferralRead:
     referral = await referrals.record_initial_contact(
-        session, principal, referral, body.contact_on, clock.today(), rulebook
+        session, principal, referral, body.contact_on, clock.now(), clock.today(), rulebook
     )
     set_etag(response, referral.version)
     return present_referral(referral)
@@ -159,7 +164,7 @@ async def complete_referral(
     _key: Idempotency,
 ) -> ReferralRead:
     referral = await referrals.complete(
-        session, principal, referral, body.completed_on, clock.today()
+        session, principal, referral, body.completed_on, clock.now(), clock.today()
     )
     set_etag(response, referral.version)
     return present_referral(referral)

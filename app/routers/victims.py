@@ -155,5 +155,5 @@ async def erase_victim(
     rulebook: RulebookDep,
     _key: Idempotency,
 ) -> VictimView:
-    victim = await erasure.erase(session, principal, victim, clock.today(), rulebook)
+    victim = await erasure.erase(session, principal, victim, clock.now(), clock.today(), rulebook)
     return present_victim(victim, principal.role)

@@ -6,6 +6,7 @@ from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.consents import ConsentRead
+from app.schemas.exchange import JobReferralRead
 from app.schemas.health import HealthRecordView
 from app.schemas.referrals import ReferralRead
 from app.schemas.shelters import MonitoringReportRead, StayRead
@@ -27,6 +28,7 @@ class VictimExport(BaseModel):
     follow_up_contacts: list[FollowUpRead]
     shelter_stays: list[StayRead]
     monitoring_reports: list[MonitoringReportRead]
+    job_referrals: list[JobReferralRead]
     health_record: HealthRecordView | None = Field(
         description="For the psychologist and the medical officer (HIV status: medical only)."
     )

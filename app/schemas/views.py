@@ -8,6 +8,7 @@ from uuid import UUID
 
 from app.domain.access import (
     Role,
+    reads_as_scme,
     reads_findings,
     reads_health_record,
     reads_hiv,
@@ -15,11 +16,14 @@ from app.domain.access import (
     victim_view,
 )
 from app.domain.access import VictimView as View
+from app.domain.exchange import Topic, WebhookEvent
 from app.domain.rulebook import Rulebook
 from app.models import (
     Assessment,
     GrantLine,
     HealthRecord,
+    JobReferral,
+    OutboxMessage,
     Referral,
     ReintegrationGrant,
     Shelter,
@@ -29,6 +33,13 @@ from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.consents import ConsentRead
+from app.schemas.exchange import (
+    JobReferralEventRead,
+    JobReferralRead,
+    OutboxMessageRead,
+    ScmeJobReferral,
+    ScmeJobReferralRead,
+)
 from app.schemas.exports import VictimExport
 from app.schemas.grants import GrantLineRead, GrantRead
 from app.schemas.health import HealthRecordRead, HealthRecordWithoutHiv
@@ -42,6 +53,7 @@ from app.schemas.shelters import (
 )
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
+from app.services.job_referrals import JobReferralFile
 from app.services.victims import PersonFile
 
 
@@ -136,6 +148,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         monitoring_reports=[
             MonitoringReportRead.model_validate(m) for m in file.monitoring_reports
         ],
+        job_referrals=[JobReferralRead.model_validate(j) for j in file.job_referrals],
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,
     )
@@ -163,3 +176,45 @@ def report_csv(report: MonthlyShelterReport) -> str:
         for line, total in sorted(sums.by_line.items()):
             writer.writerow([section, line, total])
     return out.getvalue()
+
+
+def job_referral_message(referral: JobReferral, person: Victim) -> ScmeJobReferral:
+    """MAN-SCME-PRIORITY: the minimum a job search needs, and nothing else."""
+    return ScmeJobReferral(
+        job_referral_id=referral.id,
+        registration_number=person.registration_number,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        contact_phone=person.contact_phone,
+        region=referral.region,
+        profession=referral.profession,
+        skills=referral.skills,
+        education=referral.education,
+    )
+
+
+def present_job_referral(
+    file: JobReferralFile, role: Role
+) -> JobReferralRead | ScmeJobReferralRead:
+    """MAN-SCME-PRIORITY: SCME sees what a job search needs; case workers the whole record."""
+    if reads_as_scme(role):
+        return present_to_scme(file)
+    events = [JobReferralEventRead.model_validate(e) for e in file.events]
+    return JobReferralRead.model_validate(file.referral.model_dump() | {"events": events})
+
+
+def present_to_scme(file: JobReferralFile) -> ScmeJobReferralRead:
+    referral, person = file.referral, file.person
+    if person is None:
+        raise ValueError("SCME's view is made from the person's identity")
+    message = job_referral_message(referral, person)
+    return ScmeJobReferralRead(
+        **message.model_dump(), status=referral.status, version=referral.version
+    )
+
+
+def present_outbox_message(message: OutboxMessage) -> OutboxMessageRead:
+    shown = OutboxMessageRead.model_validate(message)
+    if message.topic is Topic.WEBHOOK:
+        shown.event = WebhookEvent(message.payload["type"])
+    return shown

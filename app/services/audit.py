@@ -28,6 +28,8 @@ class AuditAction(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     DISBURSE = "disburse"
+    SEND = "send"  # a person's data sent to an outside system (the outbox worker)
+    RETRY = "retry"  # a dead outbox message sent again
 
 
 _TOUCHED = "audited_victims"

@@ -1,9 +1,11 @@
 """Small helpers every service uses the same way."""
 
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.errors import VersionMismatch
 
@@ -23,3 +25,19 @@ def apply_changes(record: SQLModel, changes: BaseModel) -> dict[str, Any]:
     for name, value in sent.items():
         setattr(record, name, value)
     return sent
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+async def locked(session: AsyncSession, model: type[M], record_id: UUID) -> M:
+    """The record as it is now, its row locked until the transaction ends (PostgreSQL; SQLite
+    transactions are serial already): concurrent changes take their turn, and the later one
+    sees the state the earlier one left."""
+    query = (
+        select(model)
+        .where(col(getattr(model, "id")) == record_id)  # noqa: B009
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one()

@@ -2,7 +2,7 @@
 personal data go, anonymous counts (sex, birth year, nationality, exploitation, services and
 dates) and the audit trail stay."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import String, cast, delete, update
 from sqlmodel import col, func, select
@@ -19,6 +19,8 @@ from app.models import (
     GrantLine,
     HealthRecord,
     IdempotencyRecord,
+    JobReferral,
+    JobReferralEvent,
     MonitoringReport,
     Referral,
     ReintegrationGrant,
@@ -27,14 +29,19 @@ from app.models import (
     Victim,
 )
 from app.security import Principal
-from app.services import audit
+from app.services import audit, job_referrals
 from app.services.audit import AuditAction
 
 ERASED = "(erased)"
 
 
 async def erase(
-    session: AsyncSession, principal: Principal, victim: Victim, today: date, rulebook: Rulebook
+    session: AsyncSession,
+    principal: Principal,
+    victim: Victim,
+    now: datetime,
+    today: date,
+    rulebook: Rulebook,
 ) -> Victim:
     open_stays, last_discharge = (
         await session.exec(
@@ -45,6 +52,7 @@ async def erase(
         )
     ).one()
     check_erasable(open_stays, last_discharge, today, rulebook)
+    await job_referrals.withdraw_open(session, victim.id, now)  # SCME deletes its copy too
     await _scrub_records(session, victim)
     _scrub_person(victim)
     session.add(victim)
@@ -71,6 +79,7 @@ async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
     await session.exec(delete(HealthRecord).where(col(HealthRecord.victim_id) == vid))
     plans = select(CarePlan.id).where(col(CarePlan.victim_id) == vid)
     grants = select(ReintegrationGrant.id).where(col(ReintegrationGrant.victim_id) == vid)
+    job_referrals_of_person = select(JobReferral.id).where(col(JobReferral.victim_id) == vid)
     scrubs = (
         update(Assessment).where(col(Assessment.victim_id) == vid).values(findings=None),
         update(CarePlan).where(col(CarePlan.victim_id) == vid).values(goals=[]),
@@ -92,6 +101,12 @@ async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
         .where(col(ReintegrationGrant.victim_id) == vid)
         .values(decision_reason=None),
         update(GrantLine).where(col(GrantLine.grant_id).in_(grants)).values(justification=None),
+        update(JobReferral)
+        .where(col(JobReferral.victim_id) == vid)
+        .values(skills=[], education=None, employer=None),
+        update(JobReferralEvent)
+        .where(col(JobReferralEvent.job_referral_id).in_(job_referrals_of_person))
+        .values(employer=None),
         # stored answers to retried requests that showed this person
         delete(IdempotencyRecord).where(
             cast(IdempotencyRecord.victim_ids, String).like(f"%{vid}%")

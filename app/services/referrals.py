@@ -2,7 +2,7 @@
 the initial contact that starts the 20-day clock, and completion."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlmodel import col, select
@@ -12,6 +12,7 @@ from app.domain.access import answers_referral, cancels_referral
 from app.domain.casework import REFERRAL_STEPS, AssessmentKind, ReferralStatus
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidValue
+from app.domain.exchange import WebhookEvent
 from app.domain.pathway import (
     AssessmentFacts,
     LicenceFacts,
@@ -26,7 +27,7 @@ from app.errors import Forbidden, NotFound
 from app.models import Assessment, Organisation, Referral, Victim
 from app.schemas.referrals import ReferralCreate
 from app.security import Principal
-from app.services import audit, facts
+from app.services import audit, facts, webhooks
 from app.services.audit import AuditAction
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
@@ -68,6 +69,7 @@ async def create(
     session: AsyncSession,
     principal: Principal,
     data: ReferralCreate,
+    now: datetime,
     today: date,
     rulebook: Rulebook,
 ) -> Referral:
@@ -94,6 +96,9 @@ async def create(
     await session.flush()
     audit.record(
         session, principal, AuditAction.CREATE, "referral", referral.id, victim_id=victim.id
+    )
+    await webhooks.referral_changed(
+        session, principal, referral, WebhookEvent.REFERRAL_REQUESTED, now
     )
     return referral
 
@@ -144,27 +149,33 @@ async def _named_ina(
     return await facts.assessment_facts(session, assessment)
 
 
-async def accept(session: AsyncSession, principal: Principal, referral: Referral) -> Referral:
+async def accept(
+    session: AsyncSession, principal: Principal, referral: Referral, now: datetime
+) -> Referral:
     """The receiving organisation takes the person on; the consent to share must still hold."""
     _receiver_only(principal, referral)
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "accept")
     victim = await session.get_one(Victim, referral.victim_id)
     consents = await facts.consents_of(session, referral.victim_id)
     check_disclosure(consents, referral.to_organisation_id, victim.organisation_id)
-    return await _save(session, principal, referral, next_status)
+    return await _save(session, principal, referral, next_status, now)
 
 
 async def decline(
-    session: AsyncSession, principal: Principal, referral: Referral, reason: str
+    session: AsyncSession, principal: Principal, referral: Referral, reason: str, now: datetime
 ) -> Referral:
     _receiver_only(principal, referral)
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "decline")
     referral.reason = reason
-    return await _save(session, principal, referral, next_status)
+    return await _save(session, principal, referral, next_status, now)
 
 
 async def cancel(
-    session: AsyncSession, principal: Principal, referral: Referral, reason: str | None
+    session: AsyncSession,
+    principal: Principal,
+    referral: Referral,
+    reason: str | None,
+    now: datetime,
 ) -> Referral:
     if not cancels_referral(
         principal.role, principal.organisation_id, referral.from_organisation_id
@@ -172,7 +183,7 @@ async def cancel(
         raise Forbidden("Only the referring organisation (or the coordinator) cancels a referral.")
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "cancel")
     referral.reason = reason
-    return await _save(session, principal, referral, next_status)
+    return await _save(session, principal, referral, next_status, now)
 
 
 async def record_initial_contact(
@@ -180,6 +191,7 @@ async def record_initial_contact(
     principal: Principal,
     referral: Referral,
     contact_on: date,
+    now: datetime,
     today: date,
     rulebook: Rulebook,
 ) -> Referral:
@@ -192,7 +204,7 @@ async def record_initial_contact(
         raise InvalidValue("contact_on", "The initial contact comes after the referral.")
     referral.contact_on = contact_on
     referral.individual_assessment_due_on = individual_assessment_due(contact_on, rulebook)
-    return await _save(session, principal, referral, next_status)
+    return await _save(session, principal, referral, next_status, now)
 
 
 async def complete(
@@ -200,6 +212,7 @@ async def complete(
     principal: Principal,
     referral: Referral,
     completed_on: date | None,
+    now: datetime,
     today: date,
 ) -> Referral:
     _receiver_only(principal, referral)
@@ -209,11 +222,25 @@ async def complete(
     if referral.contact_on and completed_on < referral.contact_on:
         raise InvalidValue("completed_on", "The service completes after the initial contact.")
     referral.completed_on = completed_on
-    return await _save(session, principal, referral, next_status)
+    return await _save(session, principal, referral, next_status, now)
+
+
+# what the parties' systems hear of each step
+_EVENTS = {
+    ReferralStatus.ACCEPTED: WebhookEvent.REFERRAL_ACCEPTED,
+    ReferralStatus.DECLINED: WebhookEvent.REFERRAL_DECLINED,
+    ReferralStatus.CANCELLED: WebhookEvent.REFERRAL_CANCELLED,
+    ReferralStatus.IN_PROGRESS: WebhookEvent.REFERRAL_IN_PROGRESS,
+    ReferralStatus.COMPLETED: WebhookEvent.REFERRAL_COMPLETED,
+}
 
 
 async def _save(
-    session: AsyncSession, principal: Principal, referral: Referral, status: ReferralStatus
+    session: AsyncSession,
+    principal: Principal,
+    referral: Referral,
+    status: ReferralStatus,
+    now: datetime,
 ) -> Referral:
     referral.status = status
     session.add(referral)
@@ -226,6 +253,7 @@ async def _save(
         referral.id,
         victim_id=referral.victim_id,
     )
+    await webhooks.referral_changed(session, principal, referral, _EVENTS[status], now)
     return referral
 
 

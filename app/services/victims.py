@@ -12,8 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
 from app.domain.access import reads_health_record
+from app.domain.consent import ConsentPurpose
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidTransition
+from app.domain.exchange import WebhookEvent
 from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
@@ -26,6 +28,7 @@ from app.models import (
     Consent,
     FollowUpContact,
     HealthRecord,
+    JobReferral,
     MonitoringReport,
     Referral,
     ServiceAgreement,
@@ -35,7 +38,7 @@ from app.models import (
 from app.schemas.consents import ConsentCreate
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
-from app.services import audit, records
+from app.services import audit, job_referrals, records, webhooks
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
 from app.services.facts import consent_facts
@@ -127,6 +130,7 @@ class PersonFile:
     follow_up_contacts: Sequence[FollowUpContact]
     shelter_stays: Sequence[ShelterStay]
     monitoring_reports: Sequence[MonitoringReport]
+    job_referrals: Sequence[JobReferral]
     health_record: HealthRecord | None
 
 
@@ -161,6 +165,7 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         follow_up_contacts=await of_person(FollowUpContact),
         shelter_stays=await of_person(ShelterStay),
         monitoring_reports=await of_person(MonitoringReport),
+        job_referrals=await of_person(JobReferral),
         health_record=health_record,
     )
 
@@ -206,13 +211,16 @@ async def record_consent(
     session.add(consent)
     await session.flush()
     audit.record(session, principal, AuditAction.CREATE, "consent", consent.id, victim_id=victim.id)
+    await webhooks.consent_changed(session, consent, WebhookEvent.CONSENT_GIVEN, now)
     return consent
 
 
 async def withdraw_consent(
     session: AsyncSession, principal: Principal, consent: Consent, now: datetime
 ) -> Consent:
-    """Withdrawal is stamped once; the consent stays on record (who, when) for the audit."""
+    """Withdrawal is stamped once; the consent stays on record (who, when) for the audit. What
+    was shared on its strength stops: the recipient organisation is told, and job referrals to
+    SCME are withdrawn there (MAN-SCME-PRIORITY)."""
     consent_rules.check_withdrawable(consent_facts(consent))
     consent.withdrawn_at, consent.withdrawn_by = now, principal.actor_id
     session.add(consent)
@@ -220,6 +228,9 @@ async def withdraw_consent(
     audit.record(
         session, principal, AuditAction.WITHDRAW, "consent", consent.id, victim_id=consent.victim_id
     )
+    await webhooks.consent_changed(session, consent, WebhookEvent.CONSENT_WITHDRAWN, now)
+    if consent.purpose is ConsentPurpose.SCME_JOB_REFERRAL:
+        await job_referrals.withdraw_open(session, consent.victim_id, now)
     return consent
 
 

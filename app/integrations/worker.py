@@ -1,0 +1,210 @@
+"""The outbox worker: claims due messages, sends them, records what came of it.
+
+Three steps, so that no transaction is open while a request waits on an outside system:
+1. claim (one transaction): lease due messages and build their requests from the records as they
+   are now (an SCME message only while the consent holds; a webhook only to an active endpoint);
+2. send, outside any transaction, with a timeout; every request carries the message id as its
+   ``Idempotency-Key``, the same on every attempt, so a receiver drops a second copy;
+3. record (a transaction per message): sent; or another attempt later with exponential backoff
+   and jitter; or dead with the last error once the attempts are used up.
+
+Run as ``python -m app worker``, or in the API process with ``APP_OUTBOX_IN_PROCESS=true``.
+Several workers may run at once: a claimed message is locked (``FOR UPDATE SKIP LOCKED``) and
+leased, so each is sent by one of them.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import httpx
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.clock import Clock
+from app.config import Settings
+from app.domain.exchange import Outcome, RetryPolicy, Topic, next_attempt, outcome_of
+from app.integrations import scme, webhooks
+from app.integrations.http import Answer, Outgoing, post
+from app.models import OutboxMessage
+from app.security import OUTBOX_WORKER
+from app.services import audit, job_referrals, outbox
+from app.services import webhooks as endpoints
+from app.services.audit import AuditAction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    message_id: UUID
+    topic: Topic
+    record_id: UUID
+    attempt: int
+    request: Outgoing
+
+
+@dataclass(frozen=True)
+class _Skip:
+    """Not to be sent: cancelled (``until`` None) or postponed until then."""
+
+    reason: str
+    until: datetime | None = None
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        clock: Clock,
+        client: httpx.AsyncClient | None = None,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.clock = clock
+        # no redirects: a delivery goes where it was addressed, or fails
+        self.client = client or httpx.AsyncClient(
+            timeout=settings.outbox_timeout_seconds, follow_redirects=False
+        )
+        self.jitter = jitter
+        self.policy = RetryPolicy(
+            settings.outbox_max_attempts,
+            settings.outbox_backoff_seconds,
+            settings.outbox_backoff_max_seconds,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until ``stop`` is set: a batch, and a pause when there was nothing to do. A failing
+        batch (the database away) is logged and tried again after the pause."""
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("outbox batch failed")
+                handled = 0
+            if handled == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
+
+    async def run_once(self) -> int:
+        """One batch: claim, send at once, record. Returns how many messages it handled."""
+        claimed = await self._claim()
+        answers = await asyncio.gather(*(post(self.client, c.request) for c in claimed))
+        for item, answer in zip(claimed, answers, strict=True):
+            await self._record(item, answer)
+        return len(claimed)
+
+    async def _claim(self) -> list[Claimed]:
+        now = self.clock.now()
+        ready: list[Claimed] = []
+        async with self.sessionmaker() as session, session.begin():
+            lease, batch = self.settings.outbox_lease, self.settings.outbox_batch_size
+            for message in await outbox.claim(session, now, lease, batch):
+                request = await self._prepare(session, message, now)
+                if isinstance(request, _Skip):
+                    self._skip(session, message, request)
+                    continue
+                ready.append(
+                    Claimed(message.id, message.topic, message.record_id, message.attempts, request)
+                )
+        return ready
+
+    async def _prepare(
+        self, session: AsyncSession, message: OutboxMessage, now: datetime
+    ) -> Outgoing | _Skip:
+        if message.topic is Topic.SCME_JOB_REFERRAL:
+            found = await job_referrals.to_send(session, message.record_id)
+            if found is None:
+                return _Skip("Not sent: the consent was withdrawn or the referral closed.")
+            return scme.job_referral_request(self.settings, message.id, *found)
+        if message.topic is Topic.SCME_WITHDRAWAL:
+            in_flight = await _referral_in_flight(session, message.record_id, now)
+            if in_flight is not None:  # the referral itself goes first
+                return _Skip("Waiting for the job referral's delivery.", in_flight)
+            withdrawn_at = datetime.fromisoformat(message.payload["withdrawn_at"])
+            return scme.withdrawal_request(
+                self.settings, message.id, message.record_id, withdrawn_at
+            )
+        endpoint = await endpoints.active_endpoint(session, message.endpoint_id)
+        if endpoint is None:
+            return _Skip("Not sent: the endpoint was deactivated.")
+        return webhooks.delivery_request(
+            endpoint.url, endpoint.secret, message.id, message.payload, now
+        )
+
+    @staticmethod
+    def _skip(session: AsyncSession, message: OutboxMessage, skip: _Skip) -> None:
+        if skip.until is None:
+            outbox.cancel(session, message, skip.reason)
+        else:
+            outbox.postpone(session, message, skip.until)
+
+    async def _record(self, item: Claimed, answer: Answer) -> None:
+        now = self.clock.now()
+        outcome = outcome_of(answer.status_code, gone_is_done=item.topic is Topic.SCME_WITHDRAWAL)
+        async with self.sessionmaker() as session, session.begin():
+            if outcome is Outcome.DELIVERED:
+                status_code = answer.status_code or 0
+                sent = await outbox.delivered(session, item.message_id, status_code, now)
+                if sent is not None and item.topic is Topic.SCME_JOB_REFERRAL:
+                    await _job_referral_sent(session, item, now)
+                return
+            retry_at = None
+            if outcome is Outcome.RETRY:
+                retry_at = next_attempt(now, item.attempt, self.policy, self.jitter())
+                if retry_at is not None and answer.retry_after_seconds is not None:
+                    retry_at = max(retry_at, now + timedelta(seconds=answer.retry_after_seconds))
+            error = answer.error or "refused"
+            await outbox.failed(
+                session, item.message_id, item.attempt, error, answer.status_code, retry_at
+            )
+        log.info("outbox %s attempt %d failed: %s", item.message_id, item.attempt, answer.error)
+
+
+async def _referral_in_flight(
+    session: AsyncSession, referral_id: UUID, now: datetime
+) -> datetime | None:
+    """When the job referral's own message is being sent now, the end of its lease."""
+    for message in await outbox.messages_for(session, Topic.SCME_JOB_REFERRAL, referral_id):
+        if message.leased_until is not None and message.leased_until > now:
+            return message.leased_until
+    return None
+
+
+async def _job_referral_sent(session: AsyncSession, item: Claimed, now: datetime) -> None:
+    referral = await job_referrals.mark_sent(session, item.record_id, now)
+    # the person's name and phone left the system: the audit trail says when, and to whom
+    audit.record(
+        session,
+        OUTBOX_WORKER,
+        AuditAction.SEND,
+        "job_referral",
+        referral.id,
+        victim_id=referral.victim_id,
+    )
+
+
+@contextlib.asynccontextmanager
+async def worker_in_background(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock
+) -> AsyncIterator[OutboxWorker]:
+    """The worker as a task of the running process (``APP_OUTBOX_IN_PROCESS``), stopped with it."""
+    worker = OutboxWorker(sessionmaker, settings, clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop), name="outbox-worker")
+    try:
+        yield worker
+    finally:
+        stop.set()
+        await task
+        await worker.aclose()
