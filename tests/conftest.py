@@ -29,6 +29,7 @@ from app.main import create_app
 from tests.factories import Actor, Actors
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.fakes"]
 
 
 class FakeClock(Clock):
@@ -91,7 +92,8 @@ def database_url(empty_database_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, env="test")
+    # the fake partner receiver listens on plain HTTP on loopback
+    return Settings(database_url=database_url, env="test", webhook_allow_http=True)
 
 
 @pytest.fixture(scope="session")

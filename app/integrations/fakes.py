@@ -42,10 +42,26 @@ class FakeReceiver:
     kept: dict[str, Received] = field(default_factory=dict)  # by Idempotency-Key, first copy
     statuses: list[int] = field(default_factory=list)  # answer these first (then 2xx)
     delays: list[float] = field(default_factory=list)  # seconds before the next answers
+    retry_after: int | None = None  # sent with the scripted statuses
+    answered: int = 0
 
-    def script(self, statuses: list[int] | None = None, delays: list[float] | None = None) -> None:
+    def reset(self) -> None:
+        self.hits.clear()
+        self.kept.clear()
+        self.statuses.clear()
+        self.delays.clear()
+        self.retry_after = None
+        self.answered = 0
+
+    def script(
+        self,
+        statuses: list[int] | None = None,
+        delays: list[float] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         self.statuses.extend(statuses or [])
         self.delays.extend(delays or [])
+        self.retry_after = retry_after
 
     async def receive(self, request: Request, status: int = 200) -> Response:
         """Record, honour the script, keep the first copy of each key."""
@@ -57,14 +73,29 @@ class FakeReceiver:
             dict(request.headers),
         )
         self.hits.append(received)
+        try:
+            return await self._answer(received, status)
+        finally:
+            self.answered += 1
+
+    async def _answer(self, received: Received, status: int) -> Response:
         if self.delays:
             await asyncio.sleep(self.delays.pop(0))
         if self.statuses:
-            return JSONResponse({"error": "scripted"}, self.statuses.pop(0))
+            headers = {"Retry-After": str(self.retry_after)} if self.retry_after else None
+            return JSONResponse({"error": "scripted"}, self.statuses.pop(0), headers)
         if received.key in self.kept:
             return JSONResponse({"duplicate": True}, 200)
         self.kept[received.key] = received
         return JSONResponse({"received": True}, status)
+
+    async def settled(self, seconds: float = 10) -> None:
+        """Wait until every request that arrived has been answered (a slow one included)."""
+        deadline = time.monotonic() + seconds
+        while self.answered < len(self.hits):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the fake receiver is still answering")
+            await asyncio.sleep(0.02)
 
     def bodies(self, path_prefix: str = "") -> list[dict[str, Any]]:
         return [r.body for r in self.kept.values() if r.path.startswith(path_prefix)]
@@ -124,6 +155,10 @@ class FakePartner(FakeReceiver):
         super().__init__()
         self.secret = secret
         self.refused: list[str] = []
+
+    def reset(self) -> None:
+        super().reset()
+        self.refused.clear()
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/events", self._event, methods=["POST"])])

@@ -1,0 +1,234 @@
+"""The outbox against real receivers on loopback sockets: delivered once; a receiver down for a
+while, failing, or too slow; attempts used up, then dead and retried through the API."""
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from app.domain.access import Role
+from app.domain.consent import ConsentPurpose
+from app.domain.vocabulary import OrganisationKind
+from app.integrations.fakes import FakeScme, Server
+from app.models import OutboxMessage
+from tests.conftest import FakeClock
+from tests.factories import Actor, Actors
+from tests.fakes import WorkerFactory
+from tests.helpers import expect_problem
+
+
+@pytest.fixture
+async def worker_actor(actors: Actors) -> Actor:
+    return await actors.user(Role.SOCIAL_WORKER, await actors.organisation(OrganisationKind.NGO))
+
+
+async def refer(client: httpx.AsyncClient, actors: Actors, worker: Actor) -> str:
+    """A job referral made over the API: one message in the outbox."""
+    home = await actors.home_of(worker)
+    person = await actors.victim(home)
+    await actors.consent(person, ConsentPurpose.SCME_JOB_REFERRAL)
+    body = {"victim_id": str(person.id), "profession": "welder", "region": "Osh", "skills": []}
+    answer = await client.post("/api/v1/job-referrals", json=body, headers=worker.headers)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+async def the_message(actors: Actors) -> OutboxMessage:
+    async with actors.sessionmaker() as session:
+        [message] = (await session.exec(select(OutboxMessage))).all()
+        return message
+
+
+def later(clock: FakeClock, seconds: float) -> None:
+    clock.set(clock.now() + timedelta(seconds=seconds))
+
+
+async def test_delivered_once(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    await refer(client, actors, worker_actor)
+    worker = outbox_worker()
+    assert await worker.run_once() == 1
+    assert await worker.run_once() == 0  # nothing left: sent is sent
+    assert len(fake_scme.hits) == 1
+    message = await the_message(actors)
+    assert (message.status, message.attempts, message.last_status_code) == ("sent", 1, 201)
+    assert message.sent_at is not None
+    assert fake_scme.hits[0].key == str(message.id)
+
+
+async def test_receiver_down_for_a_while_then_up_is_delivered_exactly_once(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    clock: FakeClock,
+) -> None:
+    scme = FakeScme()
+    server = Server(scme.app())  # its port, with nothing listening yet
+    worker = outbox_worker(scme_base_url=server.url, scme_token=None)
+    await refer(client, actors, worker_actor)
+
+    for attempt in (1, 2):
+        assert await worker.run_once() == 1
+        message = await the_message(actors)
+        assert (message.status, message.attempts) == ("pending", attempt)
+        assert message.last_error is not None and "connection failed" in message.last_error
+        assert await worker.run_once() == 0  # not due again before its backoff
+        later(clock, 2 ** (attempt - 1))
+
+    server.start()
+    try:
+        assert await worker.run_once() == 1
+        assert await worker.run_once() == 0
+    finally:
+        server.stop()
+    assert len(scme.hits) == 1
+    message = await the_message(actors)
+    assert (message.status, message.attempts) == ("sent", 3)
+
+
+async def test_receiver_answers_500_then_200(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+    clock: FakeClock,
+) -> None:
+    await refer(client, actors, worker_actor)
+    fake_scme.script(statuses=[500])
+    worker = outbox_worker()
+    await worker.run_once()
+    failed = await the_message(actors)
+    assert (failed.status, failed.last_status_code, failed.last_error) == (
+        "pending",
+        500,
+        "HTTP 500",
+    )
+    assert failed.next_attempt_at == clock.now() + timedelta(seconds=0.5)
+    later(clock, 0.5)
+    await worker.run_once()
+    assert [hit.key for hit in fake_scme.hits] == [str(failed.id)] * 2  # one key, every attempt
+    assert len(fake_scme.kept) == 1
+    assert (await the_message(actors)).status == "sent"
+
+
+async def test_receiver_slower_than_the_timeout_is_tried_again_and_drops_the_copy(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+    clock: FakeClock,
+) -> None:
+    await refer(client, actors, worker_actor)
+    fake_scme.script(delays=[1.5])  # answers after 1.5 s: past the worker's 0.3 s
+    worker = outbox_worker(outbox_timeout_seconds=0.3)
+    await worker.run_once()
+    timed_out = await the_message(actors)
+    assert timed_out.status == "pending"
+    assert timed_out.last_error is not None and timed_out.last_error.startswith("timeout")
+    later(clock, 0.5)
+    await worker.run_once()
+    assert (await the_message(actors)).status == "sent"
+    await fake_scme.settled()  # the slow first request lands too: a copy, dropped by its key
+    assert [hit.key for hit in fake_scme.hits] == [str(timed_out.id)] * 2
+    assert len(fake_scme.kept) == 1
+
+
+async def test_attempts_used_up_make_it_dead_for_the_coordinator_to_retry(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+    clock: FakeClock,
+    coordinator: Actor,
+) -> None:
+    await refer(client, actors, worker_actor)
+    fake_scme.script(statuses=[503, 503])
+    worker = outbox_worker(outbox_max_attempts=2)
+    await worker.run_once()
+    later(clock, 0.5)
+    await worker.run_once()
+    later(clock, 60)
+    assert await worker.run_once() == 0  # dead: no more attempts
+
+    listed = await client.get(
+        "/api/v1/outbox-messages", params={"status": "dead"}, headers=coordinator.headers
+    )
+    [dead] = listed.json()["items"]
+    assert (dead["topic"], dead["attempts"], dead["last_error"], dead["last_status_code"]) == (
+        "scme.job_referral",
+        2,
+        "HTTP 503",
+        503,
+    )
+    retried = await client.post(
+        f"/api/v1/outbox-messages/{dead['id']}/retry", headers=coordinator.headers
+    )
+    assert retried.status_code == 200, retried.text
+    assert (retried.json()["status"], retried.json()["attempts"]) == ("pending", 0)
+    assert await worker.run_once() == 1
+    assert (await the_message(actors)).status == "sent"
+    again = await client.post(
+        f"/api/v1/outbox-messages/{dead['id']}/retry", headers=coordinator.headers
+    )
+    expect_problem(again, 409, "invalid_transition")
+
+
+async def test_a_refusal_is_not_retried(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    await refer(client, actors, worker_actor)
+    fake_scme.script(statuses=[422])
+    await outbox_worker().run_once()
+    message = await the_message(actors)
+    assert (message.status, message.attempts, message.last_error) == ("dead", 1, "HTTP 422")
+
+
+async def test_wrong_scme_credentials_are_a_refusal(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    await refer(client, actors, worker_actor)
+    await outbox_worker(scme_token=None).run_once()
+    assert (await the_message(actors)).last_status_code == 401
+    assert fake_scme.kept == {}
+
+
+async def test_retry_after_is_honoured(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+    clock: FakeClock,
+) -> None:
+    await refer(client, actors, worker_actor)
+    fake_scme.script(statuses=[429], retry_after=30)
+    await outbox_worker().run_once()
+    message = await the_message(actors)
+    assert message.next_attempt_at == clock.now() + timedelta(seconds=30)
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.AUDITOR, Role.ADMIN, Role.SCME_SYSTEM])
+async def test_the_outbox_is_not_for_everyone(
+    client: httpx.AsyncClient, actors: Actors, role: Role
+) -> None:
+    caller = await actors.caller(role)
+    answer = await client.get("/api/v1/outbox-messages", headers=caller.headers)
+    expect_problem(answer, 403, "forbidden")

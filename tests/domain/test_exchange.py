@@ -1,0 +1,209 @@
+"""MAN-SCME-PRIORITY and the exchange policies: the job-referral state machine, the consent at
+the door, how the outbox reads an answer and backs off, who hears of a referral, which endpoints
+may be registered, and the webhook signature."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from app.domain.consent import ConsentFacts, ConsentPurpose
+from app.domain.errors import ConsentRequired, InvalidTransition, InvalidValue
+from app.domain.exchange import (
+    JOB_REFERRAL_STEPS,
+    SHARED_WITH_SCME,
+    JobReferralStatus,
+    Outcome,
+    RetryPolicy,
+    ScmeEvent,
+    check_endpoint_url,
+    check_placement,
+    check_scme_consent,
+    next_attempt,
+    outcome_of,
+    referral_event_recipients,
+    signature,
+    signature_header,
+)
+from app.domain.states import advance
+
+J = JobReferralStatus
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+SCME = ConsentPurpose.SCME_JOB_REFERRAL
+
+
+# --- MAN-SCME-PRIORITY: the consent ----------------------------------------------------------
+
+
+def test_a_job_referral_without_the_consent_is_refused_with_the_rule() -> None:
+    others = [ConsentFacts(ConsentPurpose.DATA_PROCESSING, None, None)]
+    with pytest.raises(ConsentRequired) as refused:
+        check_scme_consent(others)
+    assert refused.value.rule == "MAN-SCME-PRIORITY"
+    assert refused.value.code == "consent_required"
+
+
+def test_a_withdrawn_consent_does_not_count() -> None:
+    with pytest.raises(ConsentRequired):
+        check_scme_consent([ConsentFacts(SCME, None, NOW)])
+
+
+def test_an_active_consent_lets_the_referral_go() -> None:
+    check_scme_consent([ConsentFacts(SCME, None, NOW), ConsentFacts(SCME, None, None)])
+
+
+# --- the state machine ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "event", "after"),
+    [
+        (J.PENDING, "sent", J.SENT),
+        (J.SENT, "acknowledged", J.ACKNOWLEDGED),
+        (J.PENDING, "acknowledged", J.ACKNOWLEDGED),  # SCME answered before the 2xx was recorded
+        (J.ACKNOWLEDGED, "interview", J.INTERVIEW),
+        (J.INTERVIEW, "interview", J.INTERVIEW),  # a second interview
+        (J.INTERVIEW, "placed", J.PLACED),
+        (J.PLACED, "closed", J.CLOSED),
+        (J.ACKNOWLEDGED, "closed", J.CLOSED),
+        (J.SENT, "withdraw", J.WITHDRAWN),
+        (J.PLACED, "withdraw", J.WITHDRAWN),
+    ],
+)
+def test_job_referral_steps(state: J, event: str, after: J) -> None:
+    assert advance(JOB_REFERRAL_STEPS, "job referral", state, event) is after
+
+
+@pytest.mark.parametrize(
+    ("state", "event"),
+    [
+        (J.CLOSED, "placed"),
+        (J.CLOSED, "withdraw"),
+        (J.WITHDRAWN, "acknowledged"),
+        (J.PLACED, "interview"),
+        (J.INTERVIEW, "acknowledged"),
+        (J.SENT, "sent"),
+    ],
+)
+def test_job_referral_steps_refused(state: J, event: str) -> None:
+    with pytest.raises(InvalidTransition):
+        advance(JOB_REFERRAL_STEPS, "job referral", state, event)
+
+
+def test_scme_never_reads_a_pending_or_withdrawn_referral_by_its_state() -> None:
+    assert J.PENDING not in SHARED_WITH_SCME
+    assert J.WITHDRAWN not in SHARED_WITH_SCME
+
+
+def test_a_placement_names_the_employer() -> None:
+    with pytest.raises(InvalidValue):
+        check_placement(ScmeEvent.PLACED, None)
+    check_placement(ScmeEvent.PLACED, "Synthetic Bakery LLC")
+    check_placement(ScmeEvent.INTERVIEW, None)
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (200, Outcome.DELIVERED),
+        (201, Outcome.DELIVERED),
+        (204, Outcome.DELIVERED),
+        (None, Outcome.RETRY),
+        (500, Outcome.RETRY),
+        (503, Outcome.RETRY),
+        (429, Outcome.RETRY),
+        (408, Outcome.RETRY),
+        (301, Outcome.REFUSED),  # no redirects followed
+        (400, Outcome.REFUSED),
+        (401, Outcome.REFUSED),
+        (404, Outcome.REFUSED),
+        (422, Outcome.REFUSED),
+    ],
+)
+def test_how_an_answer_is_read(status: int | None, outcome: Outcome) -> None:
+    assert outcome_of(status) is outcome
+
+
+def test_a_withdrawal_of_what_the_receiver_does_not_have_is_done() -> None:
+    assert outcome_of(404, gone_is_done=True) is Outcome.DELIVERED
+    assert outcome_of(410, gone_is_done=True) is Outcome.DELIVERED
+    assert outcome_of(500, gone_is_done=True) is Outcome.RETRY
+
+
+POLICY = RetryPolicy(max_attempts=5, base_seconds=2.0, max_seconds=10.0)
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    delays = [next_attempt(NOW, n, POLICY, jitter=0.999999) for n in range(1, 5)]
+    seconds = [round((d - NOW).total_seconds()) for d in delays if d is not None]
+    assert seconds == [2, 4, 8, 10]
+
+
+def test_jitter_spreads_a_retry_over_half_to_all_of_the_delay() -> None:
+    earliest = next_attempt(NOW, 3, POLICY, jitter=0.0)
+    latest = next_attempt(NOW, 3, POLICY, jitter=0.999999)
+    assert earliest == NOW + timedelta(seconds=4)
+    assert latest is not None and NOW + timedelta(seconds=7.99) < latest <= NOW + timedelta(
+        seconds=8
+    )
+
+
+def test_the_last_attempt_gives_up() -> None:
+    assert next_attempt(NOW, 4, POLICY, 0.5) is not None
+    assert next_attempt(NOW, 5, POLICY, 0.5) is None
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def test_referral_news_goes_to_the_parties_that_did_not_act() -> None:
+    sender, receiver, coordinator = uuid4(), uuid4(), uuid4()
+    assert referral_event_recipients(sender, receiver, sender) == {receiver}
+    assert referral_event_recipients(sender, receiver, receiver) == {sender}
+    assert referral_event_recipients(sender, receiver, coordinator) == {sender, receiver}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://partner.example/events",  # plain HTTP
+        "https://127.0.0.1/events",
+        "https://10.1.2.3/events",
+        "https://[::1]/events",
+        "https://localhost/events",
+        "https://db.internal/events",
+        "https://user:pw@partner.example/events",
+        "ftp://partner.example/events",
+        "partner.example/events",
+    ],
+)
+def test_endpoints_that_are_refused(url: str) -> None:
+    with pytest.raises(InvalidValue):
+        check_endpoint_url(url, allow_plain_http=False)
+
+
+def test_a_public_https_endpoint_is_accepted() -> None:
+    check_endpoint_url("https://partner.example/vot/events", allow_plain_http=False)
+    check_endpoint_url("https://8.8.8.8/events", allow_plain_http=False)
+
+
+def test_development_allows_a_local_http_endpoint() -> None:
+    check_endpoint_url("http://127.0.0.1:9000/events", allow_plain_http=True)
+
+
+def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
+    # a known answer, computed once with Python's hmac module (docs/integrations.md)
+    expected = "fed7a1a6c799a6367d73724d76bc70c16678908a32a879cd1ded6565ac05cece"
+    assert signature("whsec-test", 1700000000, b'{"a":1}') == expected
+    header = signature_header("whsec-test", 1700000000, b'{"a":1}')
+    assert header == f"t=1700000000,v1={expected}"
+
+
+def test_signature_changes_with_body_secret_and_time() -> None:
+    base = signature("s" * 32, 1, b"{}")
+    assert signature("s" * 32, 1, b'{"x":1}') != base
+    assert signature("t" * 32, 1, b"{}") != base
+    assert signature("s" * 32, 2, b"{}") != base

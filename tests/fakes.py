@@ -1,0 +1,85 @@
+"""The outside systems for the tests: a fake SCME and a fake partner receiver, each a real
+uvicorn server on a loopback socket (started once per run, emptied for each test), and the outbox
+worker pointed at them."""
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from app.clock import Clock
+from app.config import Settings
+from app.integrations.fakes import FakePartner, FakeScme, Server
+from app.integrations.worker import OutboxWorker
+
+PARTNER_SECRET = "partner-signing-secret-0123456789abcdef"
+SCME_TOKEN = "scme-issued-token-for-tests"
+
+
+@pytest.fixture(scope="session")
+def scme_server() -> Iterator[tuple[FakeScme, Server]]:
+    fake = FakeScme(token=SCME_TOKEN)
+    server = Server(fake.app()).start()
+    yield fake, server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def partner_server() -> Iterator[tuple[FakePartner, Server]]:
+    fake = FakePartner(PARTNER_SECRET)
+    server = Server(fake.app()).start()
+    yield fake, server
+    server.stop()
+
+
+@pytest.fixture
+def fake_scme(scme_server: tuple[FakeScme, Server]) -> FakeScme:
+    scme_server[0].reset()
+    return scme_server[0]
+
+
+@pytest.fixture
+def fake_partner(partner_server: tuple[FakePartner, Server]) -> FakePartner:
+    partner_server[0].reset()
+    return partner_server[0]
+
+
+@pytest.fixture
+def partner_url(partner_server: tuple[FakePartner, Server]) -> str:
+    return partner_server[1].url + "/events"
+
+
+WorkerFactory = Callable[..., OutboxWorker]
+
+
+@pytest.fixture
+async def outbox_worker(
+    app: FastAPI,
+    settings: Settings,
+    clock: Clock,
+    scme_server: tuple[FakeScme, Server],
+    empty_tables: None,
+) -> AsyncIterator[WorkerFactory]:
+    """Makes workers on the test database, sending to the fake SCME; backoff without jitter
+    (half the nominal delay: 0.5 s, 1 s, 2 s ...) so that a test knows when the next try is due."""
+    workers: list[OutboxWorker] = []
+
+    def make(**overrides: Any) -> OutboxWorker:
+        tuned = settings.model_copy(
+            update={
+                "scme_base_url": scme_server[1].url,
+                "scme_token": SecretStr(SCME_TOKEN),
+                "outbox_timeout_seconds": 2.0,
+                "outbox_backoff_seconds": 1.0,
+            }
+            | overrides
+        )
+        worker = OutboxWorker(app.state.sessionmaker, tuned, clock, jitter=lambda: 0.0)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        await worker.aclose()
