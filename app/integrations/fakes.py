@@ -32,6 +32,7 @@ class Received:
     key: str
     body: dict[str, Any]
     headers: dict[str, str]
+    raw: bytes = b""
 
 
 @dataclass
@@ -71,6 +72,7 @@ class FakeReceiver:
             request.headers.get("Idempotency-Key", ""),
             json.loads(raw or b"{}"),
             dict(request.headers),
+            raw,
         )
         self.hits.append(received)
         try:

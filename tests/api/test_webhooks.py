@@ -1,0 +1,366 @@
+"""Partner webhooks: an organisation registers an endpoint and a secret; referral and consent
+events addressed to it arrive through the outbox, signed, and the fake partner verifies them with
+the documented algorithm. Deliveries and their failures are the organisation's manager's to see."""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlmodel import select
+
+from app.domain.access import Role
+from app.domain.consent import ConsentPurpose
+from app.domain.vocabulary import OrganisationKind
+from app.integrations.fakes import FakePartner
+from app.models import OutboxMessage, Victim, WebhookEndpoint
+from tests.factories import Actor, Actors, licence
+from tests.fakes import PARTNER_SECRET, WorkerFactory
+from tests.helpers import expect_problem
+
+API = "/api/v1"
+ENDPOINTS = f"{API}/webhook-endpoints"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "integrations.md"
+
+
+@dataclass
+class World:
+    sender: Actor  # a social worker of the referring NGO
+    sender_manager: Actor
+    receiver: Actor  # the receiving NGO's shelter manager
+    person: Victim
+
+
+@pytest.fixture
+async def world(actors: Actors) -> World:
+    valid = [licence(actors.clock.today() + timedelta(days=365))]
+    sending = await actors.organisation(OrganisationKind.NGO, licences=valid)
+    receiving = await actors.organisation(OrganisationKind.NGO, licences=valid)
+    person = await actors.victim(
+        sending,
+        identified_on=actors.clock.today() - timedelta(days=40),
+        registered_address="5 Synthetic Avenue, Osh",
+    )
+    await actors.consent(person, ConsentPurpose.DATA_PROCESSING)
+    await actors.consent(person, ConsentPurpose.SHARE_WITH_ORGANISATION, receiving)
+    return World(
+        sender=await actors.user(Role.SOCIAL_WORKER, sending),
+        sender_manager=await actors.user(Role.SHELTER_MANAGER, sending),
+        receiver=await actors.user(Role.SHELTER_MANAGER, receiving),
+        person=person,
+    )
+
+
+async def register(
+    client: httpx.AsyncClient, manager: Actor, url: str, secret: str = PARTNER_SECRET
+) -> dict[str, Any]:
+    answer = await client.post(
+        ENDPOINTS, json={"url": url, "secret": secret}, headers=manager.headers
+    )
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+async def refer(client: httpx.AsyncClient, world: World) -> str:
+    body = {
+        "victim_id": str(world.person.id),
+        "to_organisation_id": str(world.receiver.organisation_id),
+        "service": "social_counselling",
+        "funding": "project",
+    }
+    answer = await client.post(f"{API}/referrals", json=body, headers=world.sender.headers)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+async def outbox(actors: Actors) -> list[OutboxMessage]:
+    async with actors.sessionmaker() as session:
+        return list((await session.exec(select(OutboxMessage))).all())
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+async def test_an_endpoint_is_registered_and_its_secret_never_shown(
+    client: httpx.AsyncClient, world: World, partner_url: str
+) -> None:
+    created = await register(client, world.receiver, partner_url)
+    assert set(created) == {"id", "organisation_id", "url", "active", "version", "created_at"}
+    assert created["organisation_id"] == str(world.receiver.organisation_id)
+    shown = await client.get(f"{ENDPOINTS}/{created['id']}", headers=world.receiver.headers)
+    assert PARTNER_SECRET not in shown.text
+    listed = await client.get(ENDPOINTS, headers=world.receiver.headers)
+    assert [e["id"] for e in listed.json()["items"]] == [created["id"]]
+
+
+async def test_another_organisation_does_not_see_the_endpoint(
+    client: httpx.AsyncClient, world: World, partner_url: str
+) -> None:
+    created = await register(client, world.receiver, partner_url)
+    other = world.sender_manager.headers
+    expect_problem(
+        await client.get(f"{ENDPOINTS}/{created['id']}", headers=other), 404, "not_found"
+    )
+    assert (await client.get(ENDPOINTS, headers=other)).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"url": "https://partner.example/events", "secret": "short"}, 422, "validation_error"),
+        ({"url": "https://partner.example/events"}, 422, "validation_error"),
+        ({"url": "not a url", "secret": "s" * 40}, 422, "validation_error"),
+    ],
+)
+async def test_bad_registrations_are_refused(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    body: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    answer = await client.post(ENDPOINTS, json=body, headers=world.receiver.headers)
+    expect_problem(answer, status, code)
+    async with actors.sessionmaker() as session:
+        assert (await session.exec(select(WebhookEndpoint))).all() == []
+
+
+async def test_outside_development_an_endpoint_is_https_on_a_public_host(
+    client: httpx.AsyncClient, app: FastAPI, world: World
+) -> None:
+    relaxed = app.state.settings
+    app.state.settings = relaxed.model_copy(update={"webhook_allow_http": False})
+    try:
+        for url in ("http://partner.example/events", "https://127.0.0.1/events"):
+            answer = await client.post(
+                ENDPOINTS, json={"url": url, "secret": "s" * 40}, headers=world.receiver.headers
+            )
+            expect_problem(answer, 422, "validation_error")
+        good = {"url": "https://partner.example/events", "secret": "s" * 40}
+        answer = await client.post(ENDPOINTS, json=good, headers=world.receiver.headers)
+        assert answer.status_code == 201, answer.text
+    finally:
+        app.state.settings = relaxed
+
+
+async def test_the_same_endpoint_twice_is_a_duplicate(
+    client: httpx.AsyncClient, world: World, partner_url: str
+) -> None:
+    await register(client, world.receiver, partner_url)
+    answer = await client.post(
+        ENDPOINTS, json={"url": partner_url, "secret": "x" * 40}, headers=world.receiver.headers
+    )
+    expect_problem(answer, 409, "duplicate")
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.SHELTER_MANAGER, True),
+        (Role.PARTNER_SYSTEM, True),
+        (Role.SOCIAL_WORKER, False),
+        (Role.PSYCHOLOGIST, False),
+        (Role.COORDINATOR, False),
+        (Role.ADMIN, False),
+        (Role.SCME_SYSTEM, False),
+    ],
+)
+async def test_who_registers_endpoints(
+    client: httpx.AsyncClient, actors: Actors, role: Role, allowed: bool
+) -> None:
+    caller = await actors.caller(role)
+    body = {"url": "https://partner.example/events", "secret": "s" * 40}
+    answer = await client.post(ENDPOINTS, json=body, headers=caller.headers)
+    if allowed:
+        assert answer.status_code == 201, answer.text
+    else:
+        expect_problem(answer, 403, "forbidden")
+
+
+# --- deliveries -------------------------------------------------------------------------------
+
+
+async def test_a_referral_reaches_the_receiver_signed_and_verified(
+    client: httpx.AsyncClient,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await register(client, world.receiver, partner_url)
+    referral_id = await refer(client, world)
+    assert await outbox_worker().run_once() == 1
+    assert fake_partner.refused == []
+    [delivery] = fake_partner.kept.values()
+    assert delivery.headers["vot-event"] == "referral.requested"
+    assert delivery.key == delivery.body["id"]
+    assert delivery.body["type"] == "referral.requested"
+    assert delivery.body["organisation_id"] == str(world.receiver.organisation_id)
+    assert delivery.body["data"] == {
+        "referral_id": referral_id,
+        "victim_id": str(world.person.id),
+        "status": "requested",
+    }
+    # ids and states only: no name, address or phone travels in a webhook
+    for value in (world.person.given_name, world.person.family_name, "Synthetic Avenue"):
+        assert value.encode() not in delivery.raw
+
+
+async def test_the_answer_goes_back_to_the_sender_only(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await register(client, world.sender_manager, partner_url)
+    referral_id = await refer(client, world)  # the sender acted: nothing for it
+    assert await outbox(actors) == []
+    accepted = await client.post(
+        f"{API}/referrals/{referral_id}/accept", headers=world.receiver.headers
+    )
+    assert accepted.status_code == 200, accepted.text
+    await outbox_worker().run_once()
+    assert [d.body["type"] for d in fake_partner.kept.values()] == ["referral.accepted"]
+    assert [d.body["organisation_id"] for d in fake_partner.kept.values()] == [
+        str(world.sender.organisation_id)
+    ]
+
+
+async def test_a_consent_withdrawal_is_told_to_the_recipient(
+    client: httpx.AsyncClient,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await register(client, world.receiver, partner_url)
+    base = f"{API}/victims/{world.person.id}/consents"
+    items = (await client.get(base, headers=world.sender.headers)).json()["items"]
+    [share] = [c for c in items if c["purpose"] == "share_with_organisation"]
+    await client.post(f"{base}/{share['id']}/withdraw", headers=world.sender.headers)
+    await outbox_worker().run_once()
+    [delivery] = fake_partner.kept.values()
+    assert delivery.body["type"] == "consent.withdrawn"
+    assert delivery.body["data"]["consent_id"] == share["id"]
+
+
+async def test_a_wrong_secret_is_refused_by_the_partner_and_its_manager_sees_why(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+    coordinator: Actor,
+) -> None:
+    await register(client, world.receiver, partner_url, secret="not-the-partners-secret-" * 2)
+    await refer(client, world)
+    await outbox_worker().run_once()
+    assert fake_partner.kept == {}
+    assert len(fake_partner.refused) == 1
+    for reader in (world.receiver, coordinator):
+        listed = await client.get(f"{API}/outbox-messages", headers=reader.headers)
+        [failed] = listed.json()["items"]
+        assert (failed["status"], failed["last_status_code"], failed["event"]) == (
+            "dead",
+            401,
+            "referral.requested",
+        )
+    other = await client.get(f"{API}/outbox-messages", headers=world.sender_manager.headers)
+    assert other.json()["items"] == []
+    expect_problem(
+        await client.get(
+            f"{API}/outbox-messages/{failed['id']}", headers=world.sender_manager.headers
+        ),
+        404,
+        "not_found",
+    )
+
+
+async def test_the_manager_retries_a_dead_delivery_of_its_organisation(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await register(client, world.receiver, partner_url)
+    fake_partner.script(statuses=[400])
+    await refer(client, world)
+    await outbox_worker().run_once()
+    [dead] = await outbox(actors)
+    assert dead.status == "dead"
+    answer = await client.post(
+        f"{API}/outbox-messages/{dead.id}/retry", headers=world.receiver.headers
+    )
+    assert answer.status_code == 200, answer.text
+    await outbox_worker().run_once()
+    assert len(fake_partner.kept) == 1
+
+
+async def test_a_deactivated_endpoint_gets_nothing_more(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    endpoint = await register(client, world.receiver, partner_url)
+    await refer(client, world)
+    answer = await client.post(
+        f"{ENDPOINTS}/{endpoint['id']}/deactivate", headers=world.receiver.headers
+    )
+    assert answer.status_code == 200 and answer.json()["active"] is False
+    assert [m.status for m in await outbox(actors)] == ["cancelled"]
+    await refer(client, world)  # a second request: no endpoint to tell
+    assert len(await outbox(actors)) == 1
+    assert await outbox_worker().run_once() == 0
+    assert fake_partner.hits == []
+
+
+# --- the documented check ---------------------------------------------------------------------
+
+
+def documented_verify() -> Callable[..., bool]:
+    """The verification snippet of docs/integrations.md, run as an integrator would copy it."""
+    text = DOCS.read_text()
+    section = text[text.index("## Verifying a delivery") :]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert code is not None, "docs/integrations.md shows the check in Python"
+    namespace: dict[str, Any] = {}
+    exec(compile(code.group(1), str(DOCS), "exec"), namespace)  # noqa: S102 - our own docs
+    verify: Callable[..., bool] = namespace["verify"]
+    return verify
+
+
+async def test_the_documented_check_verifies_a_real_delivery_and_refuses_tampering(
+    client: httpx.AsyncClient,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await register(client, world.receiver, partner_url)
+    await refer(client, world)
+    await outbox_worker().run_once()
+    [delivery] = fake_partner.kept.values()
+    header, raw = delivery.headers["vot-signature"], delivery.raw
+    verify = documented_verify()
+    assert verify(PARTNER_SECRET, header, raw)
+    assert not verify("another-secret", header, raw)
+    assert not verify(PARTNER_SECRET, header, raw.replace(b"requested", b"accepted"))
+    timestamp = int(header.split(",")[0].removeprefix("t="))
+    # a captured delivery replayed ten minutes later is refused
+    assert not verify(PARTNER_SECRET, header, raw, now=timestamp + 600)
+    assert verify(PARTNER_SECRET, header, raw, now=time.time())
