@@ -1,17 +1,30 @@
 """The command line as an operator uses it: migrate, demo data once, bootstrap an admin."""
 
+import asyncio
 import os
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from app.db import create_engine, create_sessionmaker
+from app.domain.consent import ConsentPurpose
+from app.domain.exchange import Topic
+from app.domain.vocabulary import OrganisationKind, Sex
+from app.integrations.fakes import FakeScme, Server
+from app.models import Consent, JobReferral, Organisation, Victim
+from app.services import outbox
+from tests.fakes import SCME_TOKEN
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args: list[str], database: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"APP_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+def run(
+    args: list[str], database: Path, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"APP_DATABASE_URL": f"sqlite+aiosqlite:///{database}"} | settings
     return subprocess.run(  # noqa: S603 - our own module, fixed arguments
         [sys.executable, *args],
         input=stdin,
@@ -60,3 +73,58 @@ def test_the_first_administrator_is_created_from_stdin(database: Path) -> None:
     # with an administrator in place the database is no longer empty: no demo data on top
     seeded = run(["-m", "app", "seed-demo", "--if-empty"], database)
     assert "no demo data loaded" in seeded.stdout
+
+
+async def _queue_a_job_referral(database: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            ngo = Organisation(name="CLI NGO", name_key="cli ngo", kind=OrganisationKind.NGO)
+            person = Victim(
+                organisation_id=ngo.id,
+                registration_number="VT-CLI-00001",
+                given_name="Given",
+                family_name="Family",
+                birth_date=date(1990, 1, 1),
+                sex=Sex.FEMALE,
+            )
+            referral = JobReferral(
+                victim_id=person.id,
+                organisation_id=ngo.id,
+                profession="cook",
+                region="Issyk-Kul",
+                created_by=person.id,
+            )
+            consent = Consent(
+                victim_id=person.id,
+                purpose=ConsentPurpose.SCME_JOB_REFERRAL,
+                given_at=datetime.now(UTC),
+                recorded_by=person.id,
+            )
+            for record in (ngo, person, consent, referral):  # in the order of their keys
+                session.add(record)
+                await session.flush()
+            outbox.enqueue(
+                session, Topic.SCME_JOB_REFERRAL, datetime.now(UTC), record_id=referral.id
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_the_worker_sends_what_is_due_and_stops(
+    database: Path, scme_server: tuple[FakeScme, Server]
+) -> None:
+    fake, server = scme_server
+    fake.reset()
+    asyncio.run(_queue_a_job_referral(database))
+    sent = run(
+        ["-m", "app", "worker", "--once"],
+        database,
+        APP_SCME_BASE_URL=server.url,
+        APP_SCME_TOKEN=SCME_TOKEN,
+    )
+    assert sent.returncode == 0, sent.stderr
+    assert "handled 1 outbox messages" in sent.stdout
+    assert [body["profession"] for body in fake.bodies()] == ["cook"]
+    again = run(["-m", "app", "worker", "--once"], database, APP_SCME_BASE_URL=server.url)
+    assert "handled 0 outbox messages" in again.stdout

@@ -9,9 +9,29 @@ def test_production_refuses_the_default_secret() -> None:
         Settings(env="production", jwt_secret=DEFAULT_JWT_SECRET)
 
 
+PRODUCTION = {"env": "production", "jwt_secret": "p" * 48, "scme_base_url": "https://scme.example"}
+
+
 def test_production_starts_with_a_private_secret() -> None:
-    settings = Settings(env="production", jwt_secret="p" * 48)
+    settings = Settings(**PRODUCTION)  # type: ignore[arg-type]
     assert settings.access_token_ttl.total_seconds() <= 900
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"scme_base_url": "http://scme.example"}, "APP_SCME_BASE_URL"),
+        ({"webhook_allow_http": True}, "APP_WEBHOOK_ALLOW_HTTP"),
+    ],
+)
+def test_production_sends_names_over_https_only(overrides: dict[str, object], named: str) -> None:
+    with pytest.raises(ValidationError, match=named):
+        Settings(**(PRODUCTION | overrides))  # type: ignore[arg-type]
+
+
+def test_the_scme_token_is_never_printed() -> None:
+    settings = Settings(scme_token="issued-by-scme-0001")  # type: ignore[arg-type]
+    assert "issued-by-scme-0001" not in repr(settings)
 
 
 def test_settings_come_from_app_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -190,9 +190,10 @@ class Server:
     """An ASGI app served by uvicorn in a thread, on a loopback socket: a real TCP server that
     can be stopped (the receiver is down) and started again on the same port."""
 
-    def __init__(self, app: Starlette, port: int = 0) -> None:
+    def __init__(self, app: Starlette, port: int = 0, *, lifespan: bool = False) -> None:
         self.app = app
         self.port = port or _free_port()
+        self.lifespan = lifespan
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -202,7 +203,11 @@ class Server:
 
     def start(self) -> "Server":
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on" if self.lifespan else "off",
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -97,19 +97,21 @@ class OutboxWorker:
                     await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
 
     async def run_once(self) -> int:
-        """One batch: claim, send at once, record. Returns how many messages it handled."""
-        claimed = await self._claim()
-        answers = await asyncio.gather(*(post(self.client, c.request) for c in claimed))
-        for item, answer in zip(claimed, answers, strict=True):
+        """One batch: claim, send at once, record. Returns how many messages it took up (sent,
+        failed, cancelled or postponed); 0 when nothing was due."""
+        taken, ready = await self._claim()
+        answers = await asyncio.gather(*(post(self.client, c.request) for c in ready))
+        for item, answer in zip(ready, answers, strict=True):
             await self._record(item, answer)
-        return len(claimed)
+        return taken
 
-    async def _claim(self) -> list[Claimed]:
+    async def _claim(self) -> tuple[int, list[Claimed]]:
         now = self.clock.now()
         ready: list[Claimed] = []
         async with self.sessionmaker() as session, session.begin():
             lease, batch = self.settings.outbox_lease, self.settings.outbox_batch_size
-            for message in await outbox.claim(session, now, lease, batch):
+            claimed = await outbox.claim(session, now, lease, batch)
+            for message in claimed:
                 request = await self._prepare(session, message, now)
                 if isinstance(request, _Skip):
                     self._skip(session, message, request)
@@ -117,7 +119,7 @@ class OutboxWorker:
                 ready.append(
                     Claimed(message.id, message.topic, message.record_id, message.attempts, request)
                 )
-        return ready
+        return len(claimed), ready
 
     async def _prepare(
         self, session: AsyncSession, message: OutboxMessage, now: datetime

@@ -216,9 +216,10 @@ def postpone(session: AsyncSession, message: OutboxMessage, until: datetime) -> 
 
 
 def cancel(session: AsyncSession, message: OutboxMessage, reason: str) -> None:
-    """Not to be sent any more: the consent was withdrawn, the endpoint switched off."""
+    """Not to be sent any more: the consent was withdrawn, the endpoint switched off. A lease
+    stays as it is: a worker may be sending it right now, and what follows must wait."""
     message.status = advance(OUTBOX_STEPS, "outbox message", message.status, "cancel")
-    message.last_error, message.leased_until = reason, None
+    message.last_error = reason
     session.add(message)
 
 

@@ -437,7 +437,7 @@ async def test_a_consent_withdrawn_between_the_write_and_the_send_stops_the_send
     async with actors.sessionmaker() as session:
         await session.exec(update(Consent).values(withdrawn_at=actors.clock.now()))
         await session.commit()
-    assert await outbox_worker().run_once() == 0
+    assert await outbox_worker().run_once() == 1  # taken up, and cancelled
     assert fake_scme.hits == []
     assert [m.status for m in await messages(actors)] == ["cancelled"]
 
@@ -451,3 +451,79 @@ async def test_the_persons_file_lists_the_job_referrals(
         f"/api/v1/victims/{world.person.id}/export", headers=world.worker.headers
     )
     assert [j["id"] for j in exported.json()["job_referrals"]] == [created.json()["id"]]
+
+
+# --- who reads a job referral: role × own / other organisation --------------------------------
+
+READERS = {
+    Role.COORDINATOR: "all",
+    Role.SHELTER_MANAGER: "own",
+    Role.SOCIAL_WORKER: "own",
+    Role.PSYCHOLOGIST: "own",
+    Role.LEGAL_COUNSELLOR: "own",
+    Role.MEDICAL_OFFICER: "own",
+    Role.SCME_SYSTEM: "sent to it",
+    Role.PARTNER_SYSTEM: None,
+    Role.ADMIN: None,
+    Role.AUDITOR: None,
+}
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_job_referral_read_matrix(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    outbox_worker: WorkerFactory,
+    role: Role,
+    whose: str,
+) -> None:
+    referral_id = await sent_referral(client, actors, world, outbox_worker)
+    home = await actors.organisation_of(world.worker.organisation_id)
+    caller = await actors.caller(role, home if whose == "own" and role in STAFF else None)
+    answer = await client.get(f"{BASE}/{referral_id}", headers=caller.headers)
+    scope = READERS[role]
+    if scope is None:
+        expect_problem(answer, 403, "forbidden")
+    elif scope == "own" and whose == "other":
+        expect_problem(answer, 404, "not_found")
+    else:
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["view"] == ("scme" if role is Role.SCME_SYSTEM else "case")
+
+
+STAFF = {r for r, scope in READERS.items() if scope == "own"}
+
+
+async def test_a_withdrawal_waits_for_the_referral_being_sent(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    """A worker is sending the referral when the consent is withdrawn: the withdrawal goes
+    after it, never before (SCME would otherwise receive the referral last)."""
+    from app.services import outbox
+
+    await consent(actors, world.person)
+    created = await client.post(BASE, json=body(world.person), headers=world.worker.headers)
+    lease = timedelta(seconds=40)
+    async with actors.sessionmaker() as session:  # another worker holds it, mid-send
+        [in_flight] = await outbox.claim(session, actors.clock.now(), lease, 10)
+        await session.commit()
+    await withdraw_scme_consent(client, world)
+
+    assert await outbox_worker().run_once() == 1  # taken up, and put off
+    withdrawal = next(m for m in await messages(actors) if m.topic == "scme.withdrawal")
+    assert (withdrawal.status, withdrawal.attempts) == ("pending", 0)
+    assert withdrawal.next_attempt_at == actors.clock.now() + lease
+    assert fake_scme.hits == []
+
+    actors.clock.set(actors.clock.now() + lease)  # type: ignore[attr-defined]
+    assert await outbox_worker().run_once() == 1
+    assert [hit.path for hit in fake_scme.hits] == [
+        f"/job-referrals/{created.json()['id']}/withdrawal"
+    ]
+    assert in_flight.record_id == UUID(created.json()["id"])
