@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint format openapi docs-check clean
+.PHONY: run fake-scme test test-postgres lint format openapi docs-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -24,12 +24,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-run
 
 ## run: migrate the embedded SQLite database, load demo data if empty, serve on :8000
+## (with the outbox worker in the process, sending to APP_SCME_BASE_URL: see `make fake-scme`)
 run: $(VENV)/.installed-run
 	@mkdir -p data
 	$(BIN)/alembic upgrade head
 	$(BIN)/python -m app seed-demo --if-empty
 	@echo "API on http://$(HOST):$(PORT)  (docs: /docs and /redoc)"
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	APP_OUTBOX_IN_PROCESS=true APP_WEBHOOK_ALLOW_HTTP=true \
+		$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+## fake-scme: a fake SCME job-referral service on :8900 (the default APP_SCME_BASE_URL)
+fake-scme: $(VENV)/.installed-run
+	$(BIN)/python -m app fake-scme --port 8900
 
 ## test: the whole suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
 test: $(VENV)/.installed-test

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 20
     idempotency_retention_hours: int = Field(24, ge=24)
 
+    @field_validator("scme_token", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
