@@ -32,7 +32,7 @@ from app.schemas.grants import GrantCreate, GrantLineIn, GrantUpdate
 from app.security import Principal
 from app.services import facts, records
 from app.services.audit import AuditAction
-from app.services.common import ensure_version
+from app.services.common import ensure_version, locked
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
 
@@ -186,13 +186,7 @@ async def disburse(
 async def _locked(session: AsyncSession, grant: ReintegrationGrant) -> ReintegrationGrant:
     """The grant as it is now, locked: concurrent edits and decisions take their turn, and the
     later one sees the state the earlier one left (409, never a lost or mixed change)."""
-    query = (
-        select(ReintegrationGrant)
-        .where(col(ReintegrationGrant.id) == grant.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.exec(query)).one()
+    return await locked(session, ReintegrationGrant, grant.id)
 
 
 def _checked(

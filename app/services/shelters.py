@@ -15,7 +15,7 @@ from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate
 from app.security import Principal
 from app.services import audit
 from app.services.audit import AuditAction
-from app.services.common import ensure_version
+from app.services.common import ensure_version, locked
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 
@@ -99,10 +99,4 @@ async def occupancy(session: AsyncSession, shelter: Shelter) -> Occupancy:
 async def lock(session: AsyncSession, shelter_id: UUID) -> Shelter:
     """The shelter's row, locked until the transaction ends (PostgreSQL; SQLite transactions
     are serial already): capacity changes and admissions take their turn (MAN-CAPACITY)."""
-    query = (
-        select(Shelter)
-        .where(col(Shelter.id) == shelter_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.exec(query)).one()
+    return await locked(session, Shelter, shelter_id)
