@@ -35,15 +35,17 @@ def partner_server() -> Iterator[tuple[FakePartner, Server]]:
 
 
 @pytest.fixture
-def fake_scme(scme_server: tuple[FakeScme, Server]) -> FakeScme:
+async def fake_scme(scme_server: tuple[FakeScme, Server]) -> AsyncIterator[FakeScme]:
     scme_server[0].reset()
-    return scme_server[0]
+    yield scme_server[0]
+    await scme_server[0].settled()  # nothing of this test lands in the next one
 
 
 @pytest.fixture
-def fake_partner(partner_server: tuple[FakePartner, Server]) -> FakePartner:
+async def fake_partner(partner_server: tuple[FakePartner, Server]) -> AsyncIterator[FakePartner]:
     partner_server[0].reset()
-    return partner_server[0]
+    yield partner_server[0]
+    await partner_server[0].settled()
 
 
 @pytest.fixture

@@ -36,23 +36,16 @@ _J = JobReferralStatus
 OPEN_JOB_REFERRAL_STATES = frozenset(
     {_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW, _J.PLACED}
 )
+# what SCME reads and reports on: a job referral it received (until the consent is withdrawn)
+SHARED_WITH_SCME = frozenset({_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW, _J.PLACED, _J.CLOSED})
 JOB_REFERRAL_STEPS: Mapping[tuple[JobReferralStatus, str], JobReferralStatus] = {
     (_J.PENDING, "sent"): _J.SENT,
-    # SCME may answer before the sender has recorded its 2xx: an event also means "sent"
-    **{(state, "acknowledged"): _J.ACKNOWLEDGED for state in (_J.PENDING, _J.SENT)},
-    **{
-        (state, "interview"): _J.INTERVIEW
-        for state in (_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)
-    },
-    **{
-        (state, "placed"): _J.PLACED
-        for state in (_J.PENDING, _J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)
-    },
-    **{(state, "closed"): _J.CLOSED for state in OPEN_JOB_REFERRAL_STATES},
+    (_J.SENT, "acknowledged"): _J.ACKNOWLEDGED,
+    **{(state, "interview"): _J.INTERVIEW for state in (_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)},
+    **{(state, "placed"): _J.PLACED for state in (_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW)},
+    **{(state, "closed"): _J.CLOSED for state in OPEN_JOB_REFERRAL_STATES - {_J.PENDING}},
     **{(state, "withdraw"): _J.WITHDRAWN for state in OPEN_JOB_REFERRAL_STATES},
 }
-# what SCME reads: a job referral it received, until the person withdraws the consent
-SHARED_WITH_SCME = frozenset({_J.SENT, _J.ACKNOWLEDGED, _J.INTERVIEW, _J.PLACED, _J.CLOSED})
 
 
 def check_scme_consent(consents: Iterable[ConsentFacts]) -> None:
@@ -88,7 +81,8 @@ class Topic(StrEnum):
 
 
 OUTBOX_STEPS: Mapping[tuple[OutboxStatus, str], OutboxStatus] = {
-    (OutboxStatus.PENDING, "deliver"): OutboxStatus.SENT,
+    # a 2xx is the truth, even when it lands after the message was given up or cancelled
+    **{(s, "deliver"): OutboxStatus.SENT for s in OutboxStatus if s is not OutboxStatus.SENT},
     (OutboxStatus.PENDING, "give up"): OutboxStatus.DEAD,
     (OutboxStatus.PENDING, "cancel"): OutboxStatus.CANCELLED,
     (OutboxStatus.DEAD, "retry"): OutboxStatus.PENDING,
@@ -155,6 +149,14 @@ def referral_event_recipients(
     return frozenset({sender, receiver} - {actor_organisation})
 
 
+def retry_after_seconds(header: str | None, policy: RetryPolicy) -> float | None:
+    """A receiver's ``Retry-After`` in seconds, no longer than the longest backoff (a receiver
+    cannot park a message for years); None when absent or not a number of seconds."""
+    if header is None or not header.isascii() or not header.isdigit():
+        return None
+    return min(float(header), policy.max_seconds)
+
+
 def check_endpoint_url(url: str, allow_plain_http: bool) -> None:
     """A partner endpoint is HTTPS on a public host: deliveries carry signed case events, and
     an endpoint must not turn the worker against the service's own network. Plain HTTP and
@@ -173,13 +175,23 @@ def check_endpoint_url(url: str, allow_plain_http: bool) -> None:
 
 
 def _is_local(host: str) -> bool:
+    """Loopback, private and link-local addresses, local names, and the numeric spellings of an
+    address a resolver also accepts (``2130706433``, ``0x7f000001``, ``127.1``): a public name
+    ends in a label that starts with a letter."""
     if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
         return True
     try:
-        address = ipaddress.ip_address(host)
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return not host.rstrip(".").rsplit(".", 1)[-1][:1].isalpha()
+
+
+def is_public_address(address: str) -> bool:
+    """For the address a name resolves to when a delivery is sent."""
+    try:
+        return ipaddress.ip_address(address).is_global
     except ValueError:
         return False
-    return not address.is_global
 
 
 SIGNATURE_HEADER = "VoT-Signature"

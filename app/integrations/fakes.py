@@ -14,6 +14,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,11 +94,19 @@ class FakeReceiver:
 
     async def settled(self, seconds: float = 10) -> None:
         """Wait until every request that arrived has been answered (a slow one included)."""
+        await self._until(lambda: self.answered >= len(self.hits), seconds)
+
+    async def arrived(self, count: int = 1, seconds: float = 10) -> None:
+        """Wait until ``count`` requests have reached the receiver (answered or not)."""
+        await self._until(lambda: len(self.hits) >= count, seconds)
+
+    @staticmethod
+    async def _until(condition: Callable[[], bool], seconds: float) -> None:
         deadline = time.monotonic() + seconds
-        while self.answered < len(self.hits):
+        while not condition():
             if time.monotonic() > deadline:
-                raise TimeoutError("the fake receiver is still answering")
-            await asyncio.sleep(0.02)
+                raise TimeoutError("the fake receiver did not get there in time")
+            await asyncio.sleep(0.01)
 
     def bodies(self, path_prefix: str = "") -> list[dict[str, Any]]:
         return [r.body for r in self.kept.values() if r.path.startswith(path_prefix)]
@@ -110,6 +119,11 @@ class FakeScme(FakeReceiver):
     def __init__(self, token: str | None = None) -> None:
         super().__init__()
         self.token = token
+        self.withdrawn: set[str] = set()  # withdrawals remembered, also of unknown ids
+
+    def reset(self) -> None:
+        super().reset()
+        self.withdrawn.clear()
 
     def app(self) -> Starlette:
         return Starlette(
@@ -126,6 +140,8 @@ class FakeScme(FakeReceiver):
     async def _referral(self, request: Request) -> Response:
         if not self._authorised(request):
             return JSONResponse({"error": "unauthorised"}, 401)
+        if (await request.json()).get("job_referral_id") in self.withdrawn:
+            return JSONResponse({"error": "withdrawn before it arrived"}, 410)
         answer = await self.receive(request, 201)
         body = self.hits[-1].body
         log.warning(  # ids and the search, never the person's name
@@ -141,6 +157,7 @@ class FakeScme(FakeReceiver):
         if not self._authorised(request):
             return JSONResponse({"error": "unauthorised"}, 401)
         log.warning("SCME received a withdrawal of job referral %s", request.path_params["id"])
+        self.withdrawn.add(request.path_params["id"])
         return await self.receive(request)
 
     async def _list(self, _: Request) -> Response:
@@ -222,7 +239,9 @@ class Server:
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=30)
+            if self._thread.is_alive():
+                raise RuntimeError(f"the server on port {self.port} did not stop")
         self._server = self._thread = None
 
 

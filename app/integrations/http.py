@@ -1,13 +1,11 @@
 """One HTTP request to an outside system, and what came of it."""
 
+import asyncio
 import json
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -21,7 +19,7 @@ class Outgoing:
 class Answer:
     status_code: int | None  # None: no answer (network error, timeout)
     error: str | None = None
-    retry_after_seconds: float | None = None
+    retry_after: str | None = None  # the receiver's header, as sent
 
 
 def json_body(document: dict[str, Any]) -> bytes:
@@ -29,21 +27,28 @@ def json_body(document: dict[str, Any]) -> bytes:
     return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
 
 
-async def post(client: httpx.AsyncClient, outgoing: Outgoing) -> Answer:
-    """POST once; every failure becomes an Answer. Nothing of the body or the answer's body is
-    logged or kept: either may hold a person's data."""
+async def post(client: httpx.AsyncClient, outgoing: Outgoing, deadline: float) -> Answer:
+    """POST once, within ``deadline`` seconds all told (a receiver that drips its answer does
+    not hold the worker). Every failure becomes an Answer, never an exception. The answer's
+    body is not read: nothing of it is needed, and it may be large or hold a person's data."""
     try:
-        response = await client.post(outgoing.url, content=outgoing.body, headers=outgoing.headers)
-    except httpx.TimeoutException:
+        async with asyncio.timeout(deadline):
+            request = client.build_request(
+                "POST", outgoing.url, content=outgoing.body, headers=outgoing.headers
+            )
+            response = await client.send(request, stream=True)
+            await response.aclose()
+    except (TimeoutError, httpx.TimeoutException):
         return Answer(None, "timeout: no answer in time")
     except httpx.TransportError as exc:
         return Answer(None, f"connection failed: {type(exc).__name__}")
+    except Exception as exc:
+        return Answer(None, f"request failed: {type(exc).__name__}")
     if response.is_success:
         return Answer(response.status_code)
-    error = f"HTTP {response.status_code}"
-    return Answer(response.status_code, error, _retry_after(response))
+    return Answer(response.status_code, f"HTTP {response.status_code}", _header(response))
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if value.isdigit() else None
+def _header(response: httpx.Response) -> str | None:
+    value: str | None = response.headers.get("Retry-After")
+    return value

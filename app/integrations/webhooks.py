@@ -1,11 +1,14 @@
 """A delivery to a partner's endpoint, signed so that the partner can check where it comes from
 and refuse a replay (docs/integrations.md shows the check)."""
 
+import asyncio
+import socket
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
-from app.domain.exchange import SIGNATURE_HEADER, signature_header
+from app.domain.exchange import SIGNATURE_HEADER, is_public_address, signature_header
 from app.integrations.http import Outgoing, json_body
 
 
@@ -20,3 +23,20 @@ def delivery_request(
         SIGNATURE_HEADER: signature_header(secret, int(now.timestamp()), body),
     }
     return Outgoing(url, body, headers)
+
+
+async def resolves_publicly(url: str) -> bool:
+    """Every address the endpoint's host resolves to now is public: a partner's endpoint must
+    not turn deliveries against the service's own network (a name that resolves to 10.0.0.5,
+    say). If the name does not resolve, the send itself fails and is retried."""
+    parts = urlsplit(url)
+    if parts.hostname is None:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, port, type=socket.SOCK_STREAM
+        )
+    except (OSError, UnicodeError):
+        return True
+    return all(is_public_address(str(info[4][0])) for info in found)

@@ -20,6 +20,7 @@ import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 from uuid import UUID
 
 import httpx
@@ -28,7 +29,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.clock import Clock
 from app.config import Settings
-from app.domain.exchange import Outcome, RetryPolicy, Topic, next_attempt, outcome_of
+from app.domain.exchange import (
+    OutboxStatus,
+    Outcome,
+    RetryPolicy,
+    Topic,
+    next_attempt,
+    outcome_of,
+    retry_after_seconds,
+)
 from app.integrations import scme, webhooks
 from app.integrations.http import Answer, Outgoing, post
 from app.models import OutboxMessage
@@ -45,15 +54,17 @@ class Claimed:
     message_id: UUID
     topic: Topic
     record_id: UUID
+    lease_token: UUID | None
     attempt: int
     request: Outgoing
 
 
 @dataclass(frozen=True)
 class _Skip:
-    """Not to be sent: cancelled (``until`` None) or postponed until then."""
+    """Not sent this time, and not an attempt: cancelled, postponed ``until``, or given up."""
 
     reason: str
+    action: Literal["cancel", "postpone", "give up"] = "cancel"
     until: datetime | None = None
 
 
@@ -69,9 +80,12 @@ class OutboxWorker:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.clock = clock
-        # no redirects: a delivery goes where it was addressed, or fails
+        # no redirects: a delivery goes where it was addressed, or fails; a connection for
+        # every message of a batch, so none waits for a free one
         self.client = client or httpx.AsyncClient(
-            timeout=settings.outbox_timeout_seconds, follow_redirects=False
+            timeout=settings.outbox_timeout_seconds,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max(100, settings.outbox_batch_size)),
         )
         self.jitter = jitter
         self.policy = RetryPolicy(
@@ -100,9 +114,13 @@ class OutboxWorker:
         """One batch: claim, send at once, record. Returns how many messages it took up (sent,
         failed, cancelled or postponed); 0 when nothing was due."""
         taken, ready = await self._claim()
-        answers = await asyncio.gather(*(post(self.client, c.request) for c in ready))
+        deadline = self.settings.outbox_timeout_seconds
+        answers = await asyncio.gather(*(post(self.client, c.request, deadline) for c in ready))
         for item, answer in zip(ready, answers, strict=True):
-            await self._record(item, answer)
+            try:
+                await self._record(item, answer)
+            except Exception:  # the others are still recorded; this one's lease runs out
+                log.exception("outbox %s: recording the outcome failed", item.message_id)
         return taken
 
     async def _claim(self) -> tuple[int, list[Claimed]]:
@@ -114,16 +132,25 @@ class OutboxWorker:
             for message in claimed:
                 request = await self._prepare(session, message, now)
                 if isinstance(request, _Skip):
-                    self._skip(session, message, request)
+                    await self._skip(session, message, request, now)
                     continue
                 ready.append(
-                    Claimed(message.id, message.topic, message.record_id, message.attempts, request)
+                    Claimed(
+                        message.id,
+                        message.topic,
+                        message.record_id,
+                        message.lease_token,
+                        message.attempts,
+                        request,
+                    )
                 )
         return len(claimed), ready
 
     async def _prepare(
         self, session: AsyncSession, message: OutboxMessage, now: datetime
     ) -> Outgoing | _Skip:
+        if message.attempts > self.policy.max_attempts:  # a worker died mid-send, repeatedly
+            return _Skip("Gave up: the attempts were used up.", "give up")
         if message.topic is Topic.SCME_JOB_REFERRAL:
             found = await job_referrals.to_send(session, message.record_id)
             if found is None:
@@ -132,7 +159,7 @@ class OutboxWorker:
         if message.topic is Topic.SCME_WITHDRAWAL:
             in_flight = await _referral_in_flight(session, message.record_id, now)
             if in_flight is not None:  # the referral itself goes first
-                return _Skip("Waiting for the job referral's delivery.", in_flight)
+                return _Skip("Waiting for the job referral's delivery.", "postpone", in_flight)
             withdrawn_at = datetime.fromisoformat(message.payload["withdrawn_at"])
             return scme.withdrawal_request(
                 self.settings, message.id, message.record_id, withdrawn_at
@@ -140,16 +167,28 @@ class OutboxWorker:
         endpoint = await endpoints.active_endpoint(session, message.endpoint_id)
         if endpoint is None:
             return _Skip("Not sent: the endpoint was deactivated.")
+        if not self.settings.webhook_allow_http and not await webhooks.resolves_publicly(
+            endpoint.url
+        ):
+            return _Skip("Refused: the endpoint's host is not a public address.", "give up")
         return webhooks.delivery_request(
             endpoint.url, endpoint.secret, message.id, message.payload, now
         )
 
-    @staticmethod
-    def _skip(session: AsyncSession, message: OutboxMessage, skip: _Skip) -> None:
-        if skip.until is None:
-            outbox.cancel(session, message, skip.reason)
-        else:
+    async def _skip(
+        self, session: AsyncSession, message: OutboxMessage, skip: _Skip, now: datetime
+    ) -> None:
+        if skip.action == "give up":
+            outbox.give_up(session, message, skip.reason)
+            return
+        message.attempts -= 1  # nothing was sent
+        if skip.action == "postpone" and skip.until is not None:
             outbox.postpone(session, message, skip.until)
+            return
+        if message.topic is Topic.SCME_JOB_REFERRAL:  # the referral stops too, and SCME hears
+            await job_referrals.stop_unsendable(session, message.record_id, now)
+        if message.status is OutboxStatus.PENDING:
+            outbox.cancel(session, message, skip.reason)
 
     async def _record(self, item: Claimed, answer: Answer) -> None:
         now = self.clock.now()
@@ -164,11 +203,12 @@ class OutboxWorker:
             retry_at = None
             if outcome is Outcome.RETRY:
                 retry_at = next_attempt(now, item.attempt, self.policy, self.jitter())
-                if retry_at is not None and answer.retry_after_seconds is not None:
-                    retry_at = max(retry_at, now + timedelta(seconds=answer.retry_after_seconds))
+                wait = retry_after_seconds(answer.retry_after, self.policy)
+                if retry_at is not None and wait is not None:
+                    retry_at = max(retry_at, now + timedelta(seconds=wait))
             error = answer.error or "refused"
             await outbox.failed(
-                session, item.message_id, item.attempt, error, answer.status_code, retry_at
+                session, item.message_id, item.lease_token, error, answer.status_code, retry_at
             )
         log.info("outbox %s attempt %d failed: %s", item.message_id, item.attempt, answer.error)
 

@@ -39,8 +39,10 @@ class OutboxMessage(Versioned, table=True):
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=enum_type(OutboxStatus))
     attempts: int = 0
     next_attempt_at: datetime = timestamp_field()
-    # a worker holding the message until then; if it dies, another takes over after it
+    # a worker holding the message until then; if it dies, another takes over after it. The
+    # token says whose lease it is: a late answer to an attempt taken over is not recorded
     leased_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease_token: UUID | None = None
     last_error: str | None = Field(default=None, max_length=500)
     last_status_code: int | None = None
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

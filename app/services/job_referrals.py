@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy import ColumnElement, and_, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,7 +27,7 @@ from app.domain.exchange import (
 from app.domain.states import advance
 from app.domain.vocabulary import VictimStatus
 from app.errors import Forbidden, IdempotencyKeyReused, NotFound
-from app.models import Consent, JobReferral, JobReferralEvent, OutboxMessage, Victim
+from app.models import Consent, JobReferral, JobReferralEvent, Victim
 from app.schemas.exchange import JobReferralCreate, JobReferralEventCreate
 from app.security import Principal
 from app.services import audit, facts, outbox
@@ -56,17 +56,8 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
 
 
 def shared_with_scme() -> ColumnElement[bool]:
-    """What SCME reads: a job referral that was sent to it (or may have reached it: an attempt
-    was made), while the person's consent holds and the person is not erased."""
-    attempted = exists().where(
-        col(OutboxMessage.topic) == Topic.SCME_JOB_REFERRAL,
-        col(OutboxMessage.record_id) == col(JobReferral.id),
-        col(OutboxMessage.attempts) > 0,
-    )
-    sent = or_(
-        col(JobReferral.status).in_(SHARED_WITH_SCME),
-        and_(col(JobReferral.status) == JobReferralStatus.PENDING, attempted),
-    )
+    """What SCME reads: a job referral recorded as sent to it, while the person's consent holds
+    and the person is not erased."""
     consented = exists().where(
         col(Consent.victim_id) == col(JobReferral.victim_id),
         col(Consent.purpose) == ConsentPurpose.SCME_JOB_REFERRAL,
@@ -75,7 +66,7 @@ def shared_with_scme() -> ColumnElement[bool]:
     in_case_work = exists().where(
         col(Victim.id) == col(JobReferral.victim_id), col(Victim.status) != VictimStatus.ERASED
     )
-    return and_(sent, consented, in_case_work)
+    return and_(col(JobReferral.status).in_(SHARED_WITH_SCME), consented, in_case_work)
 
 
 async def get_visible(
@@ -205,29 +196,44 @@ async def _event(
 
 
 async def withdraw_open(session: AsyncSession, victim_id: UUID, now: datetime) -> None:
-    """The person withdrew the consent (or is erased): every open job referral is withdrawn.
-    One SCME never had is simply not sent; one it may have gets a withdrawal message."""
+    """The person withdrew the consent (or is erased): every open job referral is withdrawn,
+    and SCME is told to delete every one it may hold — closed ones included. One SCME never
+    had is simply not sent."""
     query = (
         select(JobReferral)
         .where(
             col(JobReferral.victim_id) == victim_id,
-            col(JobReferral.status).in_(OPEN_JOB_REFERRAL_STATES),
+            col(JobReferral.status).in_(OPEN_JOB_REFERRAL_STATES | {JobReferralStatus.CLOSED}),
         )
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     for referral in (await session.exec(query)).all():
-        reached = referral.status is not JobReferralStatus.PENDING
-        for message in await outbox.messages_for(session, Topic.SCME_JOB_REFERRAL, referral.id):
-            reached = reached or message.attempts > 0
-            if message.status is OutboxStatus.PENDING:
-                outbox.cancel(session, message, "The person withdrew the consent.")
-        if reached:
-            payload = {"withdrawn_at": now.isoformat()}
-            outbox.enqueue(
-                session, Topic.SCME_WITHDRAWAL, now, record_id=referral.id, payload=payload
+        if await _may_be_held_by_scme(session, referral):
+            await _tell_scme_to_delete(session, referral, now)
+        if referral.status in OPEN_JOB_REFERRAL_STATES:
+            referral.status = advance(
+                JOB_REFERRAL_STEPS, "job referral", referral.status, "withdraw"
             )
-        referral.status = advance(JOB_REFERRAL_STEPS, "job referral", referral.status, "withdraw")
-        session.add(referral)
+            session.add(referral)
+
+
+async def _may_be_held_by_scme(session: AsyncSession, referral: JobReferral) -> bool:
+    """Sent, or an attempt was made (a timeout may have reached SCME). What still waits is
+    cancelled (a message being sent right now keeps its lease: the withdrawal waits for it)."""
+    reached = referral.status is not JobReferralStatus.PENDING
+    for message in await outbox.messages_for(session, Topic.SCME_JOB_REFERRAL, referral.id):
+        reached = reached or message.attempts > 0
+        if message.status is OutboxStatus.PENDING:
+            outbox.cancel(session, message, "The person withdrew the consent.")
+    return reached
+
+
+async def _tell_scme_to_delete(session: AsyncSession, referral: JobReferral, now: datetime) -> None:
+    if await outbox.messages_for(session, Topic.SCME_WITHDRAWAL, referral.id):
+        return  # told already
+    payload = {"withdrawn_at": now.isoformat()}
+    outbox.enqueue(session, Topic.SCME_WITHDRAWAL, now, record_id=referral.id, payload=payload)
 
 
 # --- for the outbox worker --------------------------------------------------------------------
@@ -246,6 +252,14 @@ async def to_send(session: AsyncSession, referral_id: UUID) -> tuple[JobReferral
     ):
         return None
     return referral, person
+
+
+async def stop_unsendable(session: AsyncSession, referral_id: UUID, now: datetime) -> None:
+    """The worker found a referral it may no longer send (the consent was withdrawn while it was
+    being made): it is withdrawn like the others, so that it does not wait for ever."""
+    referral = await session.get(JobReferral, referral_id)
+    if referral is not None and referral.status in OPEN_JOB_REFERRAL_STATES:
+        await withdraw_open(session, referral.victim_id, now)
 
 
 async def mark_sent(session: AsyncSession, referral_id: UUID, now: datetime) -> JobReferral:

@@ -5,7 +5,7 @@ message retried. The sending itself is the worker's (app/integrations/worker.py)
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import col, select
@@ -129,7 +129,8 @@ async def retry(
     """A dead message gets a fresh round of attempts, from now."""
     message = await locked(session, OutboxMessage, message.id)
     message.status = advance(OUTBOX_STEPS, "outbox message", message.status, "retry")
-    message.attempts, message.next_attempt_at, message.leased_until = 0, now, None
+    message.attempts, message.next_attempt_at = 0, now
+    message.leased_until = message.lease_token = None
     session.add(message)
     await session.flush()
     audit.record(session, principal, AuditAction.RETRY, "outbox_message", message.id)
@@ -162,7 +163,7 @@ async def claim(
     )
     messages = list((await session.exec(query)).all())
     for message in messages:
-        message.leased_until = now + lease
+        message.leased_until, message.lease_token = now + lease, uuid4()
         message.attempts += 1
         session.add(message)
     await session.flush()
@@ -172,14 +173,15 @@ async def claim(
 async def delivered(
     session: AsyncSession, message_id: UUID, status_code: int, now: datetime
 ) -> OutboxMessage | None:
-    """The receiver took it. Recorded even if the lease ran out meanwhile: it was delivered
-    (the receiver drops a second copy by its Idempotency-Key)."""
+    """The receiver took it. A 2xx is the truth even if the message was cancelled, given up or
+    taken over meanwhile: it is recorded as sent (the receiver drops a second copy by its
+    Idempotency-Key). None if it was recorded as sent already."""
     message = await locked(session, OutboxMessage, message_id)
-    if message.status is not OutboxStatus.PENDING:
+    if message.status is OutboxStatus.SENT:
         return None
     message.status = advance(OUTBOX_STEPS, "outbox message", message.status, "deliver")
     message.sent_at, message.last_status_code = now, status_code
-    message.leased_until = None
+    message.leased_until = message.lease_token = None
     session.add(message)
     return message
 
@@ -187,19 +189,19 @@ async def delivered(
 async def failed(
     session: AsyncSession,
     message_id: UUID,
-    attempt: int,
+    lease_token: UUID | None,
     error: str,
     status_code: int | None,
     retry_at: datetime | None,
 ) -> OutboxMessage | None:
     """Another try at ``retry_at``, or dead with the last error when there is none (attempts
-    used up, or refused for good). A worker whose lease ran out and was taken over records
-    nothing: the newer attempt's outcome counts."""
+    used up, or refused for good). Only under the worker's own lease: an attempt whose lease
+    ran out and was taken over (or retried, or cancelled) records nothing."""
     message = await locked(session, OutboxMessage, message_id)
-    if message.status is not OutboxStatus.PENDING or message.attempts != attempt:
+    if message.status is not OutboxStatus.PENDING or message.lease_token != lease_token:
         return None
     message.last_error, message.last_status_code = error[:MAX_ERROR_LENGTH], status_code
-    message.leased_until = None
+    message.leased_until = message.lease_token = None
     if retry_at is None:
         message.status = advance(OUTBOX_STEPS, "outbox message", message.status, "give up")
     else:
@@ -208,10 +210,15 @@ async def failed(
     return message
 
 
+def give_up(session: AsyncSession, message: OutboxMessage, error: str) -> None:
+    message.status = advance(OUTBOX_STEPS, "outbox message", message.status, "give up")
+    message.last_error, message.leased_until, message.lease_token = error, None, None
+    session.add(message)
+
+
 def postpone(session: AsyncSession, message: OutboxMessage, until: datetime) -> None:
-    """Not now, and not an attempt: it waits for another message to go first."""
-    message.attempts -= 1
-    message.next_attempt_at, message.leased_until = until, None
+    """Not now: it waits for another message to go first."""
+    message.next_attempt_at, message.leased_until, message.lease_token = until, None, None
     session.add(message)
 
 
@@ -226,7 +233,11 @@ def cancel(session: AsyncSession, message: OutboxMessage, reason: str) -> None:
 async def messages_for(
     session: AsyncSession, topic: Topic, record_id: UUID
 ) -> Sequence[OutboxMessage]:
-    query = select(OutboxMessage).where(
-        col(OutboxMessage.topic) == topic, col(OutboxMessage.record_id) == record_id
+    """Locked: a worker claiming one of them meanwhile is waited for, and then seen."""
+    query = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.topic) == topic, col(OutboxMessage.record_id) == record_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return (await session.exec(query)).all()

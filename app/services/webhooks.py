@@ -94,9 +94,14 @@ async def deactivate(
     endpoint = await locked(session, WebhookEndpoint, endpoint.id)
     endpoint.active = False
     session.add(endpoint)
-    waiting = select(OutboxMessage).where(
-        col(OutboxMessage.endpoint_id) == endpoint.id,
-        col(OutboxMessage.status) == OutboxStatus.PENDING,
+    waiting = (
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.endpoint_id) == endpoint.id,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     for message in (await session.exec(waiting)).all():
         outbox.cancel(session, message, "The endpoint was deactivated.")

@@ -14,7 +14,7 @@ from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
 from app.domain.vocabulary import OrganisationKind
 from app.integrations.fakes import FakeScme
-from app.models import AuditEvent, JobReferralEvent, OutboxMessage, Victim
+from app.models import AuditEvent, JobReferral, JobReferralEvent, OutboxMessage, Victim
 from tests.factories import Actor, Actors
 from tests.fakes import SCME_TOKEN, WorkerFactory
 from tests.helpers import expect_problem
@@ -439,7 +439,9 @@ async def test_a_consent_withdrawn_between_the_write_and_the_send_stops_the_send
         await session.commit()
     assert await outbox_worker().run_once() == 1  # taken up, and cancelled
     assert fake_scme.hits == []
-    assert [m.status for m in await messages(actors)] == ["cancelled"]
+    assert [(m.status, m.attempts) for m in await messages(actors)] == [("cancelled", 0)]
+    listed = (await client.get(BASE, headers=world.worker.headers)).json()["items"]
+    assert [r["status"] for r in listed] == ["withdrawn"]  # it does not wait for ever
 
 
 async def test_the_persons_file_lists_the_job_referrals(
@@ -527,3 +529,105 @@ async def test_a_withdrawal_waits_for_the_referral_being_sent(
         f"/job-referrals/{created.json()['id']}/withdrawal"
     ]
     assert in_flight.record_id == UUID(created.json()["id"])
+
+
+async def test_scme_reads_a_referral_once_its_delivery_is_recorded(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    """A failed attempt is not a referral sent: SCME reads it, and reports on it, once a 2xx
+    was recorded (an event before that is 404, to be sent again later)."""
+    await consent(actors, world.person)
+    created = await client.post(BASE, json=body(world.person), headers=world.worker.headers)
+    url = f"{BASE}/{created.json()['id']}"
+    fake_scme.script(statuses=[504])
+    await outbox_worker().run_once()
+    expect_problem(await client.get(url, headers=world.scme.headers), 404, "not_found")
+    early = await client.post(
+        f"{url}/events", json=event("early", "acknowledged"), headers=world.scme.headers
+    )
+    expect_problem(early, 404, "not_found")
+    actors.clock.set(actors.clock.now() + timedelta(seconds=1))  # type: ignore[attr-defined]
+    assert await outbox_worker().run_once() == 1
+    seen = await client.get(url, headers=world.scme.headers)
+    assert (seen.status_code, seen.json()["status"]) == (200, "sent")
+    again = await client.post(
+        f"{url}/events", json=event("early", "acknowledged"), headers=world.scme.headers
+    )
+    assert again.json()["status"] == "acknowledged"
+
+
+async def test_a_closed_referral_is_withdrawn_at_scme_too(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    """SCME closed the search but still holds the name and phone: a withdrawal reaches it."""
+    referral_id = await sent_referral(client, actors, world, outbox_worker)
+    closed = await client.post(
+        f"{BASE}/{referral_id}/events", json=event("c", "closed"), headers=world.scme.headers
+    )
+    assert closed.json()["status"] == "closed"
+    await withdraw_scme_consent(client, world)
+    assert await outbox_worker().run_once() == 1
+    assert fake_scme.bodies(f"/job-referrals/{referral_id}/withdrawal") != []
+    shown = await client.get(f"{BASE}/{referral_id}", headers=world.worker.headers)
+    assert shown.json()["status"] == "closed"
+
+
+async def test_erasing_the_person_withdraws_the_referral_at_scme(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    referral_id = await sent_referral(client, actors, world, outbox_worker)
+    coordinator = await actors.user(Role.COORDINATOR)
+    erased = await client.post(
+        f"/api/v1/victims/{world.person.id}/erase", headers=coordinator.headers
+    )
+    assert erased.status_code == 200, erased.text
+    expect_problem(
+        await client.get(f"{BASE}/{referral_id}", headers=world.scme.headers), 404, "not_found"
+    )
+    assert await outbox_worker().run_once() == 1
+    assert fake_scme.bodies(f"/job-referrals/{referral_id}/withdrawal") != []
+    async with actors.sessionmaker() as session:
+        kept = await session.get_one(JobReferral, UUID(referral_id))
+    assert (kept.status, kept.skills, kept.education) == ("withdrawn", [], None)
+
+
+async def test_a_delivery_landing_after_the_withdrawal_is_recorded_and_then_withdrawn(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    """The consent is withdrawn while SCME is still answering the referral: the 2xx is recorded
+    (and audited: the data did leave), and the withdrawal follows it."""
+    import asyncio
+
+    await consent(actors, world.person)
+    created = await client.post(BASE, json=body(world.person), headers=world.worker.headers)
+    fake_scme.script(delays=[1.0])
+    sending = asyncio.create_task(outbox_worker().run_once())
+    await fake_scme.arrived()  # the referral is at SCME, its answer not yet back
+    await withdraw_scme_consent(client, world)
+    await sending
+
+    referral = next(m for m in await messages(actors) if m.topic == "scme.job_referral")
+    assert referral.status == "sent"
+    async with actors.sessionmaker() as session:
+        sends = (
+            await session.exec(select(AuditEvent).where(col(AuditEvent.action) == "send"))
+        ).all()
+    assert [str(e.record_id) for e in sends] == [created.json()["id"]]
+    assert await outbox_worker().run_once() == 1
+    assert [hit.path for hit in fake_scme.hits][-1].endswith("/withdrawal")

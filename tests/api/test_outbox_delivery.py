@@ -232,3 +232,87 @@ async def test_the_outbox_is_not_for_everyone(
     caller = await actors.caller(role)
     answer = await client.get("/api/v1/outbox-messages", headers=caller.headers)
     expect_problem(answer, 403, "forbidden")
+
+
+async def test_a_broken_endpoint_does_not_hold_up_the_others(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+) -> None:
+    """A URL httpx cannot even build a request for fails alone; the rest of its batch is sent
+    and recorded."""
+    home = await actors.home_of(worker_actor)
+    manager = await actors.user(Role.SHELTER_MANAGER, home)
+    broken = {"url": "http://xn--/events", "secret": "s" * 40}
+    registered = await client.post(
+        "/api/v1/webhook-endpoints", json=broken, headers=manager.headers
+    )
+    assert registered.status_code == 201, registered.text
+    other = await actors.organisation(OrganisationKind.NGO)
+    person = await actors.victim(other)
+    colleague = await actors.user(Role.SOCIAL_WORKER, other)
+    share = {"purpose": "share_with_organisation", "recipient_organisation_id": str(home.id)}
+    given = await client.post(
+        f"/api/v1/victims/{person.id}/consents", json=share, headers=colleague.headers
+    )
+    assert given.status_code == 201, given.text  # → a webhook for the broken endpoint
+    await refer(client, actors, worker_actor)  # → an SCME message
+    assert await outbox_worker().run_once() == 2
+    async with actors.sessionmaker() as session:
+        messages = {m.topic: m for m in (await session.exec(select(OutboxMessage))).all()}
+    assert messages["scme.job_referral"].status == "sent"
+    assert len(fake_scme.kept) == 1
+    webhook = messages["webhook"]
+    assert (webhook.status, webhook.attempts) == ("pending", 1)
+    assert webhook.last_error is not None and webhook.last_error.startswith("request failed")
+
+
+async def test_a_huge_retry_after_is_capped_at_the_longest_backoff(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+    clock: FakeClock,
+) -> None:
+    await refer(client, actors, worker_actor)
+    fake_scme.script(statuses=[503], retry_after=10**12)
+    await outbox_worker(outbox_backoff_max_seconds=900.0).run_once()
+    assert (await the_message(actors)).next_attempt_at == clock.now() + timedelta(seconds=900)
+
+
+async def test_a_late_answer_to_an_attempt_taken_over_is_not_recorded(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    worker_actor: Actor,
+    outbox_worker: WorkerFactory,
+    fake_scme: FakeScme,
+    clock: FakeClock,
+) -> None:
+    """A worker stalls past its lease; another takes the message over and it fails there. The
+    first worker's failure, arriving late, does not overwrite the second's record."""
+    from app.services import outbox
+
+    await refer(client, actors, worker_actor)
+    async with actors.sessionmaker() as session:
+        [stalled] = await outbox.claim(session, clock.now(), timedelta(seconds=5), 10)
+        stalled_token = stalled.lease_token
+        await session.commit()
+    later(clock, 6)
+    fake_scme.script(statuses=[500])
+    await outbox_worker().run_once()  # the takeover: attempt 2, failed, next try scheduled
+    after_takeover = await the_message(actors)
+    async with actors.sessionmaker() as session:
+        late = await outbox.failed(
+            session, stalled.id, stalled_token, "timeout", None, retry_at=None
+        )
+        await session.commit()
+    assert late is None
+    unchanged = await the_message(actors)
+    assert (unchanged.status, unchanged.attempts, unchanged.last_error) == (
+        after_takeover.status,
+        2,
+        "HTTP 500",
+    )

@@ -267,7 +267,10 @@ async def test_a_wrong_secret_is_refused_by_the_partner_and_its_manager_sees_why
     await outbox_worker().run_once()
     assert fake_partner.kept == {}
     assert len(fake_partner.refused) == 1
-    for reader in (world.receiver, coordinator):
+    receiving_system = await actors.client(
+        Role.PARTNER_SYSTEM, await actors.home_of(world.receiver)
+    )
+    for reader in (world.receiver, receiving_system, coordinator):
         listed = await client.get(f"{API}/outbox-messages", headers=reader.headers)
         [failed] = listed.json()["items"]
         assert (failed["status"], failed["last_status_code"], failed["event"]) == (
@@ -364,3 +367,37 @@ async def test_the_documented_check_verifies_a_real_delivery_and_refuses_tamperi
     # a captured delivery replayed ten minutes later is refused
     assert not verify(PARTNER_SECRET, header, raw, now=timestamp + 600)
     assert verify(PARTNER_SECRET, header, raw, now=time.time())
+
+
+async def test_outside_development_an_endpoint_resolving_to_a_local_address_gets_nothing(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    """Registered while local addresses were allowed (or a name that now resolves to one):
+    when the address is checked at send time, the delivery is refused, and nothing is sent."""
+    await register(client, world.receiver, partner_url)
+    await refer(client, world)
+    await outbox_worker(webhook_allow_http=False).run_once()
+    [message] = await outbox(actors)
+    assert message.status == "dead"
+    assert message.last_error is not None and "public address" in message.last_error
+    assert fake_partner.hits == []
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://127.0.0.1/events", False),
+        ("https://localhost/events", False),
+        ("https://[::1]/events", False),
+        ("https://8.8.8.8/events", True),
+    ],
+)
+async def test_what_counts_as_a_public_address_when_sending(url: str, public: bool) -> None:
+    from app.integrations.webhooks import resolves_publicly
+
+    assert await resolves_publicly(url) is public

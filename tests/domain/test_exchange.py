@@ -11,8 +11,10 @@ from app.domain.consent import ConsentFacts, ConsentPurpose
 from app.domain.errors import ConsentRequired, InvalidTransition, InvalidValue
 from app.domain.exchange import (
     JOB_REFERRAL_STEPS,
+    OUTBOX_STEPS,
     SHARED_WITH_SCME,
     JobReferralStatus,
+    OutboxStatus,
     Outcome,
     RetryPolicy,
     ScmeEvent,
@@ -22,6 +24,7 @@ from app.domain.exchange import (
     next_attempt,
     outcome_of,
     referral_event_recipients,
+    retry_after_seconds,
     signature,
     signature_header,
 )
@@ -60,7 +63,6 @@ def test_an_active_consent_lets_the_referral_go() -> None:
     [
         (J.PENDING, "sent", J.SENT),
         (J.SENT, "acknowledged", J.ACKNOWLEDGED),
-        (J.PENDING, "acknowledged", J.ACKNOWLEDGED),  # SCME answered before the 2xx was recorded
         (J.ACKNOWLEDGED, "interview", J.INTERVIEW),
         (J.INTERVIEW, "interview", J.INTERVIEW),  # a second interview
         (J.INTERVIEW, "placed", J.PLACED),
@@ -83,6 +85,8 @@ def test_job_referral_steps(state: J, event: str, after: J) -> None:
         (J.PLACED, "interview"),
         (J.INTERVIEW, "acknowledged"),
         (J.SENT, "sent"),
+        (J.PENDING, "acknowledged"),  # SCME reports on what it was recorded to have
+        (J.PENDING, "closed"),
     ],
 )
 def test_job_referral_steps_refused(state: J, event: str) -> None:
@@ -151,6 +155,16 @@ def test_jitter_spreads_a_retry_over_half_to_all_of_the_delay() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("999999999999", 10.0), (None, None), ("-5", None), ("²", None), ("1.5", None)],
+)
+def test_a_receivers_retry_after_is_read_and_capped(
+    header: str | None, seconds: float | None
+) -> None:
+    assert retry_after_seconds(header, POLICY) == seconds
+
+
 def test_the_last_attempt_gives_up() -> None:
     assert next_attempt(NOW, 4, POLICY, 0.5) is not None
     assert next_attempt(NOW, 5, POLICY, 0.5) is None
@@ -173,6 +187,9 @@ def test_referral_news_goes_to_the_parties_that_did_not_act() -> None:
         "https://127.0.0.1/events",
         "https://10.1.2.3/events",
         "https://[::1]/events",
+        "https://2130706433/events",  # 127.0.0.1, as a resolver reads it
+        "https://0x7f000001/events",
+        "https://127.1/events",
         "https://localhost/events",
         "https://db.internal/events",
         "https://user:pw@partner.example/events",
@@ -183,6 +200,15 @@ def test_referral_news_goes_to_the_parties_that_did_not_act() -> None:
 def test_endpoints_that_are_refused(url: str) -> None:
     with pytest.raises(InvalidValue):
         check_endpoint_url(url, allow_plain_http=False)
+
+
+def test_outbox_states() -> None:
+    for state in (OutboxStatus.PENDING, OutboxStatus.DEAD, OutboxStatus.CANCELLED):
+        assert advance(OUTBOX_STEPS, "message", state, "deliver") is OutboxStatus.SENT
+    assert advance(OUTBOX_STEPS, "message", OutboxStatus.DEAD, "retry") is OutboxStatus.PENDING
+    for state, action in ((OutboxStatus.SENT, "retry"), (OutboxStatus.SENT, "deliver")):
+        with pytest.raises(InvalidTransition):
+            advance(OUTBOX_STEPS, "message", state, action)
 
 
 def test_a_public_https_endpoint_is_accepted() -> None:

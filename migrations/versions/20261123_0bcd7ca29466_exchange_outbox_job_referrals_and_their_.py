@@ -1,8 +1,8 @@
 """exchange: outbox, job referrals and their events, webhook endpoints
 
-Revision ID: 0fce41290327
+Revision ID: 0bcd7ca29466
 Revises: 0796ba0d6e77
-Create Date: 2026-11-23 04:10:49.106316
+Create Date: 2026-11-23 04:33:12.497585
 
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0fce41290327"
+revision: str = "0bcd7ca29466"
 down_revision: str | None = "0796ba0d6e77"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("leased_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("lease_token", sa.Uuid(), nullable=True),
         sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
