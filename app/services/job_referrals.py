@@ -93,7 +93,7 @@ async def list_visible(
         query = query.where(col(JobReferral.victim_id) == victim_id)
     found, cursor = await fetch_page(session, query, JobReferral.id, page)
     audit.record_reads(session, principal, RECORD, [(r.id, r.victim_id) for r in found])
-    return [await _file(session, principal, r) for r in found], cursor
+    return await _files(session, principal, found), cursor
 
 
 async def read(
@@ -102,21 +102,30 @@ async def read(
     audit.record(
         session, principal, AuditAction.READ, RECORD, referral.id, victim_id=referral.victim_id
     )
-    return await _file(session, principal, referral)
+    [file] = await _files(session, principal, [referral])
+    return file
 
 
-async def _file(
-    session: AsyncSession, principal: Principal, referral: JobReferral
-) -> JobReferralFile:
+async def _files(
+    session: AsyncSession, principal: Principal, found: Sequence[JobReferral]
+) -> list[JobReferralFile]:
+    """One query for the whole page: the persons (for SCME) or the events (for case workers)."""
+    ids = [r.id for r in found]
+    if not ids:
+        return []
     if reads_as_scme(principal.role):
-        person = await session.get_one(Victim, referral.victim_id)
-        return JobReferralFile(referral, (), person)
+        of_persons = select(Victim).where(col(Victim.id).in_([r.victim_id for r in found]))
+        persons = {v.id: v for v in (await session.exec(of_persons)).all()}
+        return [JobReferralFile(r, (), persons[r.victim_id]) for r in found]
+    events: dict[UUID, list[JobReferralEvent]] = {r.id: [] for r in found}
     query = (
         select(JobReferralEvent)
-        .where(col(JobReferralEvent.job_referral_id) == referral.id)
+        .where(col(JobReferralEvent.job_referral_id).in_(ids))
         .order_by(col(JobReferralEvent.id))
     )
-    return JobReferralFile(referral, (await session.exec(query)).all(), None)
+    for event in (await session.exec(query)).all():
+        events[event.job_referral_id].append(event)
+    return [JobReferralFile(r, events[r.id], None) for r in found]
 
 
 async def create(

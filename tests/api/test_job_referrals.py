@@ -309,6 +309,24 @@ async def test_the_same_event_twice_is_applied_once(
         assert len((await session.exec(select(JobReferralEvent))).all()) == 1
 
 
+async def test_a_listing_shows_each_referral_with_its_own_events(
+    client: httpx.AsyncClient, actors: Actors, world: World, outbox_worker: WorkerFactory
+) -> None:
+    with_event = await sent_referral(client, actors, world, outbox_worker)
+    answer = await client.post(BASE, json=body(world.person), headers=world.worker.headers)
+    assert answer.status_code == 201, answer.text
+    assert await outbox_worker().run_once() == 1
+    await client.post(
+        f"{BASE}/{with_event}/events", json=event("scme-5", "interview"), headers=world.scme.headers
+    )
+    listed = (await client.get(BASE, headers=world.worker.headers)).json()["items"]
+    events = {r["id"]: [e["scme_event_id"] for e in r["events"]] for r in listed}
+    assert events == {with_event: ["scme-5"], answer.json()["id"]: []}
+    seen_by_scme = (await client.get(BASE, headers=world.scme.headers)).json()["items"]
+    assert {r["registration_number"] for r in seen_by_scme} == {world.person.registration_number}
+    assert len(seen_by_scme) == 2
+
+
 async def test_an_event_id_reused_for_another_event_is_refused(
     client: httpx.AsyncClient, actors: Actors, world: World, outbox_worker: WorkerFactory
 ) -> None:
