@@ -22,6 +22,7 @@ from app.models import (
     CarePlan,
     Client,
     Consent,
+    CounsellingSession,
     FollowUpContact,
     JobReferral,
     Organisation,
@@ -39,6 +40,7 @@ from app.security import Principal, decode_access_token
 from app.services import accounts as accounts_service
 from app.services import alerts as alerts_service
 from app.services import auth as auth_service
+from app.services import counselling_sessions as sessions_service
 from app.services import idempotency, records
 from app.services import job_referrals as job_referrals_service
 from app.services import organisations as organisations_service
@@ -314,3 +316,12 @@ async def _webhook_endpoint(
 VisibleJobReferral = Annotated[JobReferral, Depends(_job_referral)]
 VisibleOutboxMessage = Annotated[OutboxMessage, Depends(_outbox_message)]
 OwnWebhookEndpoint = Annotated[WebhookEndpoint, Depends(_webhook_endpoint)]
+
+
+async def _counselling_session(
+    session: SessionDep, principal: CurrentPrincipal, session_id: Annotated[UUID, Path()]
+) -> CounsellingSession:
+    return await sessions_service.get_visible(session, principal, session_id)
+
+
+VisibleCounsellingSession = Annotated[CounsellingSession, Depends(_counselling_session)]

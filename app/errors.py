@@ -20,11 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.errors import (
+    CaseClosed,
     ConsentRequired,
     DomainError,
     Duplicate,
     InvalidTransition,
     InvalidValue,
+    OpenWork,
     RuleViolation,
 )
 from app.domain.shelter import AlreadyInShelter, ShelterFull
@@ -138,7 +140,13 @@ def _from_domain(error: DomainError) -> JSONResponse:
         code = ConsentRequired.code if isinstance(error, ConsentRequired) else RuleViolation.code
         return problem_response(422, code, error.detail, {"rule": error.rule, **error.facts})
     if isinstance(error, InvalidTransition):
-        return problem_response(409, "invalid_transition", str(error), {"state": error.state})
+        extra: dict[str, str] = {"state": error.state}
+        if isinstance(error, CaseClosed):
+            extra["rule"] = error.rule
+        return problem_response(409, "invalid_transition", str(error), extra)
+    if isinstance(error, OpenWork):
+        facts = {"rule": error.rule, "open_records": error.open_records}
+        return problem_response(409, "open_work", str(error), facts)
     if isinstance(error, InvalidValue):
         loc: list[str | int] = [error.source, error.field]
         errors = [{"loc": loc, "msg": error.message, "type": "value_error"}]

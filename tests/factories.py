@@ -154,6 +154,7 @@ class Actors:
                 victim_id=victim.id,
                 purpose=purpose,
                 recipient_organisation_id=recipient.id if recipient else None,
+                given_on=self.clock.today(),
                 given_at=self.clock.now(),
                 recorded_by=victim.id,
             )

@@ -90,6 +90,9 @@ class Action(StrEnum):
     WEBHOOK_MANAGE = "webhook:manage"  # the organisation's own endpoints
     OUTBOX_READ = "outbox:read"  # the coordinator all; others their organisation's deliveries
     OUTBOX_RETRY = "outbox:retry"
+    SESSION_READ = "session:read"  # notes: reads_session_notes
+    SESSION_WRITE = "session:write"  # MAN-SESSIONS: the psychologist and the social worker
+    VICTIM_CLOSE = "victim:close"  # MAN-CASE-CLOSE: close and reopen the case
 
 
 _A = Action
@@ -104,6 +107,7 @@ _CASE_READ = {
     _A.FOLLOW_UP_READ,
     _A.WORKLIST_READ,
     _A.JOB_REFERRAL_READ,
+    _A.SESSION_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -124,6 +128,7 @@ _CASE_WORK = (
         _A.FOLLOW_UP_WRITE,
         _A.INSURANCE_READ,
         _A.JOB_REFERRAL_CREATE,
+        _A.VICTIM_CLOSE,
     }
     | _SHELTER_WORK
 )
@@ -161,6 +166,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.JOB_REFERRAL_CREATE,
             _A.OUTBOX_READ,
             _A.OUTBOX_RETRY,
+            _A.ASSESSMENT_WRITE,  # the status identification interview: ASSESSMENT_AUTHORS
+            _A.VICTIM_CLOSE,
         }
     ),
     # the organisation's manager also runs its exchange with other systems
@@ -170,7 +177,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE, _A.REPORT_SHELTER}
         | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ, _A.OUTBOX_RETRY}
     ),
-    Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK),
+    Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK | {_A.SESSION_WRITE}),
     # the psychologist assesses, plans with the team and follows up
     Role.PSYCHOLOGIST: frozenset(
         _DIRECTORY
@@ -182,6 +189,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.FOLLOW_UP_WRITE,
             _A.HEALTH_RECORD,
             _A.VICTIM_EXPORT,  # the person's file with the health record they may read
+            _A.SESSION_WRITE,
         }
     ),
     Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _STAFF | _CONSENTS | {_A.INSURANCE_READ}),
@@ -214,6 +222,10 @@ ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
     AssessmentKind.PSYCHOLOGICAL: frozenset({Role.PSYCHOLOGIST}),
     AssessmentKind.MEDICAL: frozenset({Role.MEDICAL_OFFICER}),
     AssessmentKind.REINTEGRATION: frozenset({Role.SOCIAL_WORKER, Role.SHELTER_MANAGER}),
+    # MAN 3.0.4: the shelter staff on duty (social worker, psychologist)
+    AssessmentKind.PRIMARY_INTERVIEW: frozenset({Role.SOCIAL_WORKER, Role.PSYCHOLOGIST}),
+    # MAN 3.0.6: the NGO coordinator's status identification interview
+    AssessmentKind.STATUS_IDENTIFICATION: frozenset({Role.COORDINATOR}),
 }
 # Findings of these kinds are health data: only the health professions read them (MAN-HIV,
 # API.md field-level rule); everyone else sees that the assessment exists and when.
@@ -229,6 +241,11 @@ def reads_health_record(role: Role) -> bool:
 def reads_hiv(role: Role) -> bool:
     """MAN-HIV: HIV status is readable (and writable) by medical staff only."""
     return role is Role.MEDICAL_OFFICER
+
+
+def reads_session_notes(role: Role) -> bool:
+    """MAN-SESSIONS: session notes are psychological data, for the health professions only."""
+    return role in HEALTH_READERS
 
 
 def shelter_address_visible(role: Role, caller_organisation: UUID | None, runner: UUID) -> bool:
@@ -341,6 +358,12 @@ def answers_referral(caller_organisation: UUID | None, receiving_organisation: U
 def cancels_referral(role: Role, caller_organisation: UUID | None, sender: UUID) -> bool:
     """The referring organisation withdraws its request; the coordinator may too."""
     return caller_organisation == sender or case_scope(role) is CaseScope.ALL
+
+
+def closes_case(role: Role, caller_organisation: UUID | None, case_organisation: UUID) -> bool:
+    """MAN-CASE-CLOSE: the organisation whose case it is closes and reopens it; the coordinator
+    may too."""
+    return caller_organisation == case_organisation or case_scope(role) is CaseScope.ALL
 
 
 def completes_assessment(

@@ -34,6 +34,10 @@ class AssessmentKind(StrEnum):
     PSYCHOLOGICAL = "psychological"
     MEDICAL = "medical"
     REINTEGRATION = "reintegration"
+    # MAN 3.0.4: the shelter staff's first interview, before admission (MAN-PRIMARY-INTERVIEW)
+    PRIMARY_INTERVIEW = "primary_interview"
+    # MAN 3.0.6: the coordinator's status identification interview
+    STATUS_IDENTIFICATION = "status_identification"
 
 
 class AssessmentStatus(StrEnum):
@@ -44,6 +48,7 @@ class AssessmentStatus(StrEnum):
 class CarePlanKind(StrEnum):
     CARE = "care"  # the SOP's individual care plan
     REHABILITATION = "rehabilitation"  # the manual's individual rehabilitation plan
+    REINTEGRATION = "reintegration"  # the manual's reintegration plan (chapter III)
 
 
 class CarePlanStatus(StrEnum):
@@ -101,6 +106,37 @@ class FollowUpStatus(StrEnum):
     DONE = "done"
 
 
+class FollowUpTrigger(StrEnum):
+    """MAN-EXIT: the exit that arranged the follow-up contact."""
+
+    AGREEMENT_ENDED = "agreement_ended"
+    REFERRAL_COMPLETED = "referral_completed"
+    REFERRAL_DECLINED = "referral_declined"
+    DISCHARGED = "discharged"
+    CASE_CLOSED = "case_closed"
+
+
+class SessionKind(StrEnum):
+    """MAN-SESSIONS: individual, group and family counselling (MAN II 5.4; SOP Steps 3–4)."""
+
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+    FAMILY = "family"
+
+
+class SessionMethod(StrEnum):
+    """The methods the manual names (MAN II 5.4) and the SOP's skills work (Steps 5–6)."""
+
+    COUNSELLING = "counselling"
+    PSYCHOTHERAPY = "psychotherapy"
+    ART_THERAPY = "art_therapy"
+    GESTALT = "gestalt"
+    GROUP_THERAPY = "group_therapy"
+    SOCIAL_SKILLS = "social_skills"
+    PROFESSIONAL_ORIENTATION = "professional_orientation"
+    OTHER = "other"
+
+
 # --- state machines --------------------------------------------------------------------------
 
 _R = ReferralStatus
@@ -113,6 +149,7 @@ REFERRAL_STEPS: Mapping[tuple[ReferralStatus, str], ReferralStatus] = {
 }
 # a receiving organisation sees the person's case once it has taken the referral on
 SHARING_STATES = frozenset({_R.ACCEPTED, _R.IN_PROGRESS, _R.COMPLETED})
+OPEN_REFERRAL_STATES = frozenset({_R.REQUESTED, _R.ACCEPTED, _R.IN_PROGRESS})
 
 ASSESSMENT_STEPS: Mapping[tuple[AssessmentStatus, str], AssessmentStatus] = {
     (AssessmentStatus.DRAFT, "complete"): AssessmentStatus.COMPLETED,
@@ -126,6 +163,7 @@ CARE_PLAN_STEPS: Mapping[tuple[CarePlanStatus, str], CarePlanStatus] = {
     (_C.ACTIVE, "complete"): _C.COMPLETED,
     (_C.ACTIVE, "terminate"): _C.TERMINATED,
 }
+OPEN_PLAN_STATES = frozenset({_C.DRAFT, _C.ACTIVE})
 
 _A = AgreementStatus
 AGREEMENT_STEPS: Mapping[tuple[AgreementStatus, str], AgreementStatus] = {

@@ -13,6 +13,17 @@ def check_not_future(field: str, day: date | None, today: date) -> None:
         raise InvalidValue(field, f"{field} cannot lie in the future.")
 
 
+def check_event_date(field: str, day: date, today: date, identified_on: date | None) -> None:
+    """A record of something that happened takes the day it happened: entered late is fine (a
+    referral made by phone on Monday is entered on Wednesday), but never in the future and never
+    before the person was identified."""
+    check_not_future(field, day, today)
+    if identified_on is not None and day < identified_on:
+        raise InvalidValue(
+            field, f"{field} cannot lie before the person's identification ({identified_on})."
+        )
+
+
 def add_months(day: date, months: int) -> date:
     """The same calendar day ``months`` later, clamped to the end of a shorter month
     (2026-08-31 + 6 months = 2027-02-28)."""

@@ -1,6 +1,10 @@
 """What the domain says when a request breaks a rule. The HTTP layer maps each to a problem body."""
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+
+# the numbers and lists that explain a refusal (a list names records: [{"type", "id", ...}])
+Fact = int | str | Decimal | Sequence[Mapping[str, str]]
 
 
 class DomainError(Exception):
@@ -13,7 +17,7 @@ class RuleViolation(DomainError):
 
     code = "rule_violation"
 
-    def __init__(self, rule: str, detail: str, **facts: int | str | Decimal) -> None:
+    def __init__(self, rule: str, detail: str, **facts: Fact) -> None:
         super().__init__(detail)
         self.rule = rule
         self.detail = detail
@@ -34,6 +38,26 @@ class InvalidTransition(DomainError):
         self.entity = entity
         self.state = state
         self.action = action
+
+
+class CaseClosed(InvalidTransition):
+    """MAN-CASE-CLOSE: a closed case is read-only, but for reopening and its follow-up contact
+    (409 invalid_transition, with the rule)."""
+
+    rule = "MAN-CASE-CLOSE"
+
+    def __init__(self, action: str) -> None:
+        super().__init__("case", "closed", action)
+
+
+class OpenWork(DomainError):
+    """MAN-CASE-CLOSE: the case cannot be closed while records are open (409 open_work)."""
+
+    rule = "MAN-CASE-CLOSE"
+
+    def __init__(self, open_records: Sequence[Mapping[str, str]]) -> None:
+        super().__init__("The case has open records: finish or end them first.")
+        self.open_records = open_records
 
 
 class InvalidValue(DomainError):

@@ -25,6 +25,10 @@ class GrantStatus(StrEnum):
     DISBURSED = "disbursed"
 
 
+# promised to the person and not yet paid: keeps a case open (MAN-CASE-CLOSE)
+COMMITTED_GRANT_STATES = frozenset({GrantStatus.SUBMITTED, GrantStatus.APPROVED})
+
+
 class LawyerPurpose(StrEnum):
     CRIMINAL_PROCEEDINGS = "criminal_proceedings"  # pink form
     CIVIL_RIGHTS = "civil_rights"  # blue form

@@ -38,6 +38,7 @@ class AssessmentFacts:
     kind: AssessmentKind
     status: AssessmentStatus
     by_state_agency_social_worker: bool = False
+    organisation_id: UUID | None = None  # the organisation that made it
 
 
 @dataclass(frozen=True)
@@ -166,15 +167,20 @@ def check_family(
 ) -> None:
     """SOP-FAMILY: involving family or friends needs the person's consent and a completed
     family risk assessment (SOP Step 4)."""
-    if service is not Service.FAMILY_COUNSELLING:
-        return
+    if service is Service.FAMILY_COUNSELLING:
+        check_family_involvement(consents, family_risk_completed)
+
+
+def check_family_involvement(consents: Iterable[ConsentFacts], family_risk_completed: bool) -> None:
+    """SOP-FAMILY: family or friends are involved only with the person's consent and after a
+    completed family risk assessment."""
     if not has_active_consent(consents, ConsentPurpose.FAMILY_INVOLVEMENT):
         raise ConsentRequired(
             "SOP-FAMILY", "The person has not consented to involving their family or friends."
         )
     if not family_risk_completed:
         raise RuleViolation(
-            "SOP-FAMILY", "Family counselling needs a completed family risk assessment first."
+            "SOP-FAMILY", "Involving the family needs a completed family risk assessment first."
         )
 
 

@@ -100,6 +100,7 @@ class Rulebook:
     insurance_lump_sum_contributions: int = 12
     rehab_plan_min_months: int = 1
     rehab_plan_max_months: int = 6
+    plan_review_days: int = 7  # MAN-STAFF-MEETING: the weekly staff meeting
     # shelter (MAN chapter I)
     shelter_capacity: Mapping[ShelterKind, int] = field(
         default_factory=lambda: MappingProxyType({ShelterKind.ADULT: 10, ShelterKind.CHILDREN: 16})

@@ -4,16 +4,17 @@ discharge, capacity, eligibility, visits, monitoring, retention and the HIV rule
 Every rule function names its RULES.md id; facts in, values or domain errors out.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from uuid import UUID
 
 from app.domain.dates import add_months, age_on
 from app.domain.errors import DomainError, RuleViolation
 from app.domain.rulebook import Rulebook, ShelterKind
-from app.domain.vocabulary import Sex
+from app.domain.vocabulary import OrganisationKind, Sex
 
 
 class StayStatus(StrEnum):
@@ -33,6 +34,45 @@ STAY_STEPS: Mapping[tuple[StayStatus, str], StayStatus] = {
     (_S.DISCHARGED, "report"): _S.DISCHARGED,  # the monitoring report comes after discharge
 }
 OPEN_STAY_STATES = frozenset({_S.PROPOSED, _S.ADMITTED})
+
+
+class StaySource(StrEnum):
+    """MAN 3.0.1: who told the shelter about the person."""
+
+    NGO_COORDINATOR = "ngo_coordinator"
+    LAW_ENFORCEMENT = "law_enforcement"
+    SCME = "scme"
+    PARTNER_NGO = "partner_ngo"
+    SELF = "self"
+    OTHER = "other"
+
+
+class VisitorKind(StrEnum):
+    """MAN-VISITORS: who comes to the shelter (MAN 2.1.9, 4.0.6)."""
+
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    SERVICE_PROVIDER = "service_provider"
+    OFFICIAL = "official"  # state bodies, media, donors: only with the coordinator's approval
+    FAMILY = "family"
+    OTHER = "other"
+
+
+class MonitoringOutcome(StrEnum):
+    """MAN-MONITORING-6M: the person was reached (the Annex 7 answers), or could not be."""
+
+    REACHED = "reached"
+    UNREACHABLE = "unreachable"
+
+
+class MaritalStatus(StrEnum):
+    """Annex 7, general data."""
+
+    SINGLE = "single"
+    MARRIED = "married"
+    COHABITING = "cohabiting"
+    DIVORCED = "divorced"
+    WIDOWED = "widowed"
+    OTHER = "other"
 
 
 class HivStatus(StrEnum):
@@ -170,6 +210,17 @@ def check_pocket_money(per_day: Decimal, rulebook: Rulebook) -> None:
         )
 
 
+def check_primary_interview(interviewed: bool) -> None:
+    """MAN-PRIMARY-INTERVIEW: before admission the shelter's staff on duty (social worker or
+    psychologist of the running organisation) carry out the primary interview."""
+    if not interviewed:
+        raise RuleViolation(
+            "MAN-PRIMARY-INTERVIEW",
+            "Admission follows a completed primary interview of the person by the shelter's "
+            "own staff, on or before the day of admission.",
+        )
+
+
 def medical_exam_due(admitted_on: date, rulebook: Rulebook) -> date:
     """MAN-MEDICAL-EXAM: a complete medical examination follows admission."""
     return admitted_on + timedelta(days=rulebook.medical_exam_days)
@@ -181,30 +232,89 @@ def monitoring_due(discharged_on: date, rulebook: Rulebook) -> date:
     return add_months(discharged_on, rulebook.monitoring_months)
 
 
+@dataclass(frozen=True)
+class OwedReport:
+    """A discharged stay whose Annex 7 monitoring report has not been filed."""
+
+    stay_id: UUID
+    due_on: date
+
+
+def check_monitoring_due(due_on: date, reported_on: date) -> None:
+    """MAN-MONITORING-6M: monitoring is carried out "after six months of discharge": the
+    report is not accepted before its due day."""
+    if reported_on < due_on:
+        raise RuleViolation(
+            "MAN-MONITORING-6M",
+            f"The monitoring report is made six months after discharge, from {due_on}.",
+            due_on=due_on.isoformat(),
+        )
+
+
 def check_erasable(
-    open_stays: int, last_discharged_on: date | None, today: date, rulebook: Rulebook
+    open_stays: int,
+    last_discharged_on: date | None,
+    owed: Sequence[OwedReport],
+    today: date,
+    rulebook: Rulebook,
 ) -> None:
-    """MAN-RETENTION-6M: the personal file is kept at least six months after discharge."""
+    """MAN-RETENTION-6M: the personal file is kept at least six months after discharge and
+    until every discharged stay's monitoring report is filed; the refusal lists what is owed."""
     if open_stays:
         raise RuleViolation(
             "MAN-RETENTION-6M", "The person is in a shelter (or proposed for one) now."
         )
-    if last_discharged_on is None:
-        return
-    kept_until = add_months(last_discharged_on, rulebook.retention_months)
-    if today < kept_until:
+    facts: dict[str, str | list[dict[str, str]]] = {}
+    if last_discharged_on is not None:
+        kept_until = add_months(last_discharged_on, rulebook.retention_months)
+        if today < kept_until:
+            facts["kept_until"] = kept_until.isoformat()
+    if owed:
+        facts["outstanding"] = [
+            {"type": "monitoring_report", "stay_id": str(r.stay_id), "due_on": r.due_on.isoformat()}
+            for r in owed
+        ]
+    if facts:
         raise RuleViolation(
             "MAN-RETENTION-6M",
-            f"The file is kept until {kept_until.isoformat()}, six months after discharge.",
-            kept_until=kept_until.isoformat(),
+            "The file is kept six months after discharge and until every monitoring report "
+            "is filed.",
+            **facts,
         )
 
 
-def check_visit(by_international_organisation: bool, justification: str | None) -> None:
+@dataclass(frozen=True)
+class VisitFacts:
+    kind: VisitorKind
+    organisation_kind: OrganisationKind | None  # the visitor's organisation in the directory
+    justification: str | None
+    coordinator_approved: bool
+
+
+# the visitor's directory organisation a kind names (and that exempts it from a justification)
+_NAMED_KIND = {
+    VisitorKind.INTERNATIONAL_ORGANISATION: OrganisationKind.INTERNATIONAL,
+    VisitorKind.SERVICE_PROVIDER: OrganisationKind.SERVICE_PROVIDER,
+}
+
+
+def check_visit(visit: VisitFacts) -> None:
     """MAN-VISITORS: every visit is recorded with a justification, except visits of the
-    international organisation's representatives."""
-    if not by_international_organisation and not (justification or "").strip():
+    international organisation's representatives and of contracted service providers (as the
+    directory has them); an official visit needs the coordinator's approval."""
+    named = _NAMED_KIND.get(visit.kind)
+    if named is not None and visit.organisation_kind is not named:
+        raise RuleViolation(
+            "MAN-VISITORS",
+            f"A visitor of kind {visit.kind.value} names their organisation of kind "
+            f"{named.value} in the directory.",
+        )
+    if named is None and not (visit.justification or "").strip():
         raise RuleViolation("MAN-VISITORS", "A visit is recorded with its justification.")
+    if visit.kind is VisitorKind.OFFICIAL and not visit.coordinator_approved:
+        raise RuleViolation(
+            "MAN-VISITORS", "An official visit is admitted only with the coordinator's approval."
+        )
 
 
 def psychiatric_alert_needed(kind_is_psychological: bool, signs_of_mental_disorder: bool) -> bool:

@@ -16,6 +16,7 @@ class WorkKind(StrEnum):
     FOLLOW_UP_CONTACT = "follow_up_contact"
     AGREEMENT_ENDING = "agreement_ending"
     PSYCHIATRIC_ALERT = "psychiatric_alert"
+    PLAN_REVIEW = "plan_review"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,13 @@ def psychiatric_alert_item(
     """MAN-PSYCHIATRIC-ALERT: due at once, until acknowledged."""
     kind = WorkKind.PSYCHIATRIC_ALERT
     return _item(kind, raised_on, "MAN-PSYCHIATRIC-ALERT", victim_id, alert_id, today)
+
+
+def plan_review_item(plan_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
+    """MAN-STAFF-MEETING: an admitted resident's active rehabilitation plan, due for the weekly
+    staff meeting."""
+    kind = WorkKind.PLAN_REVIEW
+    return _item(kind, due_on, "MAN-STAFF-MEETING", victim_id, plan_id, today)
 
 
 def ordered(items: Iterable[WorkItem]) -> list[WorkItem]:

@@ -6,6 +6,8 @@ from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
+from app.models.case_closure import CaseClosure
+from app.models.counselling_session import CounsellingSession, SessionParticipant
 from app.models.exchange import JobReferral, JobReferralEvent, OutboxMessage, WebhookEndpoint
 from app.models.grant import GrantLine, ReintegrationGrant
 from app.models.health import Alert, HealthRecord
@@ -21,8 +23,10 @@ __all__ = [
     "AuditEvent",
     "CarePlan",
     "CarePlanReview",
+    "CaseClosure",
     "Client",
     "Consent",
+    "CounsellingSession",
     "FollowUpContact",
     "GrantLine",
     "HealthRecord",
@@ -37,6 +41,7 @@ __all__ = [
     "RefreshToken",
     "ReintegrationGrant",
     "ServiceAgreement",
+    "SessionParticipant",
     "Shelter",
     "ShelterStay",
     "User",

@@ -3,7 +3,12 @@ from uuid import UUID
 
 from sqlmodel import Field
 
-from app.domain.casework import AgreementStatus, FollowUpChannel, FollowUpStatus
+from app.domain.casework import (
+    AgreementStatus,
+    FollowUpChannel,
+    FollowUpStatus,
+    FollowUpTrigger,
+)
 from app.domain.rulebook import ServiceTerm
 from app.models.base import Versioned, enum_type, id_field, timestamp_field, utcnow
 
@@ -27,6 +32,7 @@ class ServiceAgreement(Versioned, table=True):
     )
     ended_on: date | None = None
     end_reason: str | None = Field(default=None, max_length=1000)
+    exit_information: str | None = Field(default=None, max_length=2000)  # MAN-EXIT
     created_by: UUID
     rulebook_version: str = Field(max_length=32)
     created_at: datetime = timestamp_field()
@@ -34,13 +40,18 @@ class ServiceAgreement(Versioned, table=True):
 
 
 class FollowUpContact(Versioned, table=True):
-    """The contact arranged after the person leaves a service (SOP-FOLLOW-UP)."""
+    """The contact arranged after the person leaves a service, the shelter or the case
+    (SOP-FOLLOW-UP, MAN-EXIT); the exit that arranged it is named by ``trigger`` and its id."""
 
     __tablename__ = "follow_up_contacts"
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
+    trigger: FollowUpTrigger = Field(sa_type=enum_type(FollowUpTrigger))
     agreement_id: UUID | None = Field(default=None, foreign_key="service_agreements.id")
+    referral_id: UUID | None = Field(default=None, foreign_key="referrals.id")
+    stay_id: UUID | None = Field(default=None, foreign_key="shelter_stays.id")
+    closure_id: UUID | None = Field(default=None, foreign_key="case_closures.id")
     organisation_id: UUID = Field(foreign_key="organisations.id")
     due_on: date = Field(index=True)
     rulebook_version: str = Field(max_length=32)

@@ -30,6 +30,7 @@ class Referral(Versioned, table=True):
     individual_assessment_due_on: date | None = None  # SOP-INDIVIDUAL-20D, fixed at contact
     completed_on: date | None = None
     reason: str | None = Field(default=None, max_length=1000)  # of a decline or cancellation
+    exit_information: str | None = Field(default=None, max_length=2000)  # MAN-EXIT
     created_by: UUID
     rulebook_version: str = Field(max_length=32)
     created_at: datetime = timestamp_field()

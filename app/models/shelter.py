@@ -8,7 +8,14 @@ from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.domain.rulebook import ShelterKind
-from app.domain.shelter import Pay, StayStatus
+from app.domain.shelter import (
+    MaritalStatus,
+    MonitoringOutcome,
+    Pay,
+    StaySource,
+    StayStatus,
+    VisitorKind,
+)
 from app.models.base import (
     Money,
     UTCDateTime,
@@ -53,6 +60,7 @@ class ShelterStay(Versioned, table=True):
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
     shelter_id: UUID = Field(foreign_key="shelters.id", index=True)
     status: StayStatus = Field(default=StayStatus.PROPOSED, sa_type=enum_type(StayStatus))
+    source: StaySource = Field(sa_type=enum_type(StaySource))  # MAN 3.0.1: who told the shelter
     rules_signed_on: date | None = None
     rights_signed_on: date | None = None
     exceptional_justification: str | None = Field(default=None, max_length=2000)
@@ -64,6 +72,7 @@ class ShelterStay(Versioned, table=True):
     medical_exam_due_on: date | None = None
     discharged_on: date | None = None
     discharge_reason: str | None = Field(default=None, max_length=2000)
+    exit_information: str | None = Field(default=None, max_length=2000)  # MAN-EXIT
     handover_organisation_id: UUID | None = Field(default=None, foreign_key="organisations.id")
     monitoring_due_on: date | None = None
     rulebook_version: str = Field(max_length=32)
@@ -72,23 +81,28 @@ class ShelterStay(Versioned, table=True):
 
 
 class MonitoringReport(SQLModel, table=True):
-    """MAN Annex 7: reintegration monitoring six months after discharge."""
+    """MAN Annex 7: reintegration monitoring six months after discharge. The answers are there
+    when the person was reached; an unreachable person's report says how contact was tried."""
 
     __tablename__ = "monitoring_reports"
 
     id: UUID = id_field()
     stay_id: UUID = Field(foreign_key="shelter_stays.id", unique=True)
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
+    outcome: MonitoringOutcome = Field(sa_type=enum_type(MonitoringOutcome))
     reported_on: date
-    contact_duration: str = Field(max_length=2000)
-    last_meeting_on: date
+    contact_attempts: str | None = Field(default=None, max_length=2000)  # unreachable
+    marital_status: MaritalStatus | None = Field(default=None, sa_type=enum_type(MaritalStatus))
+    children: int | None = None
+    contact_duration: str | None = Field(default=None, max_length=2000)
+    last_meeting_on: date | None = None
     problems_after_return: str | None = Field(default=None, sa_type=Text)
-    employed: bool
+    employed: bool | None = None
     pay: Pay | None = Field(default=None, sa_type=enum_type(Pay))
-    threats_from_recruiters: bool
+    threats_from_recruiters: bool | None = None
     turned_to: str | None = Field(default=None, max_length=2000)
-    law_enforcement_contact: bool
-    willing_to_cooperate: bool
+    law_enforcement_contact: bool | None = None
+    willing_to_cooperate: bool | None = None
     plans: str | None = Field(default=None, sa_type=Text)
     author_id: UUID
     created_at: datetime = timestamp_field()
@@ -101,10 +115,16 @@ class Visit(SQLModel, table=True):
 
     id: UUID = id_field()
     shelter_id: UUID = Field(foreign_key="shelters.id", index=True)
+    visitor_kind: VisitorKind = Field(sa_type=enum_type(VisitorKind))
     visitor_name: str = Field(max_length=200)
     visitor_organisation: str = Field(max_length=200)
     visitor_organisation_id: UUID | None = Field(default=None, foreign_key="organisations.id")
+    # the resident visited, where the visit is to one (a family visit)
+    victim_id: UUID | None = Field(default=None, foreign_key="victims.id", index=True)
     justification: str | None = Field(default=None, max_length=2000)
+    # MAN-VISITORS: an official visit's approval by the coordinator (who, when)
+    approved_by: UUID | None = Field(default=None, foreign_key="users.id")
+    approved_on: date | None = None
     arrived_at: datetime = Field(sa_type=UTCDateTime)
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     recorded_by: UUID

@@ -55,7 +55,8 @@ class Consent(Versioned, table=True):
     recipient_organisation_id: UUID | None = Field(
         default=None, foreign_key="organisations.id", index=True
     )
-    given_at: datetime = Field(sa_type=UTCDateTime)
+    given_on: date  # the date on the signed form (may lie before it was recorded)
+    given_at: datetime = Field(sa_type=UTCDateTime)  # when it was recorded
     recorded_by: UUID
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawn_by: UUID | None = None

@@ -23,6 +23,7 @@ from app.schemas.agreements import (
 from app.schemas.common import Page
 from app.security import Principal
 from app.services import agreements, records
+from app.services.agreements import Ending
 
 router = resource_router("/service-agreements", "service agreements")
 Reader = Annotated[Principal, require(Action.AGREEMENT_READ)]
@@ -68,7 +69,7 @@ async def get_service_agreement(
 
 @router.post(
     "/{agreement_id}/terminate",
-    summary="The person ends the service: a follow-up contact is arranged (SOP-FOLLOW-UP)",
+    summary="The person ends the service: exit information, a follow-up contact (MAN-EXIT)",
 )
 async def terminate_service_agreement(
     principal: Writer,
@@ -80,15 +81,9 @@ async def terminate_service_agreement(
     response: Response,
     _key: Idempotency,
 ) -> AgreementRead:
+    ending = Ending(body.terminated_on, body.reason, body.exit_information)
     agreement = await agreements.end(
-        session,
-        principal,
-        agreement,
-        "terminate",
-        body.terminated_on,
-        body.reason,
-        clock.today(),
-        rulebook,
+        session, principal, agreement, "terminate", ending, clock.today(), rulebook
     )
     set_etag(response, agreement.version)
     return AgreementRead.model_validate(agreement)
@@ -96,7 +91,7 @@ async def terminate_service_agreement(
 
 @router.post(
     "/{agreement_id}/complete",
-    summary="The service is completed: a follow-up contact is arranged (SOP-FOLLOW-UP)",
+    summary="The service is completed: exit information, a follow-up contact (MAN-EXIT)",
 )
 async def complete_service_agreement(
     principal: Writer,
@@ -108,8 +103,9 @@ async def complete_service_agreement(
     response: Response,
     _key: Idempotency,
 ) -> AgreementRead:
+    ending = Ending(body.completed_on, None, body.exit_information)
     agreement = await agreements.end(
-        session, principal, agreement, "complete", body.completed_on, None, clock.today(), rulebook
+        session, principal, agreement, "complete", ending, clock.today(), rulebook
     )
     set_etag(response, agreement.version)
     return AgreementRead.model_validate(agreement)

@@ -42,7 +42,7 @@ async def list_care_plans(
 @router.post(
     "",
     status_code=201,
-    summary="Draw up a plan on a completed individual needs assessment (SOP-CAREPLAN-BASIS)",
+    summary="Draw up a plan on its completed basis (SOP-CAREPLAN-BASIS, MAN-REHAB-BASIS)",
 )
 async def create_care_plan(
     principal: Writer,

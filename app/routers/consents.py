@@ -43,7 +43,9 @@ async def record_consent(
     response: Response,
     _key: Idempotency,
 ) -> ConsentRead:
-    consent = await victims.record_consent(session, principal, victim, body, clock.now())
+    consent = await victims.record_consent(
+        session, principal, victim, body, clock.now(), clock.today()
+    )
     ids = {"victim_id": str(victim.id), "consent_id": str(consent.id)}
     created(request, response, "get_consent", consent.version, **ids)
     return ConsentRead.model_validate(consent)

@@ -51,8 +51,8 @@ async def list_referrals(
 @router.post(
     "",
     status_code=201,
-    summary="Refer a person (SOP-LICENCE, SOP-INA, SOP-ADDRESS, SOP-REFLECTION, "
-    "CONSENT-DISCLOSURE, SOP-FAMILY)",
+    summary="Refer a person, on the day it was made (SOP-LICENCE, SOP-INA, SOP-ADDRESS, "
+    "SOP-REFLECTION, CONSENT-DISCLOSURE, SOP-FAMILY)",
 )
 async def create_referral(
     principal: Referrer,
@@ -99,7 +99,10 @@ async def accept_referral(
     return present_referral(referral)
 
 
-@router.post("/{referral_id}/decline", summary="Decline a referral, with the reason")
+@router.post(
+    "/{referral_id}/decline",
+    summary="Decline a referral, with the reason and the exit information (MAN-EXIT)",
+)
 async def decline_referral(
     principal: Responder,
     referral: VisibleReferral,
@@ -110,7 +113,9 @@ async def decline_referral(
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    referral = await referrals.decline(session, principal, referral, body.reason, clock.now())
+    referral = await referrals.decline(
+        session, principal, referral, body, clock.now(), clock.today(), rulebook
+    )
     set_etag(response, referral.version)
     return present_referral(referral)
 
@@ -152,7 +157,10 @@ async def record_initial_contact(
     return present_referral(referral)
 
 
-@router.post("/{referral_id}/complete", summary="Record that the service is completed")
+@router.post(
+    "/{referral_id}/complete",
+    summary="Record that the service is completed: exit information, a follow-up (MAN-EXIT)",
+)
 async def complete_referral(
     principal: Responder,
     referral: VisibleReferral,
@@ -164,7 +172,7 @@ async def complete_referral(
     _key: Idempotency,
 ) -> ReferralRead:
     referral = await referrals.complete(
-        session, principal, referral, body.completed_on, clock.now(), clock.today()
+        session, principal, referral, body, clock.now(), clock.today(), rulebook
     )
     set_etag(response, referral.version)
     return present_referral(referral)

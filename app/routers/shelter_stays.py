@@ -54,7 +54,8 @@ async def list_shelter_stays(
 @router.post(
     "",
     status_code=201,
-    summary="Propose a stay (the shelter's staff; MAN-ELIGIBILITY, MAN-ONE-STAY, MAN-POCKET-MONEY)",
+    summary="Propose a stay, on the day it was proposed (the shelter's staff; MAN-ELIGIBILITY, "
+    "MAN-ONE-STAY, MAN-POCKET-MONEY)",
 )
 async def propose_shelter_stay(
     principal: Staff,
@@ -98,7 +99,8 @@ async def update_shelter_stay(
 
 @router.post(
     "/{stay_id}/admit",
-    summary="Admit (the coordinator; MAN-ADMISSION-AGREED, MAN-ADMISSION-DOCS, MAN-CAPACITY)",
+    summary="Admit (the coordinator; MAN-ADMISSION-AGREED, MAN-ADMISSION-DOCS, "
+    "MAN-PRIMARY-INTERVIEW, MAN-CAPACITY)",
 )
 async def admit_shelter_stay(
     principal: Reader,
@@ -117,7 +119,8 @@ async def admit_shelter_stay(
 
 @router.post(
     "/{stay_id}/discharge",
-    summary="Discharge: monitoring falls due six months on (MAN-MONITORING-6M)",
+    summary="Discharge with the exit information: a follow-up contact, and monitoring six "
+    "months on (MAN-EXIT, MAN-MONITORING-6M)",
 )
 async def discharge_shelter_stay(
     principal: Staff,
@@ -146,7 +149,8 @@ async def withdraw_shelter_stay(
 @router.post(
     "/{stay_id}/monitoring-report",
     status_code=201,
-    summary="Record the Annex 7 monitoring report (six months after discharge)",
+    summary="Record the Annex 7 monitoring report, from six months after discharge "
+    "(MAN-MONITORING-6M)",
 )
 async def report_shelter_stay_monitoring(
     principal: Reporter,

@@ -15,6 +15,7 @@ from app.deps import (
 from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
 from app.routers.common import created, resource_router, set_etag
+from app.schemas.case_closures import CaseClose, CaseClosureRead, CaseReopen
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
 from app.schemas.health import HealthRecordView, HealthRecordWrite
@@ -22,7 +23,7 @@ from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
 from app.schemas.views import present_file, present_health_record, present_victim
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
-from app.services import erasure, health_records, victims
+from app.services import case_closures, erasure, exports, health_records, victims
 
 router = resource_router("/victims", "victims")
 Reader = Annotated[Principal, require(Action.VICTIM_READ)]
@@ -32,6 +33,7 @@ Exporter = Annotated[Principal, require(Action.VICTIM_EXPORT)]
 InsuranceReader = Annotated[Principal, require(Action.INSURANCE_READ)]
 HealthStaff = Annotated[Principal, require(Action.HEALTH_RECORD)]
 Eraser = Annotated[Principal, require(Action.VICTIM_ERASE)]
+Closer = Annotated[Principal, require(Action.VICTIM_CLOSE)]
 
 
 @router.get("", summary="List the persons whose cases the caller sees")
@@ -98,7 +100,7 @@ async def export_victim(
     session: SessionDep,
     clock: ClockDep,
 ) -> VictimExport:
-    file = await victims.export(session, principal, victim)
+    file = await exports.export(session, principal, victim)
     return present_file(file, principal.role, clock.now())
 
 
@@ -157,3 +159,45 @@ async def erase_victim(
 ) -> VictimView:
     victim = await erasure.erase(session, principal, victim, clock.now(), clock.today(), rulebook)
     return present_victim(victim, principal.role)
+
+
+@router.post(
+    "/{victim_id}/close",
+    summary="Close the case with a reason, when nothing is open (MAN-CASE-CLOSE, MAN-EXIT)",
+)
+async def close_victim_case(
+    principal: Closer,
+    victim: VisibleVictim,
+    body: CaseClose,
+    session: SessionDep,
+    clock: ClockDep,
+    rulebook: RulebookDep,
+    response: Response,
+    _key: Idempotency,
+) -> VictimView:
+    victim = await case_closures.close(session, principal, victim, body, clock.today(), rulebook)
+    set_etag(response, victim.version)
+    return present_victim(victim, principal.role)
+
+
+@router.post("/{victim_id}/reopen", summary="Reopen a closed case, with the reason")
+async def reopen_victim_case(
+    principal: Closer,
+    victim: VisibleVictim,
+    body: CaseReopen,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
+) -> VictimView:
+    victim = await case_closures.reopen(session, principal, victim, body.reason, clock.now())
+    set_etag(response, victim.version)
+    return present_victim(victim, principal.role)
+
+
+@router.get("/{victim_id}/closures", summary="The case's closures and reopenings, newest first")
+async def list_victim_closures(
+    principal: Reader, victim: VisibleVictim, session: SessionDep, page: PageDep
+) -> Page[CaseClosureRead]:
+    items, cursor = await case_closures.closures_of(session, principal, victim, page)
+    return Page(items=[CaseClosureRead.model_validate(c) for c in items], next_cursor=cursor)

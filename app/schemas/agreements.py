@@ -6,9 +6,14 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from app.domain.casework import AgreementStatus, FollowUpChannel, FollowUpStatus
+from app.domain.casework import (
+    AgreementStatus,
+    FollowUpChannel,
+    FollowUpStatus,
+    FollowUpTrigger,
+)
 from app.domain.rulebook import ServiceTerm
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import ExitText, RequestModel, ResponseModel, exit_information_field
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
@@ -26,10 +31,12 @@ class AgreementCreate(RequestModel):
 class AgreementTerminate(RequestModel):
     terminated_on: date
     reason: Reason
+    exit_information: ExitText | None = exit_information_field()
 
 
 class AgreementComplete(RequestModel):
     completed_on: date | None = Field(None, description="Defaults to today.")
+    exit_information: ExitText | None = exit_information_field()
 
 
 class AgreementRead(ResponseModel):
@@ -45,6 +52,7 @@ class AgreementRead(ResponseModel):
     status: AgreementStatus
     ended_on: date | None
     end_reason: str | None
+    exit_information: str | None
     rulebook_version: str
     version: int
     created_at: datetime
@@ -59,7 +67,11 @@ class FollowUpRecord(RequestModel):
 class FollowUpRead(ResponseModel):
     id: UUID
     victim_id: UUID
+    trigger: FollowUpTrigger = Field(description="The exit that arranged it (MAN-EXIT).")
     agreement_id: UUID | None
+    referral_id: UUID | None
+    stay_id: UUID | None
+    closure_id: UUID | None
     organisation_id: UUID
     due_on: date
     status: FollowUpStatus

@@ -27,6 +27,24 @@ class NeedsFindings(RequestModel):
     needs: list[Need] = Field(default_factory=list, max_length=50)
 
 
+class PrimaryInterviewFindings(RequestModel):
+    """MAN-PRIMARY-INTERVIEW (MAN 3.0.4, II 5.3): the problem, needs, expectations, safety."""
+
+    summary: Text = Field(description="The problem, as the person tells it.")
+    needs: list[Need] = Field(default_factory=list, max_length=50)
+    expectations: Text
+    safe: bool = Field(description="The person is assured of safety and confidentiality.")
+
+
+class StatusIdentificationFindings(RequestModel):
+    """The coordinator's status identification interview (MAN 3.0.6): the situation the person
+    was found in, their key needs, and whether their status as a victim is confirmed."""
+
+    summary: Text
+    needs: list[Need] = Field(default_factory=list, max_length=50)
+    status_confirmed: bool
+
+
 class PsychologicalPlan(RequestModel):
     """The psychologist's plan in three sections (MAN II 5.3)."""
 
@@ -71,7 +89,14 @@ class FamilyRiskFindings(RequestModel):
     notes: Text | None = None
 
 
-Findings = NeedsFindings | PsychologicalFindings | RiskFindings | FamilyRiskFindings
+Findings = (
+    NeedsFindings
+    | PrimaryInterviewFindings
+    | StatusIdentificationFindings
+    | PsychologicalFindings
+    | RiskFindings
+    | FamilyRiskFindings
+)
 FINDINGS_BY_KIND: Mapping[AssessmentKind, type[Findings]] = {
     AssessmentKind.INITIAL_NEEDS: NeedsFindings,
     AssessmentKind.INDIVIDUAL_NEEDS: NeedsFindings,
@@ -80,6 +105,8 @@ FINDINGS_BY_KIND: Mapping[AssessmentKind, type[Findings]] = {
     AssessmentKind.PSYCHOLOGICAL: PsychologicalFindings,
     AssessmentKind.RISK: RiskFindings,
     AssessmentKind.FAMILY_RISK: FamilyRiskFindings,
+    AssessmentKind.PRIMARY_INTERVIEW: PrimaryInterviewFindings,
+    AssessmentKind.STATUS_IDENTIFICATION: StatusIdentificationFindings,
 }
 
 

@@ -18,7 +18,11 @@ class Goal(RequestModel):
 
 class CarePlanCreate(RequestModel):
     victim_id: UUID
-    assessment_id: UUID = Field(description="The completed individual needs assessment.")
+    assessment_id: UUID = Field(
+        description="The plan's basis, completed: the individual needs assessment for `care` "
+        "(SOP-CAREPLAN-BASIS); the organisation's own psychological assessment for "
+        "`rehabilitation` and reintegration assessment for `reintegration` (MAN-REHAB-BASIS)."
+    )
     kind: CarePlanKind
     goals: list[Goal] = Field(min_length=1, max_length=30)
     recovery_stage: RecoveryStage | None = None

@@ -90,3 +90,17 @@ Money = Annotated[
     Field(ge=0, max_digits=12, decimal_places=2, examples=["50.00"]),
     AfterValidator(lambda amount: amount.quantize(Decimal("0.01"))),
 ]
+
+
+ExitText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+def exit_information_field(required: bool = True) -> Any:
+    """MAN-EXIT: what the person was given on leaving. Sent as a field that the rule checks, so
+    that leaving it out is refused with the rule's id."""
+    need = "Required (MAN-EXIT)" if required else "Optional"
+    return Field(
+        None,
+        description=f"{need}: the information given to the person on leaving (leaflets, "
+        "contacts), so that they can seek help again.",
+    )

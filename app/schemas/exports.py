@@ -5,17 +5,21 @@ from pydantic import BaseModel, Field
 from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
+from app.schemas.case_closures import CaseClosureRead
 from app.schemas.consents import ConsentRead
+from app.schemas.counselling_sessions import SessionRead
 from app.schemas.exchange import JobReferralRead
-from app.schemas.health import HealthRecordView
+from app.schemas.grants import GrantRead
+from app.schemas.health import AlertRead, HealthRecordView
 from app.schemas.referrals import ReferralRead
-from app.schemas.shelters import MonitoringReportRead, StayRead
+from app.schemas.shelters import MonitoringReportRead, StayRead, VisitRead
 from app.schemas.victims import VictimRead
 
 
 class VictimExport(BaseModel):
     """Everything held on one person (ACCESS-OWN-RECORDS), for the person to take away. The
-    field-level rules hold here too: health findings only for the health professions."""
+    field-level rules hold here too: health findings and session notes only for the health
+    professions; sections the role may not read are empty and named in ``withheld``."""
 
     exported_at: datetime
     victim: VictimRead
@@ -24,11 +28,17 @@ class VictimExport(BaseModel):
     assessments: list[AssessmentRead]
     care_plans: list[CarePlanRead]
     care_plan_reviews: list[ReviewRead]
+    sessions: list[SessionRead]
     service_agreements: list[AgreementRead]
     follow_up_contacts: list[FollowUpRead]
     shelter_stays: list[StayRead]
     monitoring_reports: list[MonitoringReportRead]
     job_referrals: list[JobReferralRead]
+    grants: list[GrantRead]
+    alerts: list[AlertRead]
+    visits: list[VisitRead] = Field(description="Visits to the person at the shelter.")
+    closures: list[CaseClosureRead] = Field(description="Closures of the case and reopenings.")
+    withheld: list[str] = Field(description="Sections the caller's role may not read.")
     health_record: HealthRecordView | None = Field(
         description="For the psychologist and the medical officer (HIV status: medical only)."
     )

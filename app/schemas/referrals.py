@@ -6,14 +6,14 @@ from pydantic import Field, StringConstraints
 
 from app.domain.casework import ReferralStatus, Service
 from app.domain.vocabulary import Funding
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import ExitText, RequestModel, ResponseModel, exit_information_field
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
 
 class ReferralCreate(RequestModel):
     """Refer a person to another organisation's service. The referring organisation is the
-    caller's; the date is today."""
+    caller's."""
 
     victim_id: UUID
     to_organisation_id: UUID
@@ -22,10 +22,16 @@ class ReferralCreate(RequestModel):
     ina_assessment_id: UUID | None = Field(
         None, description="The completed initial needs assessment: required when state-delegated."
     )
+    referred_on: date | None = Field(
+        None,
+        description="When the referral was made: by default today; may lie in the past (entered "
+        "late), never in the future or before the person's identification.",
+    )
 
 
 class ReferralDecline(RequestModel):
     reason: Reason
+    exit_information: ExitText | None = exit_information_field()
 
 
 class ReferralCancel(RequestModel):
@@ -38,6 +44,7 @@ class InitialContact(RequestModel):
 
 class ReferralComplete(RequestModel):
     completed_on: date | None = Field(None, description="Defaults to today.")
+    exit_information: ExitText | None = exit_information_field()
 
 
 class ReferralRead(ResponseModel):
@@ -56,6 +63,7 @@ class ReferralRead(ResponseModel):
     )
     completed_on: date | None
     reason: str | None
+    exit_information: str | None
     rulebook_version: str
     version: int
-    created_at: datetime
+    created_at: datetime = Field(description="When the referral was entered here.")

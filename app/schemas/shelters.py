@@ -9,8 +9,15 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from app.domain.rulebook import ShelterKind
-from app.domain.shelter import Pay, StayStatus
-from app.schemas.common import Money, RequestModel, ResponseModel
+from app.domain.shelter import (
+    MaritalStatus,
+    MonitoringOutcome,
+    Pay,
+    StaySource,
+    StayStatus,
+    VisitorKind,
+)
+from app.schemas.common import ExitText, Money, RequestModel, ResponseModel, exit_information_field
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Address = Annotated[
@@ -65,6 +72,12 @@ class Occupancy(ResponseModel):
 class StayCreate(RequestModel):
     victim_id: UUID
     shelter_id: UUID
+    source: StaySource = Field(description="Who told the shelter about the person (MAN 3.0.1).")
+    proposed_on: date | None = Field(
+        None,
+        description="When the stay was proposed: by default today; may lie in the past (entered "
+        "late), never in the future or before the person's identification.",
+    )
     rules_signed_on: date | None = Field(None, description="Signed General Shelter Rules.")
     rights_signed_on: date | None = Field(None, description="Signed Rights of Residents.")
     exceptional_justification: Text | None = Field(
@@ -99,6 +112,7 @@ class StayDischarge(RequestModel):
     handover_organisation_id: UUID | None = Field(
         None, description="The partner that goes on working with the person."
     )
+    exit_information: ExitText | None = exit_information_field()
 
 
 class StayRead(ResponseModel):
@@ -106,6 +120,7 @@ class StayRead(ResponseModel):
     victim_id: UUID
     shelter_id: UUID
     status: StayStatus
+    source: StaySource
     rules_signed_on: date | None
     rights_signed_on: date | None
     exceptional_justification: str | None
@@ -115,16 +130,23 @@ class StayRead(ResponseModel):
     medical_exam_due_on: date | None = Field(description="MAN-MEDICAL-EXAM")
     discharged_on: date | None
     discharge_reason: str | None
+    exit_information: str | None
     handover_organisation_id: UUID | None
     monitoring_due_on: date | None = Field(description="MAN-MONITORING-6M")
     rulebook_version: str
     version: int
-    created_at: datetime
+    created_at: datetime = Field(description="When the stay was entered here.")
 
 
-class MonitoringReportCreate(RequestModel):
-    """MAN Annex 7, six months after discharge."""
+class MonitoringReached(RequestModel):
+    """MAN Annex 7, six months after discharge: the person was reached."""
 
+    outcome: Literal["reached"]
+    reported_on: date | None = Field(
+        None, description="The day of the monitoring: by default today, never before it is due."
+    )
+    marital_status: MaritalStatus
+    children: int = Field(ge=0, le=30, description="How many children the person has.")
     contact_duration: Text = Field(description="How long have the contacts lasted?")
     last_meeting_on: date
     problems_after_return: Text | None = None
@@ -137,7 +159,7 @@ class MonitoringReportCreate(RequestModel):
     plans: Text | None = None
 
     @model_validator(mode="after")
-    def _answers_follow_the_form(self) -> "MonitoringReportCreate":
+    def _answers_follow_the_form(self) -> "MonitoringReached":
         if self.pay is not None and not self.employed:
             raise ValueError("pay is answered only when employed")
         if self.turned_to is not None and not self.threats_from_recruiters:
@@ -145,33 +167,66 @@ class MonitoringReportCreate(RequestModel):
         return self
 
 
+class MonitoringUnreachable(RequestModel):
+    """The person could not be reached: how contact was tried. This closes the item too."""
+
+    outcome: Literal["unreachable"]
+    reported_on: date | None = Field(None, description="By default today.")
+    contact_attempts: Text = Field(description="How and when contact was tried.")
+
+
+MonitoringReportCreate = Annotated[
+    MonitoringReached | MonitoringUnreachable, Field(discriminator="outcome")
+]
+
+
 class MonitoringReportRead(ResponseModel):
     id: UUID
     stay_id: UUID
     victim_id: UUID
+    outcome: MonitoringOutcome
     reported_on: date
-    contact_duration: str
-    last_meeting_on: date
+    contact_attempts: str | None
+    marital_status: MaritalStatus | None
+    children: int | None
+    contact_duration: str | None
+    last_meeting_on: date | None
     problems_after_return: str | None
-    employed: bool
+    employed: bool | None
     pay: Pay | None
-    threats_from_recruiters: bool
+    threats_from_recruiters: bool | None
     turned_to: str | None
-    law_enforcement_contact: bool
-    willing_to_cooperate: bool
+    law_enforcement_contact: bool | None
+    willing_to_cooperate: bool | None
     plans: str | None
     author_id: UUID
     created_at: datetime
 
 
+class CoordinatorApproval(RequestModel):
+    """MAN-VISITORS: the coordinator who approved an official visit, and when."""
+
+    by_user_id: UUID
+    on: date
+
+
 class VisitCreate(RequestModel):
+    visitor_kind: VisitorKind
     visitor_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     visitor_organisation: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     visitor_organisation_id: UUID | None = Field(
-        None, description="The visitor's organisation in the directory, where it is there."
+        None,
+        description="The visitor's organisation in the directory: required for the "
+        "international organisation and for service providers.",
     )
+    victim_id: UUID | None = Field(None, description="The resident visited, if one is.")
     justification: Text | None = Field(
-        None, description="MAN-VISITORS: required unless the international organisation visits."
+        None,
+        description="MAN-VISITORS: required unless the international organisation or a "
+        "contracted service provider visits.",
+    )
+    approved_by_coordinator: CoordinatorApproval | None = Field(
+        None, description="MAN-VISITORS: required for an official visit."
     )
     arrived_at: AwareDatetime
     left_at: AwareDatetime | None = None
@@ -180,10 +235,14 @@ class VisitCreate(RequestModel):
 class VisitRead(ResponseModel):
     id: UUID
     shelter_id: UUID
+    visitor_kind: VisitorKind
     visitor_name: str
     visitor_organisation: str
     visitor_organisation_id: UUID | None
+    victim_id: UUID | None
     justification: str | None
+    approved_by: UUID | None = Field(description="The coordinator who approved it.")
+    approved_on: date | None
     arrived_at: datetime
     left_at: datetime | None
     recorded_by: UUID

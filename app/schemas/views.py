@@ -12,6 +12,7 @@ from app.domain.access import (
     reads_findings,
     reads_health_record,
     reads_hiv,
+    reads_session_notes,
     shelter_address_visible,
     victim_view,
 )
@@ -32,7 +33,9 @@ from app.models import (
 from app.schemas.agreements import AgreementRead, FollowUpRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
+from app.schemas.case_closures import CaseClosureRead
 from app.schemas.consents import ConsentRead
+from app.schemas.counselling_sessions import SessionRead
 from app.schemas.exchange import (
     JobReferralEventRead,
     JobReferralRead,
@@ -42,7 +45,7 @@ from app.schemas.exchange import (
 )
 from app.schemas.exports import VictimExport
 from app.schemas.grants import GrantLineRead, GrantRead
-from app.schemas.health import HealthRecordRead, HealthRecordWithoutHiv
+from app.schemas.health import AlertRead, HealthRecordRead, HealthRecordWithoutHiv
 from app.schemas.referrals import ReferralRead
 from app.schemas.reports import GrantSums, MonthlyShelterReport
 from app.schemas.shelters import (
@@ -50,11 +53,13 @@ from app.schemas.shelters import (
     ShelterPublicRead,
     ShelterRead,
     StayRead,
+    VisitRead,
 )
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
+from app.services.counselling_sessions import SessionFile
+from app.services.exports import PersonFile
 from app.services.job_referrals import JobReferralFile
-from app.services.victims import PersonFile
 
 
 def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRead:
@@ -69,6 +74,19 @@ def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:
     if reads_findings(role, assessment.kind):
         return shown
     return shown.model_copy(update={"findings": None, "findings_withheld": True})
+
+
+def present_session(file: SessionFile, role: Role) -> SessionRead:
+    """MAN-SESSIONS: notes are psychological data; the persons shown are those the caller sees."""
+    row = file.record
+    notes = row.notes if reads_session_notes(role) else None
+    return SessionRead(
+        **row.model_dump(exclude={"notes", "author_role"}),
+        victim_ids=file.victim_ids,
+        other_participants=file.others,
+        notes=notes,
+        notes_withheld=row.notes is not None and notes is None,
+    )
 
 
 def present_shelter(
@@ -107,6 +125,7 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
         insurance_lump_sum_contributions=rulebook.insurance_lump_sum_contributions,
         rehab_plan_min_months=rulebook.rehab_plan_min_months,
         rehab_plan_max_months=rulebook.rehab_plan_max_months,
+        plan_review_days=rulebook.plan_review_days,
         shelter_capacity={kind.value: n for kind, n in rulebook.shelter_capacity.items()},
         children_min_age=rulebook.children_min_age,
         children_max_age=rulebook.children_max_age,
@@ -142,6 +161,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         assessments=[present_assessment(a, role) for a in file.assessments],
         care_plans=[CarePlanRead.model_validate(p) for p in file.care_plans],
         care_plan_reviews=[ReviewRead.model_validate(r) for r in file.care_plan_reviews],
+        sessions=[present_session(s, role) for s in file.sessions],
         service_agreements=[AgreementRead.model_validate(a) for a in file.service_agreements],
         follow_up_contacts=[FollowUpRead.model_validate(f) for f in file.follow_up_contacts],
         shelter_stays=[StayRead.model_validate(s) for s in file.shelter_stays],
@@ -149,6 +169,11 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
             MonitoringReportRead.model_validate(m) for m in file.monitoring_reports
         ],
         job_referrals=[JobReferralRead.model_validate(j) for j in file.job_referrals],
+        grants=[present_grant(grant, lines) for grant, lines in file.grants],
+        alerts=[AlertRead.model_validate(a) for a in file.alerts],
+        visits=[VisitRead.model_validate(v) for v in file.visits],
+        closures=[CaseClosureRead.model_validate(c) for c in file.closures],
+        withheld=list(file.withheld),
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,
     )

@@ -17,7 +17,8 @@ class WorkItemRead(ResponseModel):
     victim_id: UUID
     record_id: UUID = Field(
         description="The record to act on: the referral for an individual needs assessment, "
-        "the follow-up contact, the service agreement, the shelter stay or the assessment."
+        "the follow-up contact, the service agreement, the shelter stay, the alert, or the care "
+        "plan due for its staff-meeting review."
     )
 
 
@@ -55,6 +56,7 @@ class RulebookRead(BaseModel):
     insurance_lump_sum_contributions: int
     rehab_plan_min_months: int
     rehab_plan_max_months: int
+    plan_review_days: int
     shelter_capacity: dict[str, int]
     children_min_age: int
     children_max_age: int

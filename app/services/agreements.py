@@ -2,6 +2,7 @@
 cap) and the follow-up contact that is arranged when the person leaves the service."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -9,7 +10,8 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import keeps_record
-from app.domain.casework import AGREEMENT_STEPS
+from app.domain.care import check_exit_information
+from app.domain.casework import AGREEMENT_STEPS, FollowUpTrigger
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.pathway import AgreementRequest, check_agreement
@@ -21,6 +23,7 @@ from app.schemas.agreements import AgreementCreate
 from app.security import Principal
 from app.services import facts, follow_ups, records
 from app.services.audit import AuditAction
+from app.services.follow_ups import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
 from app.services.referrals import licences_of
@@ -68,30 +71,46 @@ async def create(
     return agreement
 
 
+@dataclass(frozen=True)
+class Ending:
+    ended_on: date | None  # by default today
+    reason: str | None
+    exit_information: str | None
+
+
 async def end(
     session: AsyncSession,
     principal: Principal,
     agreement: ServiceAgreement,
     action: str,
-    ended_on: date | None,
-    reason: str | None,
+    ending: Ending,
     today: date,
     rulebook: Rulebook,
 ) -> ServiceAgreement:
-    """``terminate`` or ``complete``: either way the person leaves the service, and a follow-up
-    contact is arranged after the rulebook's delay (SOP-FOLLOW-UP). The organisation that signed
-    the agreement, or its provider, ends it."""
+    """``terminate`` or ``complete``: either way the person leaves the service with the
+    information they were given, and a follow-up contact is arranged after the rulebook's delay
+    (MAN-EXIT, SOP-FOLLOW-UP). The organisation that signed the agreement, or its provider,
+    ends it."""
     keepers = (agreement.organisation_id, agreement.provider_organisation_id)
     if not keeps_record(principal.organisation_id, *keepers):
         raise Forbidden("The organisations party to the agreement end it.")
     next_status = advance(AGREEMENT_STEPS, "service agreement", agreement.status, action)
-    ended_on = ended_on or today
+    ended_on = ending.ended_on or today
     check_not_future("ended_on", ended_on, today)
     if ended_on < agreement.starts_on:
         raise InvalidValue("ended_on", "An agreement ends after it starts.")
-    agreement.status, agreement.ended_on, agreement.end_reason = next_status, ended_on, reason
+    check_exit_information(ending.exit_information)
+    agreement.status, agreement.ended_on = next_status, ended_on
+    agreement.end_reason, agreement.exit_information = ending.reason, ending.exit_information
     session.add(agreement)
-    await follow_ups.schedule(session, principal, agreement, ended_on, rulebook)
+    left = Exit(
+        agreement.victim_id,
+        agreement.organisation_id,
+        ended_on,
+        FollowUpTrigger.AGREEMENT_ENDED,
+        agreement_id=agreement.id,
+    )
+    await follow_ups.schedule(session, principal, left, rulebook)
     records.audit_change(session, principal, agreement, AuditAction.UPDATE)
     return agreement
 

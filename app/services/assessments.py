@@ -88,6 +88,7 @@ async def complete(
     if not allowed:
         raise Forbidden("The organisation and profession that made the assessment complete it.")
     next_status = advance(ASSESSMENT_STEPS, "assessment", assessment.status, "complete")
+    await facts.ensure_in_work(session, assessment.victim_id, "complete an assessment")
     performed_on = data.performed_on or assessment.performed_on
     if performed_on is None:
         raise InvalidValue("performed_on", "Say when the assessment was done.")

@@ -30,6 +30,8 @@ class AuditAction(StrEnum):
     DISBURSE = "disburse"
     SEND = "send"  # a person's data sent to an outside system (the outbox worker)
     RETRY = "retry"  # a dead outbox message sent again
+    CLOSE = "close"  # MAN-CASE-CLOSE
+    REOPEN = "reopen"
 
 
 _TOUCHED = "audited_victims"

@@ -1,5 +1,6 @@
-"""Care and rehabilitation plans: on a completed individual needs assessment, begun with the
-person's consent, reviewed at staff meetings."""
+"""Care, rehabilitation and reintegration plans: each on its basis (the SOP's individual needs
+assessment, the psychologist's interview, the reintegration assessment), begun with the
+person's consent, reviewed at the weekly staff meeting."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -9,10 +10,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import keeps_record
+from app.domain.care import check_plan_basis
 from app.domain.casework import CARE_PLAN_STEPS, CarePlanStatus
 from app.domain.dates import check_not_future
 from app.domain.errors import InvalidValue
-from app.domain.pathway import check_care_plan_basis, check_plan_consent, check_plan_duration
+from app.domain.pathway import check_plan_consent, check_plan_duration
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden, NotFound
@@ -40,7 +42,8 @@ async def create(
     assessment = await session.get(Assessment, data.assessment_id)
     if assessment is None or assessment.victim_id != victim.id:
         raise InvalidValue("assessment_id", "No assessment of this person has this id.")
-    check_care_plan_basis(await facts.assessment_facts(session, assessment), victim.id)
+    basis = await facts.assessment_facts(session, assessment)
+    check_plan_basis(data.kind, basis, victim.id, principal.organisation_id)
     check_plan_duration(data.kind, data.planned_months, rulebook)
     plan = CarePlan(
         victim_id=victim.id,

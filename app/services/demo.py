@@ -204,4 +204,4 @@ async def _seed_cases(
                 )
             )
         for consent in purposes:
-            await victims.record_consent(session, principal, victim, consent, now)
+            await victims.record_consent(session, principal, victim, consent, now, now.date())

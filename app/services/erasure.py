@@ -4,17 +4,19 @@ dates) and the audit trail stay."""
 
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, delete, update
+from sqlalchemy import String, cast, delete, exists, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.rulebook import Rulebook
-from app.domain.shelter import OPEN_STAY_STATES, check_erasable
+from app.domain.shelter import OPEN_STAY_STATES, OwedReport, StayStatus, check_erasable
 from app.domain.vocabulary import VictimStatus
 from app.models import (
     Assessment,
     CarePlan,
     CarePlanReview,
+    CaseClosure,
+    CounsellingSession,
     FollowUpContact,
     GrantLine,
     HealthRecord,
@@ -25,8 +27,10 @@ from app.models import (
     Referral,
     ReintegrationGrant,
     ServiceAgreement,
+    SessionParticipant,
     ShelterStay,
     Victim,
+    Visit,
 )
 from app.security import Principal
 from app.services import audit, job_referrals
@@ -51,7 +55,9 @@ async def erase(
             ).where(col(ShelterStay.victim_id) == victim.id)
         )
     ).one()
-    check_erasable(open_stays, last_discharge, today, rulebook)
+    check_erasable(
+        open_stays, last_discharge, await _owed_reports(session, victim), today, rulebook
+    )
     await job_referrals.withdraw_open(session, victim.id, now)  # SCME deletes its copy too
     await _scrub_records(session, victim)
     _scrub_person(victim)
@@ -59,6 +65,21 @@ async def erase(
     await session.flush()
     audit.record(session, principal, AuditAction.ERASE, "victim", victim.id, victim_id=victim.id)
     return victim
+
+
+async def _owed_reports(session: AsyncSession, victim: Victim) -> list[OwedReport]:
+    """MAN-RETENTION-6M: discharged stays whose Annex 7 report is not filed yet."""
+    filed = exists().where(col(MonitoringReport.stay_id) == col(ShelterStay.id))
+    query = select(col(ShelterStay.id), col(ShelterStay.monitoring_due_on)).where(
+        col(ShelterStay.victim_id) == victim.id,
+        col(ShelterStay.status) == StayStatus.DISCHARGED,
+        ~filed,
+    )
+    return [
+        OwedReport(stay_id, due_on)
+        for stay_id, due_on in (await session.exec(query)).all()
+        if due_on is not None
+    ]
 
 
 def _scrub_person(victim: Victim) -> None:
@@ -78,6 +99,7 @@ async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
     # consents stay: purpose, recipient and dates are the record of why data was shared
     await session.exec(delete(HealthRecord).where(col(HealthRecord.victim_id) == vid))
     plans = select(CarePlan.id).where(col(CarePlan.victim_id) == vid)
+    sessions = select(SessionParticipant.session_id).where(col(SessionParticipant.victim_id) == vid)
     grants = select(ReintegrationGrant.id).where(col(ReintegrationGrant.victim_id) == vid)
     job_referrals_of_person = select(JobReferral.id).where(col(JobReferral.victim_id) == vid)
     scrubs = (
@@ -86,17 +108,38 @@ async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
         update(CarePlanReview)
         .where(col(CarePlanReview.care_plan_id).in_(plans))
         .values(notes=None),
-        update(Referral).where(col(Referral.victim_id) == vid).values(reason=None),
+        # a group session's notes speak of everyone in it: they go for each of them
+        update(CounsellingSession)
+        .where(col(CounsellingSession.id).in_(sessions))
+        .values(notes=None),
+        update(Referral)
+        .where(col(Referral.victim_id) == vid)
+        .values(reason=None, exit_information=None),
         update(ServiceAgreement)
         .where(col(ServiceAgreement.victim_id) == vid)
-        .values(end_reason=None),
+        .values(end_reason=None, exit_information=None),
         update(FollowUpContact).where(col(FollowUpContact.victim_id) == vid).values(outcome=None),
         update(ShelterStay)
         .where(col(ShelterStay.victim_id) == vid)
-        .values(exceptional_justification=None, discharge_reason=None),
+        .values(exceptional_justification=None, discharge_reason=None, exit_information=None),
         update(MonitoringReport)
         .where(col(MonitoringReport.victim_id) == vid)
-        .values(contact_duration=ERASED, problems_after_return=None, turned_to=None, plans=None),
+        .values(
+            contact_duration=None,
+            contact_attempts=None,
+            marital_status=None,
+            children=None,
+            problems_after_return=None,
+            turned_to=None,
+            plans=None,
+        ),
+        update(CaseClosure)
+        .where(col(CaseClosure.victim_id) == vid)
+        .values(exit_information=None, reopen_reason=None),
+        # a visitor who came to this person is named only by their link to them
+        update(Visit)
+        .where(col(Visit.victim_id) == vid)
+        .values(visitor_name=ERASED, visitor_organisation=ERASED, justification=None),
         update(ReintegrationGrant)
         .where(col(ReintegrationGrant.victim_id) == vid)
         .values(decision_reason=None),

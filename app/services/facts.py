@@ -1,5 +1,6 @@
 """Reading the facts the domain's rules look at, so that each service asks them the same way."""
 
+from datetime import date
 from uuid import UUID
 
 from sqlmodel import col, select
@@ -7,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Role
 from app.domain.casework import AssessmentKind, AssessmentStatus
+from app.domain.closure import check_in_work
 from app.domain.consent import ConsentFacts
 from app.domain.errors import InvalidValue
 from app.domain.pathway import AssessmentFacts
@@ -32,25 +34,57 @@ async def assessment_facts(session: AsyncSession, assessment: Assessment) -> Ass
         and author_org is not None
         and author_org.kind is OrganisationKind.STATE_AGENCY
     )
-    return AssessmentFacts(assessment.victim_id, assessment.kind, assessment.status, by_directorate)
+    return AssessmentFacts(
+        assessment.victim_id,
+        assessment.kind,
+        assessment.status,
+        by_directorate,
+        assessment.organisation_id,
+    )
 
 
-async def has_completed(session: AsyncSession, victim_id: UUID, kind: AssessmentKind) -> bool:
+async def has_completed(
+    session: AsyncSession,
+    victim_id: UUID,
+    kind: AssessmentKind,
+    *,
+    by_organisation: UUID | None = None,
+    by_day: date | None = None,
+) -> bool:
+    """A completed assessment of this kind (made by that organisation, done by that day)."""
     query = select(Assessment.id).where(
         Assessment.victim_id == victim_id,
         Assessment.kind == kind,
         Assessment.status == AssessmentStatus.COMPLETED,
     )
+    if by_organisation is not None:
+        query = query.where(Assessment.organisation_id == by_organisation)
+    if by_day is not None:
+        query = query.where(col(Assessment.performed_on) <= by_day)
     return (await session.exec(query)).first() is not None
+
+
+async def ensure_in_work(session: AsyncSession, victim_id: UUID, action: str) -> None:
+    """MAN-CASE-CLOSE: a closed case's records are not changed (409, until it is reopened)."""
+    status = (await session.exec(select(Victim.status).where(Victim.id == victim_id))).one()
+    check_in_work(VictimStatus(status), action)
 
 
 async def visible_victim(
     session: AsyncSession, principal: Principal, victim_id: UUID, field: str = "victim_id"
 ) -> Victim:
-    """A person named in a request body: one the caller may not see is as unknown as one that
-    does not exist (422 either way, and the same words)."""
-    query = select(Victim).where(col(Victim.id) == victim_id, visible_victims(principal))
+    """A person named in the body of a new record: one the caller may not see is as unknown as
+    one that does not exist (422 either way, and the same words); a closed case takes no new
+    records (MAN-CASE-CLOSE). The row is share-locked (PostgreSQL) so that a closure waits for
+    this record, then sees it as open work."""
+    query = (
+        select(Victim)
+        .where(col(Victim.id) == victim_id, visible_victims(principal))
+        .with_for_update(read=True, of=Victim)
+        .execution_options(populate_existing=True)
+    )
     victim = (await session.exec(query)).first()
     if victim is None or victim.status is VictimStatus.ERASED:
         raise InvalidValue(field, "No person with this id is known to you.")
+    check_in_work(victim.status, "add records")
     return victim

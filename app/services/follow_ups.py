@@ -1,7 +1,8 @@
-"""Follow-up contacts (SOP-FOLLOW-UP): arranged when the person leaves a service, recorded
-when they happen."""
+"""Follow-up contacts (SOP-FOLLOW-UP, MAN-EXIT): arranged when the person leaves a service, the
+shelter or the case, recorded when they happen."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -9,13 +10,13 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import keeps_record
-from app.domain.casework import FOLLOW_UP_STEPS, FollowUpStatus
+from app.domain.casework import FOLLOW_UP_STEPS, FollowUpStatus, FollowUpTrigger
 from app.domain.dates import check_not_future
 from app.domain.pathway import follow_up_due
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden
-from app.models import FollowUpContact, ServiceAgreement
+from app.models import FollowUpContact
 from app.schemas.agreements import FollowUpRecord
 from app.security import Principal
 from app.services import records
@@ -23,18 +24,33 @@ from app.services.audit import AuditAction
 from app.services.pagination import PageParams
 
 
+@dataclass(frozen=True)
+class Exit:
+    """MAN-EXIT: the person left something on ``left_on``; ``keeper`` follows up."""
+
+    victim_id: UUID
+    keeper: UUID
+    left_on: date
+    trigger: FollowUpTrigger
+    agreement_id: UUID | None = None
+    referral_id: UUID | None = None
+    stay_id: UUID | None = None
+    closure_id: UUID | None = None
+
+
 async def schedule(
-    session: AsyncSession,
-    principal: Principal,
-    agreement: ServiceAgreement,
-    left_on: date,
-    rulebook: Rulebook,
+    session: AsyncSession, principal: Principal, left: Exit, rulebook: Rulebook
 ) -> FollowUpContact:
+    """SOP-FOLLOW-UP: the follow-up contact falls due the set period after the exit."""
     follow_up = FollowUpContact(
-        victim_id=agreement.victim_id,
-        agreement_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        due_on=follow_up_due(left_on, rulebook),
+        victim_id=left.victim_id,
+        organisation_id=left.keeper,
+        trigger=left.trigger,
+        agreement_id=left.agreement_id,
+        referral_id=left.referral_id,
+        stay_id=left.stay_id,
+        closure_id=left.closure_id,
+        due_on=follow_up_due(left.left_on, rulebook),
         rulebook_version=rulebook.version,
     )
     session.add(follow_up)

@@ -113,6 +113,7 @@ async def update(
     _ngo_staff_only(principal, grant)
     grant = await _locked(session, grant)
     advance(GRANT_STEPS, "grant", grant.status, "edit")
+    await facts.ensure_in_work(session, grant.victim_id, "edit a grant")
     ensure_version(grant, expected_version)
     start = changes.period_start or grant.period_start
     end = changes.period_end or grant.period_end
@@ -136,6 +137,7 @@ async def submit(
     _ngo_staff_only(principal, grant)
     grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, "submit")
+    await facts.ensure_in_work(session, grant.victim_id, "submit a grant")
     lines = _inputs(await lines_of(session, grant))
     _checked(grant.form, grant.period_start, grant.period_end, lines, rulebook)
     grant.submitted_at, grant.rulebook_version = now, rulebook.version

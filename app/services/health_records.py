@@ -7,6 +7,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import reads_hiv
+from app.domain.closure import check_in_work
 from app.domain.dates import check_not_future
 from app.errors import Forbidden, NotFound
 from app.models import HealthRecord, Victim
@@ -39,6 +40,7 @@ async def write(
     today: date,
 ) -> HealthRecord:
     """Replace the record; HIV status only from the medical officer, kept as it was otherwise."""
+    check_in_work(victim.status, "write the health record")
     if data.hiv_status is not None and not reads_hiv(principal.role):
         raise Forbidden("HIV status is recorded by medical staff only.", rule="MAN-HIV")
     check_not_future("last_examined_on", data.last_examined_on, today)

@@ -9,8 +9,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import answers_referral, cancels_referral
-from app.domain.casework import REFERRAL_STEPS, AssessmentKind, ReferralStatus
-from app.domain.dates import check_not_future
+from app.domain.care import check_exit_information
+from app.domain.casework import REFERRAL_STEPS, AssessmentKind, FollowUpTrigger, ReferralStatus
+from app.domain.dates import check_event_date, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.exchange import WebhookEvent
 from app.domain.pathway import (
@@ -25,10 +26,11 @@ from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden, NotFound
 from app.models import Assessment, Organisation, Referral, Victim
-from app.schemas.referrals import ReferralCreate
+from app.schemas.referrals import ReferralComplete, ReferralCreate, ReferralDecline
 from app.security import Principal
-from app.services import audit, facts, webhooks
+from app.services import audit, facts, follow_ups, webhooks
 from app.services.audit import AuditAction
+from app.services.follow_ups import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import visible_referrals
@@ -79,7 +81,9 @@ async def create(
     receiver = await get_referenced(session, data.to_organisation_id, "to_organisation_id")
     if receiver.id == principal.organisation_id:
         raise InvalidValue("to_organisation_id", "A referral goes to another organisation.")
-    request = await _request(session, victim, receiver, data, today)
+    referred_on = data.referred_on or today
+    check_event_date("referred_on", referred_on, today, victim.identified_on)
+    request = await _request(session, victim, receiver, data, referred_on)
     check_referral(request, rulebook)
     referral = Referral(
         victim_id=victim.id,
@@ -88,7 +92,7 @@ async def create(
         service=data.service,
         funding=data.funding,
         ina_assessment_id=data.ina_assessment_id,
-        referred_on=today,
+        referred_on=referred_on,
         created_by=principal.actor_id,
         rulebook_version=rulebook.version,
     )
@@ -108,7 +112,7 @@ async def _request(
     victim: Victim,
     receiver: Organisation,
     data: ReferralCreate,
-    today: date,
+    referred_on: date,
 ) -> ReferralRequest:
     return ReferralRequest(
         victim_id=victim.id,
@@ -117,7 +121,7 @@ async def _request(
         service=data.service,
         funding=data.funding,
         receiver_funding=receiver.funding,
-        referred_on=today,
+        referred_on=referred_on,
         identified_on=victim.identified_on,
         registered_address=victim.registered_address,
         licences=licences_of(receiver),
@@ -162,11 +166,25 @@ async def accept(
 
 
 async def decline(
-    session: AsyncSession, principal: Principal, referral: Referral, reason: str, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    referral: Referral,
+    data: ReferralDecline,
+    now: datetime,
+    today: date,
+    rulebook: Rulebook,
 ) -> Referral:
+    """The receiver says no, with the information given to the person on other help (MAN-EXIT);
+    the referring organisation, whose case goes on, follows up."""
     _receiver_only(principal, referral)
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "decline")
-    referral.reason = reason
+    check_exit_information(data.exit_information)
+    referral.reason, referral.exit_information = data.reason, data.exit_information
+    trigger = FollowUpTrigger.REFERRAL_DECLINED
+    left = Exit(
+        referral.victim_id, referral.from_organisation_id, today, trigger, referral_id=referral.id
+    )
+    await follow_ups.schedule(session, principal, left, rulebook)
     return await _save(session, principal, referral, next_status, now)
 
 
@@ -211,17 +229,30 @@ async def complete(
     session: AsyncSession,
     principal: Principal,
     referral: Referral,
-    completed_on: date | None,
+    data: ReferralComplete,
     now: datetime,
     today: date,
+    rulebook: Rulebook,
 ) -> Referral:
+    """The service is done: the person leaves it with the information given (MAN-EXIT) and the
+    service follows up (SOP-FOLLOW-UP)."""
     _receiver_only(principal, referral)
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "complete")
-    completed_on = completed_on or today
+    completed_on = data.completed_on or today
     check_not_future("completed_on", completed_on, today)
     if referral.contact_on and completed_on < referral.contact_on:
         raise InvalidValue("completed_on", "The service completes after the initial contact.")
-    referral.completed_on = completed_on
+    check_exit_information(data.exit_information)
+    referral.completed_on, referral.exit_information = completed_on, data.exit_information
+    trigger = FollowUpTrigger.REFERRAL_COMPLETED
+    left = Exit(
+        referral.victim_id,
+        referral.to_organisation_id,
+        completed_on,
+        trigger,
+        referral_id=referral.id,
+    )
+    await follow_ups.schedule(session, principal, left, rulebook)
     return await _save(session, principal, referral, next_status, now)
 
 

@@ -77,3 +77,12 @@ def visible_referrals(principal: Principal) -> ColumnElement[bool]:
 def victim_is_visible(principal: Principal, victim_column: Mapped[UUID]) -> ColumnElement[bool]:
     """For records that hang off a person: visible when their person is."""
     return exists().where(col(Victim.id) == victim_column, visible_victims(principal))
+
+
+def victim_in_work(principal: Principal, victim_column: Mapped[UUID]) -> ColumnElement[bool]:
+    """Visible, and not closed (MAN-CASE-CLOSE): a closed case leaves the worklist."""
+    return exists().where(
+        col(Victim.id) == victim_column,
+        visible_victims(principal),
+        col(Victim.status) == VictimStatus.ACTIVE,
+    )

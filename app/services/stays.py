@@ -10,7 +10,9 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Action, can, keeps_record
-from app.domain.dates import check_not_future
+from app.domain.care import check_exit_information
+from app.domain.casework import AssessmentKind, FollowUpTrigger
+from app.domain.dates import check_event_date, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import (
@@ -23,19 +25,28 @@ from app.domain.shelter import (
     check_eligibility,
     check_file_kept,
     check_free_place,
+    check_monitoring_due,
     check_one_stay,
     check_pocket_money,
+    check_primary_interview,
     medical_exam_due,
     monitoring_due,
 )
 from app.domain.states import advance
 from app.errors import Conflict, Forbidden
 from app.models import MonitoringReport, Shelter, ShelterStay, Victim
-from app.schemas.shelters import MonitoringReportCreate, StayCreate, StayDischarge, StayUpdate
+from app.schemas.shelters import (
+    MonitoringReached,
+    MonitoringUnreachable,
+    StayCreate,
+    StayDischarge,
+    StayUpdate,
+)
 from app.security import Principal
-from app.services import facts, records, shelters
+from app.services import facts, follow_ups, records, shelters
 from app.services.audit import AuditAction
 from app.services.common import ensure_version
+from app.services.follow_ups import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
 
@@ -66,14 +77,16 @@ async def propose(
     if shelter is None:
         raise InvalidValue("shelter_id", "No shelter has this id.")
     _shelter_staff_only(principal, shelter)
+    proposed_on = data.proposed_on or today
+    check_event_date("proposed_on", proposed_on, today, victim.identified_on)
     _check_signatures(data.model_dump(), today)
     check_one_stay(await _open_stays(session, victim.id))
     check_pocket_money(data.pocket_money_per_day, rulebook)
     resident = _resident(victim, data.exceptional_justification)
-    check_eligibility(shelter.kind, resident, today, rulebook)
+    check_eligibility(shelter.kind, resident, proposed_on, rulebook)
     stay = ShelterStay(
-        **data.model_dump(),
-        proposed_on=today,
+        **data.model_dump(exclude={"proposed_on"}),
+        proposed_on=proposed_on,
         proposed_by=principal.actor_id,
         rulebook_version=rulebook.version,
     )
@@ -116,9 +129,10 @@ async def admit(
     today: date,
     rulebook: Rulebook,
 ) -> ShelterStay:
-    """MAN-ADMISSION-AGREED: the coordinator admits, with the signed documents, an eligible
-    person, into a free place. The shelter's row is locked while the places are counted, so
-    concurrent admissions take their turn and never overfill it (MAN-CAPACITY)."""
+    """MAN-ADMISSION-AGREED: the coordinator admits, with the signed documents and after the
+    shelter staff's primary interview, an eligible person, into a free place. The shelter's
+    row is locked while the places are counted, so concurrent admissions take their turn and
+    never overfill it (MAN-CAPACITY)."""
     if not can(principal.role, Action.STAY_ADMIT):
         raise Forbidden(
             "Reception is agreed with the coordinator: only the coordinator admits.",
@@ -132,6 +146,14 @@ async def admit(
     if admitted_on < stay.proposed_on:
         raise InvalidValue("admitted_on", "Admission comes after the proposal.")
     check_admission_documents(stay.rules_signed_on, stay.rights_signed_on)
+    interviewed = await facts.has_completed(
+        session,
+        stay.victim_id,
+        AssessmentKind.PRIMARY_INTERVIEW,
+        by_organisation=shelter.organisation_id,
+        by_day=admitted_on,
+    )
+    check_primary_interview(interviewed)
     victim = await session.get_one(Victim, stay.victim_id)
     resident = _resident(victim, stay.exceptional_justification)
     check_eligibility(shelter.kind, resident, admitted_on, rulebook)
@@ -149,16 +171,25 @@ async def discharge(
     today: date,
     rulebook: Rulebook,
 ) -> ShelterStay:
-    """Discharge with date, reason and handover; monitoring falls due six months on."""
+    """Discharge with date, reason, handover and the information given to the person
+    (MAN-EXIT): the shelter follows up (SOP-FOLLOW-UP), monitoring falls due six months on."""
     next_status = await _staff_step(session, principal, stay, "discharge")
     check_not_future("discharged_on", data.discharged_on, today)
     if stay.admitted_on and data.discharged_on < stay.admitted_on:
         raise InvalidValue("discharged_on", "Discharge comes after admission.")
+    check_exit_information(data.exit_information)
     if data.handover_organisation_id is not None:
         await get_referenced(session, data.handover_organisation_id, "handover_organisation_id")
     stay.discharged_on, stay.discharge_reason = data.discharged_on, data.reason
     stay.handover_organisation_id = data.handover_organisation_id
+    stay.exit_information = data.exit_information
     stay.monitoring_due_on = monitoring_due(data.discharged_on, rulebook)
+    shelter = await session.get_one(Shelter, stay.shelter_id)
+    trigger = FollowUpTrigger.DISCHARGED
+    left = Exit(
+        stay.victim_id, shelter.organisation_id, data.discharged_on, trigger, stay_id=stay.id
+    )
+    await follow_ups.schedule(session, principal, left, rulebook)
     return await _save(session, principal, stay, next_status)
 
 
@@ -171,20 +202,27 @@ async def report_monitoring(
     session: AsyncSession,
     principal: Principal,
     stay: ShelterStay,
-    data: MonitoringReportCreate,
+    data: MonitoringReached | MonitoringUnreachable,
     today: date,
 ) -> MonitoringReport:
-    """MAN-MONITORING-6M: the Annex 7 report, once per stay, after discharge."""
+    """MAN-MONITORING-6M: the Annex 7 report, once per stay, from six months after discharge;
+    an unreachable person is recorded as such. A closed case takes it too: it is the case's
+    follow-up (MAN-CASE-CLOSE)."""
     await _staff_step(session, principal, stay, "report")
-    check_not_future("last_meeting_on", data.last_meeting_on, today)
+    reported_on = data.reported_on or today
+    check_not_future("reported_on", reported_on, today)
+    if stay.monitoring_due_on is not None:
+        check_monitoring_due(stay.monitoring_due_on, reported_on)
+    if isinstance(data, MonitoringReached):
+        check_not_future("last_meeting_on", data.last_meeting_on, today)
     taken = select(MonitoringReport.id).where(MonitoringReport.stay_id == stay.id)
     if (await session.exec(taken)).first() is not None:
         raise Conflict("This stay has its monitoring report already.")
     report = MonitoringReport(
-        **data.model_dump(),
+        **data.model_dump(exclude={"reported_on"}),
         stay_id=stay.id,
         victim_id=stay.victim_id,
-        reported_on=today,
+        reported_on=reported_on,
         author_id=principal.actor_id,
     )
     session.add(report)

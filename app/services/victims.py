@@ -2,18 +2,17 @@
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from sqlmodel import SQLModel, col, func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
-from app.domain.access import reads_health_record
+from app.domain.closure import check_in_work
 from app.domain.consent import ConsentPurpose
-from app.domain.dates import check_not_future
+from app.domain.dates import check_event_date, check_not_future
 from app.domain.errors import InvalidTransition
 from app.domain.exchange import WebhookEvent
 from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
@@ -21,24 +20,11 @@ from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import VictimStatus
 from app.errors import Forbidden, NotFound
-from app.models import (
-    Assessment,
-    CarePlan,
-    CarePlanReview,
-    Consent,
-    FollowUpContact,
-    HealthRecord,
-    JobReferral,
-    MonitoringReport,
-    Referral,
-    ServiceAgreement,
-    ShelterStay,
-    Victim,
-)
+from app.models import Consent, Victim
 from app.schemas.consents import ConsentCreate
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
-from app.services import audit, job_referrals, records, webhooks
+from app.services import audit, job_referrals, webhooks
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
 from app.services.facts import consent_facts
@@ -46,7 +32,6 @@ from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import visible_victims
 
-M = TypeVar("M", bound=SQLModel)
 _DATED_FIELDS = ("birth_date", "identified_on", "returned_on", "departed_on")
 
 
@@ -107,6 +92,7 @@ async def update(
     today: date,
 ) -> Victim:
     _not_erased(victim, "update")
+    check_in_work(victim.status, "update")
     ensure_version(victim, expected_version)
     _check_dates(changes.model_dump(exclude_unset=True), today)
     apply_changes(victim, changes)
@@ -114,60 +100,6 @@ async def update(
     await session.flush()
     audit.record(session, principal, AuditAction.UPDATE, "victim", victim.id, victim_id=victim.id)
     return victim
-
-
-@dataclass(frozen=True)
-class PersonFile:
-    """Everything held on one person (ACCESS-OWN-RECORDS)."""
-
-    victim: Victim
-    consents: Sequence[Consent]
-    referrals: Sequence[Referral]
-    assessments: Sequence[Assessment]
-    care_plans: Sequence[CarePlan]
-    care_plan_reviews: Sequence[CarePlanReview]
-    service_agreements: Sequence[ServiceAgreement]
-    follow_up_contacts: Sequence[FollowUpContact]
-    shelter_stays: Sequence[ShelterStay]
-    monitoring_reports: Sequence[MonitoringReport]
-    job_referrals: Sequence[JobReferral]
-    health_record: HealthRecord | None
-
-
-async def export(session: AsyncSession, principal: Principal, victim: Victim) -> PersonFile:
-    """ACCESS-OWN-RECORDS: everything held on the person, in one document."""
-
-    async def of_person(model: type[M]) -> Sequence[M]:
-        column = col(getattr(model, "victim_id"))  # noqa: B009
-        query = select(model).where(column == victim.id).order_by(col(getattr(model, "id")))  # noqa: B009
-        return (await session.exec(query)).all()
-
-    plans = await of_person(CarePlan)
-    reviews = (
-        await session.exec(
-            select(CarePlanReview)
-            .where(col(CarePlanReview.care_plan_id).in_([p.id for p in plans]))
-            .order_by(col(CarePlanReview.id))
-        )
-    ).all()
-    audit.record(session, principal, AuditAction.EXPORT, "victim", victim.id, victim_id=victim.id)
-    health_record = next(iter(await of_person(HealthRecord)), None)
-    if health_record is not None and reads_health_record(principal.role):
-        records.audit_read(session, principal, health_record)
-    return PersonFile(
-        victim=victim,
-        consents=await of_person(Consent),
-        referrals=await of_person(Referral),
-        assessments=await of_person(Assessment),
-        care_plans=plans,
-        care_plan_reviews=reviews,
-        service_agreements=await of_person(ServiceAgreement),
-        follow_up_contacts=await of_person(FollowUpContact),
-        shelter_stays=await of_person(ShelterStay),
-        monitoring_reports=await of_person(MonitoringReport),
-        job_referrals=await of_person(JobReferral),
-        health_record=health_record,
-    )
 
 
 async def list_consents(
@@ -194,9 +126,17 @@ def read_consent(session: AsyncSession, principal: Principal, consent: Consent) 
 
 
 async def record_consent(
-    session: AsyncSession, principal: Principal, victim: Victim, data: ConsentCreate, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    victim: Victim,
+    data: ConsentCreate,
+    now: datetime,
+    today: date,
 ) -> Consent:
     _not_erased(victim, "record a consent")
+    check_in_work(victim.status, "record a consent")
+    given_on = data.given_on or today
+    check_event_date("given_on", given_on, today, victim.identified_on)
     if data.recipient_organisation_id is not None:
         await get_referenced(session, data.recipient_organisation_id, "recipient_organisation_id")
     existing = [consent_facts(c) for c in await _consents_of(session, victim.id)]
@@ -205,6 +145,7 @@ async def record_consent(
         victim_id=victim.id,
         purpose=data.purpose,
         recipient_organisation_id=data.recipient_organisation_id,
+        given_on=given_on,
         given_at=now,
         recorded_by=principal.actor_id,
     )

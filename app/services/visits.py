@@ -3,19 +3,19 @@ manager and the coordinator."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from uuid import UUID
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, case_scope, keeps_record
+from app.domain.access import CaseScope, Role, case_scope, keeps_record
 from app.domain.errors import InvalidValue
-from app.domain.shelter import check_visit
-from app.domain.vocabulary import OrganisationKind
+from app.domain.shelter import StayStatus, VisitFacts, check_visit
 from app.errors import Forbidden
-from app.models import Shelter, Visit
-from app.schemas.shelters import VisitCreate
+from app.models import Shelter, ShelterStay, User, Visit
+from app.schemas.shelters import CoordinatorApproval, VisitCreate
 from app.security import Principal
-from app.services import audit
+from app.services import audit, facts
 from app.services.audit import AuditAction
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
@@ -26,22 +26,65 @@ async def record(
 ) -> Visit:
     if not keeps_record(principal.organisation_id, shelter.organisation_id):
         raise Forbidden("The staff of the shelter keep its visitor log.")
-    international = False
-    if data.visitor_organisation_id is not None:
-        visitor_org = await get_referenced(
-            session, data.visitor_organisation_id, "visitor_organisation_id"
-        )
-        international = visitor_org.kind is OrganisationKind.INTERNATIONAL
-    check_visit(international, data.justification)
     if data.arrived_at > now:
         raise InvalidValue("arrived_at", "A visit is recorded once the visitor has arrived.")
     if data.left_at is not None and data.left_at < data.arrived_at:
         raise InvalidValue("left_at", "A visitor leaves after arriving.")
-    visit = Visit(**data.model_dump(), shelter_id=shelter.id, recorded_by=principal.actor_id)
+    organisation_kind = None
+    if data.visitor_organisation_id is not None:
+        visitor_org = await get_referenced(
+            session, data.visitor_organisation_id, "visitor_organisation_id"
+        )
+        organisation_kind = visitor_org.kind
+    approval = data.approved_by_coordinator
+    if approval is not None:
+        await _check_approval(session, approval, data.arrived_at)
+    check_visit(
+        VisitFacts(data.visitor_kind, organisation_kind, data.justification, bool(approval))
+    )
+    if data.victim_id is not None:
+        await _check_resident(session, principal, shelter, data.victim_id, data.arrived_at)
+    visit = Visit(
+        **data.model_dump(exclude={"approved_by_coordinator"}),
+        approved_by=approval.by_user_id if approval else None,
+        approved_on=approval.on if approval else None,
+        shelter_id=shelter.id,
+        recorded_by=principal.actor_id,
+    )
     session.add(visit)
     await session.flush()
-    audit.record(session, principal, AuditAction.CREATE, "shelter_visit", visit.id)
+    audit.record(
+        session, principal, AuditAction.CREATE, "shelter_visit", visit.id, victim_id=visit.victim_id
+    )
     return visit
+
+
+async def _check_approval(
+    session: AsyncSession, approval: CoordinatorApproval, arrived_at: datetime
+) -> None:
+    """MAN-VISITORS: the approval is a coordinator's, given before the visit."""
+    approver = await session.get(User, approval.by_user_id)
+    if approver is None or approver.role is not Role.COORDINATOR:
+        raise InvalidValue("approved_by_coordinator", "No coordinator has this id.")
+    if approval.on > arrived_at.date():
+        raise InvalidValue("approved_by_coordinator", "The approval comes before the visit.")
+
+
+async def _check_resident(
+    session: AsyncSession, principal: Principal, shelter: Shelter, victim_id: UUID, at: datetime
+) -> None:
+    """The resident visited lived at this shelter on the day of the visit."""
+    await facts.visible_victim(session, principal, victim_id)
+    day = at.date()
+    stayed = select(ShelterStay.id).where(
+        col(ShelterStay.victim_id) == victim_id,
+        col(ShelterStay.shelter_id) == shelter.id,
+        col(ShelterStay.status).in_((StayStatus.ADMITTED, StayStatus.DISCHARGED)),
+        col(ShelterStay.admitted_on) <= day,
+        or_(col(ShelterStay.discharged_on).is_(None), col(ShelterStay.discharged_on) >= day),
+    )
+    if (await session.exec(stayed)).first() is None:
+        raise InvalidValue("victim_id", "This person did not live at this shelter on that day.")
 
 
 async def log_of(
@@ -53,4 +96,7 @@ async def log_of(
         raise Forbidden("The shelter's manager and the coordinator read its visitor log.")
     query = select(Visit).where(col(Visit.shelter_id) == shelter.id)
     audit.record(session, principal, AuditAction.LIST, "shelter_visit", shelter.id)
-    return await fetch_page(session, query, Visit.id, page)
+    found, cursor = await fetch_page(session, query, Visit.id, page)
+    named = [(v.id, v.victim_id) for v in found if v.victim_id is not None]
+    audit.record_reads(session, principal, "shelter_visit", named)
+    return found, cursor

@@ -1,17 +1,21 @@
-"""The worklist: what the caller's organisation must do next, across the cases it sees."""
+"""The worklist: what the caller's organisation must do next, across the cases it sees. A closed
+case leaves it, but for its follow-up contacts and monitoring reports (MAN-CASE-CLOSE)."""
 
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, true
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Action, CaseScope, can, case_scope
+from app.domain.care import plan_review_due
 from app.domain.casework import (
     AgreementStatus,
     AssessmentKind,
     AssessmentStatus,
+    CarePlanKind,
+    CarePlanStatus,
     FollowUpStatus,
     ReferralStatus,
 )
@@ -25,12 +29,15 @@ from app.domain.worklist import (
     medical_examination_item,
     monitoring_report_item,
     ordered,
+    plan_review_item,
     psychiatric_alert_item,
     sort_key,
 )
 from app.models import (
     Alert,
     Assessment,
+    CarePlan,
+    CarePlanReview,
     FollowUpContact,
     MonitoringReport,
     Referral,
@@ -41,7 +48,7 @@ from app.models import (
 from app.security import Principal
 from app.services import audit
 from app.services.pagination import PageParams, page_of
-from app.services.scope import victim_is_visible
+from app.services.scope import victim_in_work, victim_is_visible
 
 
 async def page_for(
@@ -59,6 +66,7 @@ async def page_for(
         *await _medical_examinations(session, principal, today),
         *await _monitoring_reports(session, principal, today),
         *await _psychiatric_alerts(session, principal, today),
+        *await _plan_reviews(session, principal, today, rulebook),
     ]
     shown, cursor = page_of(ordered(items), sort_key, page)
     audit.record_reads(session, principal, "work_item", [(i.record_id, i.victim_id) for i in shown])
@@ -85,7 +93,7 @@ async def _individual_assessments(
         col(Referral.status) == ReferralStatus.IN_PROGRESS,
         col(Referral.individual_assessment_due_on).is_not(None),
         _ours(principal, Referral.to_organisation_id),
-        victim_is_visible(principal, col(Referral.victim_id)),
+        victim_in_work(principal, col(Referral.victim_id)),
         ~done,
     )
     return [
@@ -116,7 +124,7 @@ async def _agreements_ending(
         col(ServiceAgreement.ends_on) <= horizon,
         _ours(principal, ServiceAgreement.organisation_id)
         | _ours(principal, ServiceAgreement.provider_organisation_id),
-        victim_is_visible(principal, col(ServiceAgreement.victim_id)),
+        victim_in_work(principal, col(ServiceAgreement.victim_id)),
     )
     found = [
         agreement_ending_item(a.id, a.victim_id, a.ends_on, today, rulebook)
@@ -125,13 +133,14 @@ async def _agreements_ending(
     return [item for item in found if item is not None]
 
 
-def _stays_of_our_shelters(principal: Principal, *conditions: Any) -> Any:
+def _stays_of_our_shelters(principal: Principal, *conditions: Any, in_work: bool = True) -> Any:
+    seen = victim_in_work if in_work else victim_is_visible
     return (
         select(ShelterStay)
         .join(Shelter, col(Shelter.id) == col(ShelterStay.shelter_id))
         .where(
             _ours(principal, Shelter.organisation_id),
-            victim_is_visible(principal, col(ShelterStay.victim_id)),
+            seen(principal, col(ShelterStay.victim_id)),
             *conditions,
         )
     )
@@ -163,7 +172,7 @@ async def _monitoring_reports(
     """MAN-MONITORING-6M: discharged, and no Annex 7 report yet."""
     reported = exists().where(col(MonitoringReport.stay_id) == col(ShelterStay.id))
     query = _stays_of_our_shelters(
-        principal, col(ShelterStay.status) == StayStatus.DISCHARGED, ~reported
+        principal, col(ShelterStay.status) == StayStatus.DISCHARGED, ~reported, in_work=False
     )
     return [
         monitoring_report_item(s.id, s.victim_id, s.monitoring_due_on, today)
@@ -181,9 +190,39 @@ async def _psychiatric_alerts(
     query = select(Alert).where(
         col(Alert.acknowledged_at).is_(None),
         _ours(principal, Alert.organisation_id),
-        victim_is_visible(principal, col(Alert.victim_id)),
+        victim_in_work(principal, col(Alert.victim_id)),
     )
     return [
         psychiatric_alert_item(a.id, a.victim_id, a.raised_on, today)
         for a in (await session.exec(query)).all()
+    ]
+
+
+async def _plan_reviews(
+    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
+) -> list[WorkItem]:
+    """MAN-STAFF-MEETING: each admitted resident's active rehabilitation plan, at the weekly
+    staff meeting of the organisation that keeps it."""
+    last_review = (
+        select(func.max(CarePlanReview.held_on))
+        .where(col(CarePlanReview.care_plan_id) == col(CarePlan.id))
+        .scalar_subquery()
+    )
+    admitted = exists().where(
+        col(ShelterStay.victim_id) == col(CarePlan.victim_id),
+        col(ShelterStay.status) == StayStatus.ADMITTED,
+    )
+    query = select(
+        col(CarePlan.id), col(CarePlan.victim_id), col(CarePlan.activated_on), last_review
+    ).where(
+        col(CarePlan.status) == CarePlanStatus.ACTIVE,
+        col(CarePlan.kind) == CarePlanKind.REHABILITATION,
+        _ours(principal, CarePlan.organisation_id),
+        victim_in_work(principal, col(CarePlan.victim_id)),
+        admitted,
+    )
+    return [
+        plan_review_item(plan_id, victim_id, plan_review_due(activated, reviewed, rulebook), today)
+        for plan_id, victim_id, activated, reviewed in await session.exec(query)
+        if activated is not None
     ]
