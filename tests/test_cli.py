@@ -98,6 +98,7 @@ async def _queue_a_job_referral(database: Path) -> None:
             consent = Consent(
                 victim_id=person.id,
                 purpose=ConsentPurpose.SCME_JOB_REFERRAL,
+                given_on=datetime.now(UTC).date(),
                 given_at=datetime.now(UTC),
                 recorded_by=person.id,
             )

@@ -153,3 +153,36 @@ async def active_plan(
     active = await client.post(url, json={"consent_given": True}, headers=headers)
     assert active.status_code == 200, active.text
     return dict(active.json())
+
+
+PSYCHOLOGICAL = {
+    "summary": "Flashbacks and poor sleep; wants to talk.",
+    "recovery_stage": "I",
+    "plan": {
+        "informational": "History of exploitation abroad; no family support.",
+        "content": "Stabilisation, then trauma work; art therapy.",
+        "organisational": "Twice a week, individual, in the counselling room.",
+    },
+    "signs_of_mental_disorder": False,
+}
+
+
+async def completed_psychological(
+    client: httpx.AsyncClient, world: World, by: Actor | None = None
+) -> dict[str, Any]:
+    """The psychologist's completed interview, the basis of a rehabilitation plan
+    (MAN-REHAB-BASIS)."""
+    headers = (by or world.provider_psychologist).headers
+    body = {
+        "victim_id": str(world.victim.id),
+        "kind": "psychological",
+        "performed_on": world.today.isoformat(),
+        "findings": PSYCHOLOGICAL,
+    }
+    created = await client.post(f"{API}/assessments", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    done = await client.post(
+        f"{API}/assessments/{created.json()['id']}/complete", json={}, headers=headers
+    )
+    assert done.status_code == 200, done.text
+    return dict(done.json())

@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 
 from app.domain.access import Role
+from app.domain.casework import AssessmentKind, AssessmentStatus
 from app.domain.rulebook import ShelterKind
-from app.domain.shelter import StayStatus
+from app.domain.shelter import StaySource, StayStatus
 from app.domain.vocabulary import OrganisationKind, Sex
-from app.models import Organisation, Shelter, ShelterStay, Victim
+from app.models import Assessment, Organisation, Shelter, ShelterStay, Victim
 from tests.factories import Actor, Actors
 
 API = "/api/v1"
@@ -58,7 +59,7 @@ async def build_shelter_world(actors: Actors) -> ShelterWorld:
             address="9 Hidden Road, Osh",
         )
     )
-    return ShelterWorld(
+    world = ShelterWorld(
         today=actors.clock.today(),
         runner=runner,
         outsider=outsider,
@@ -73,6 +74,41 @@ async def build_shelter_world(actors: Actors) -> ShelterWorld:
         children=children,
         woman=await actors.victim(runner, sex=Sex.FEMALE, birth_date=date(1995, 5, 17)),
     )
+    await interviewed(actors, world, world.woman)
+    return world
+
+
+async def resident(actors: Actors, world: ShelterWorld, **fields: Any) -> Victim:
+    """A person of the running NGO's, with the shelter staff's primary interview done."""
+    victim = await actors.victim(world.runner, **fields)
+    await interviewed(actors, world, victim)
+    return victim
+
+
+async def interviewed(actors: Actors, world: ShelterWorld, victim: Victim) -> Assessment:
+    """The shelter staff's completed primary interview (MAN-PRIMARY-INTERVIEW), long before any
+    day a test admits on, straight into the database."""
+    return await actors.add(  # type: ignore[no-any-return]
+        Assessment(
+            victim_id=victim.id,
+            kind=AssessmentKind.PRIMARY_INTERVIEW,
+            status=AssessmentStatus.COMPLETED,
+            organisation_id=world.runner.id,
+            author_id=world.worker.id,
+            author_role=Role.SOCIAL_WORKER,
+            performed_on=SIGNED,
+            findings=PRIMARY_INTERVIEW,
+            rulebook_version="kg-2026.1",
+        )
+    )
+
+
+PRIMARY_INTERVIEW = {
+    "summary": "Recruited abroad with a false job offer; escaped with help.",
+    "needs": ["safe place", "medical check"],
+    "expectations": "A safe place to stay and help to find work.",
+    "safe": True,
+}
 
 
 def stay_body(
@@ -81,6 +117,7 @@ def stay_body(
     body: dict[str, Any] = {
         "victim_id": str((victim or world.woman).id),
         "shelter_id": str(world.adult.id),
+        "source": "ngo_coordinator",
         # signed well before any clock a test sets: signatures never lie in the future
         "rules_signed_on": SIGNED.isoformat(),
         "rights_signed_on": SIGNED.isoformat(),
@@ -116,6 +153,7 @@ async def proposed_directly(actors: Actors, world: ShelterWorld, victim: Victim)
         ShelterStay(
             victim_id=victim.id,
             shelter_id=world.adult.id,
+            source=StaySource.NGO_COORDINATOR,
             status=StayStatus.PROPOSED,
             rules_signed_on=world.today,
             rights_signed_on=world.today,
@@ -125,3 +163,31 @@ async def proposed_directly(actors: Actors, world: ShelterWorld, victim: Victim)
             rulebook_version="kg-2026.1",
         )
     )
+
+
+EXIT_INFORMATION = "Leaflet with the NGO's hotline and the addresses of the partner services."
+
+
+def discharge_body(on: date, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "discharged_on": on.isoformat(),
+        "reason": "Returned to her family.",
+        "exit_information": EXIT_INFORMATION,
+    }
+    return body | overrides
+
+
+def annex_7(last_meeting_on: date, **overrides: Any) -> dict[str, Any]:
+    """MAN Annex 7 answers of a person who was reached."""
+    report: dict[str, Any] = {
+        "outcome": "reached",
+        "marital_status": "single",
+        "children": 1,
+        "contact_duration": "Six months, monthly calls.",
+        "last_meeting_on": last_meeting_on.isoformat(),
+        "employed": False,
+        "threats_from_recruiters": False,
+        "law_enforcement_contact": False,
+        "willing_to_cooperate": False,
+    }
+    return report | overrides

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.domain.access import Role
-from app.domain.casework import AssessmentKind, CarePlanKind, Service
+from app.domain.casework import AssessmentKind, CarePlanKind, FollowUpTrigger, Service
 from app.domain.consent import ConsentPurpose
 from app.domain.rulebook import ServiceTerm
 from app.domain.vocabulary import Funding
@@ -67,6 +67,7 @@ async def _case(actors: Actors, organisation: Organisation) -> tuple[Victim, Con
     consent = Consent(
         victim_id=victim.id,
         purpose=ConsentPurpose.DATA_PROCESSING,
+        given_on=datetime.now(UTC).date(),
         given_at=datetime.now(UTC),
         recorded_by=victim.id,
     )
@@ -242,7 +243,11 @@ async def _records(actors: Actors, home: Organisation, elsewhere: Organisation) 
     )
     follow_up = await actors.add(
         FollowUpContact(
-            victim_id=victim.id, organisation_id=home.id, due_on=day, rulebook_version="kg-2026.1"
+            victim_id=victim.id,
+            organisation_id=home.id,
+            trigger=FollowUpTrigger.AGREEMENT_ENDED,
+            due_on=day,
+            rulebook_version="kg-2026.1",
         )
     )
     referral = await actors.add(

@@ -15,6 +15,7 @@ from tests.api.pathway import (
     active_plan,
     build_world,
     completed_individual_assessment,
+    completed_psychological,
     referral_in_progress,
 )
 from tests.conftest import FakeClock
@@ -307,9 +308,8 @@ async def test_a_plan_rests_on_a_completed_individual_needs_assessment(
 async def test_a_rehabilitation_plan_lasts_one_to_six_months(
     client: httpx.AsyncClient, world: World, months: int, ok: bool
 ) -> None:
-    assessment = await completed_individual_assessment(
-        client, world, await referral_in_progress(client, world)
-    )
+    await referral_in_progress(client, world)
+    assessment = await completed_psychological(client, world)
     body = plan_body(world, assessment["id"], "rehabilitation", months)
     answer = await client.post(
         f"{API}/care-plans", json=body, headers=world.provider_worker.headers
@@ -324,9 +324,8 @@ async def test_a_rehabilitation_plan_lasts_one_to_six_months(
 async def test_a_plan_begins_with_the_persons_consent(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    assessment = await completed_individual_assessment(
-        client, world, await referral_in_progress(client, world)
-    )
+    await referral_in_progress(client, world)
+    assessment = await completed_psychological(client, world)
     headers = world.provider_worker.headers
     plan = (
         await client.post(
@@ -485,7 +484,11 @@ async def test_terminating_arranges_the_follow_up_contact(
     agreement = (await client.post(f"{API}/service-agreements", json=body, headers=headers)).json()
     url = f"{API}/service-agreements/{agreement['id']}"
     ended_on = world.today - timedelta(days=5)
-    stop = {"terminated_on": ended_on.isoformat(), "reason": "Moved to another city."}
+    stop = {
+        "terminated_on": ended_on.isoformat(),
+        "reason": "Moved to another city.",
+        "exit_information": "Leaflet with the services in her new city.",
+    }
     answer = await client.post(f"{url}/terminate", json=stop, headers=headers)
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "terminated"
@@ -560,7 +563,7 @@ async def test_an_organisation_that_shares_the_case_does_not_change_anothers_rec
         (f"{API}/care-plans/{plan['id']}/reviews", {"held_on": world.today.isoformat()}),
         (
             f"{API}/service-agreements/{agreement['id']}/terminate",
-            {"terminated_on": world.today.isoformat(), "reason": "x"},
+            {"terminated_on": world.today.isoformat(), "reason": "x", "exit_information": "y"},
         ),
         (f"{API}/assessments/{plan['assessment_id']}/complete", {}),
     ]

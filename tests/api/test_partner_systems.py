@@ -147,7 +147,7 @@ async def test_the_receiving_partner_declines_with_a_reason(
     _, referral_id = await referral(client, partners)
     answer = await client.post(
         f"{API}/referrals/{referral_id}/decline",
-        json={"reason": "No place this month."},
+        json={"reason": "No place this month.", "exit_information": "Our hotline's number."},
         headers=partners.receiver.headers,
     )
     assert answer.status_code == 200, answer.text

@@ -222,11 +222,28 @@ async def test_a_declined_referral_keeps_its_reason_and_goes_no_further(
     expect_problem(
         await client.post(f"{url}/decline", json={}, headers=headers), 422, "validation_error"
     )
+    reason = {"reason": "No places this month."}
+    problem = expect_problem(
+        await client.post(f"{url}/decline", json=reason, headers=headers),
+        422,
+        "rule_violation",
+        "MAN-EXIT",
+    )
+    assert "information" in problem["detail"]
+    leaflet = "The hotline and the other licensed services in the region."
     declined = await client.post(
-        f"{url}/decline", json={"reason": "No places this month."}, headers=headers
+        f"{url}/decline", json=reason | {"exit_information": leaflet}, headers=headers
     )
     assert declined.json()["status"] == "declined"
     assert declined.json()["reason"] == "No places this month."
+    assert declined.json()["exit_information"] == leaflet
+    # MAN-EXIT: the referring organisation, whose case goes on, follows up
+    follow_ups = (
+        await client.get(f"{API}/follow-up-contacts", headers=world.directorate_worker.headers)
+    ).json()["items"]
+    assert [(f["trigger"], f["referral_id"], f["organisation_id"]) for f in follow_ups] == [
+        ("referral_declined", declined.json()["id"], str(world.directorate.id))
+    ]
     contact = {"contact_on": world.today.isoformat()}
     expect_problem(
         await client.post(f"{url}/initial-contact", json=contact, headers=headers),

@@ -20,7 +20,7 @@ from app.domain.casework import (
 )
 from app.domain.grants import GrantStatus
 from app.domain.rulebook import GrantForm, ServiceTerm
-from app.domain.shelter import StayStatus
+from app.domain.shelter import StaySource, StayStatus
 from app.domain.vocabulary import ExploitationType, Funding, Sex
 from app.models import (
     Assessment,
@@ -31,7 +31,7 @@ from app.models import (
     ShelterStay,
     Victim,
 )
-from tests.api.shelter_world import ShelterWorld, build_shelter_world
+from tests.api.shelter_world import ShelterWorld, build_shelter_world, resident
 from tests.factories import Actors
 from tests.helpers import expect_problem
 
@@ -65,6 +65,7 @@ async def stay(
         ShelterStay(
             victim_id=victim.id,
             shelter_id=world.adult.id,
+            source=StaySource.NGO_COORDINATOR,
             status=status,
             rules_signed_on=d("2026-09-01"),
             rights_signed_on=d("2026-09-01"),
@@ -144,8 +145,8 @@ async def october(actors: Actors) -> ShelterWorld:
         world.adult.capacity = 10
         session.add(world.adult)
         await session.commit()
-    a, b, c, e = [await actors.victim(world.runner) for _ in range(4)]
-    late_arrival = await actors.victim(world.runner)
+    a, b, c, e = [await resident(actors, world) for _ in range(4)]
+    late_arrival = await resident(actors, world)
     await stay(actors, world, a, "2026-09-25", "2026-10-05")  # 4 nights in October
     await stay(actors, world, b, "2026-10-10")  # 22 nights
     await stay(actors, world, c, "2026-10-20", "2026-10-25")  # 5 nights
@@ -289,7 +290,7 @@ async def test_the_compliance_report_lists_what_was_missed(
 ) -> None:
     world = await build_shelter_world(actors)
     today = clock.today()
-    people = [await actors.victim(world.runner) for _ in range(5)]
+    people = [await resident(actors, world) for _ in range(5)]
     late = await assessment(
         actors,
         world,
@@ -343,6 +344,7 @@ async def test_the_compliance_report_lists_what_was_missed(
         admitted = ShelterStay(
             victim_id=people[3].id,
             shelter_id=world.adult.id,
+            source=StaySource.NGO_COORDINATOR,
             status=StayStatus.ADMITTED,
             rules_signed_on=today,
             rights_signed_on=today,
@@ -423,8 +425,9 @@ async def test_aggregate_counts_suppress_small_cells_and_cannot_be_differenced(
     clock.set(datetime(2026, 11, 20, 12, tzinfo=UTC))
     last_month = datetime(2026, 10, 15, tzinfo=UTC)
     women = [
-        await actors.victim(
-            world.runner,
+        await resident(
+            actors,
+            world,
             sex=Sex.FEMALE,
             birth_date=date(1996, 3, 11),
             identified_on=date(2026, 3, 10),
@@ -435,8 +438,9 @@ async def test_aggregate_counts_suppress_small_cells_and_cannot_be_differenced(
         for _ in range(6)
     ]
     for _ in range(3):  # 18 on the day after identification: still 17 when identified
-        await actors.victim(
-            world.runner,
+        await resident(
+            actors,
+            world,
             sex=Sex.MALE,
             birth_date=date(2008, 5, 3),
             identified_on=date(2026, 5, 2),
@@ -444,8 +448,9 @@ async def test_aggregate_counts_suppress_small_cells_and_cannot_be_differenced(
             created_at=last_month,
         )
     for _ in range(7):
-        await actors.victim(
-            world.runner,
+        await resident(
+            actors,
+            world,
             sex=Sex.FEMALE,
             birth_date=date(1980, 1, 1),
             identified_on=date(2026, 5, 20),

@@ -9,7 +9,15 @@ import httpx
 from sqlmodel import select
 
 from app.models import Consent, HealthRecord, ShelterStay
-from tests.api.shelter_world import API, ShelterWorld, admitted_stay, build_shelter_world, propose
+from tests.api.shelter_world import (
+    API,
+    ShelterWorld,
+    admitted_stay,
+    annex_7,
+    build_shelter_world,
+    discharge_body,
+    propose,
+)
 from tests.conftest import FakeClock
 from tests.factories import Actor, Actors
 from tests.helpers import expect_problem
@@ -67,35 +75,47 @@ async def test_one_resident_through_the_shelter(
     )
     assert await worklist(client, world.manager) == []
 
-    # 4. Discharged 2 months in, handed over: the monitoring report falls due six months on.
+    # 4. Discharged 2 months in, handed over, with the exit information: the follow-up
+    # contact falls due a month on (MAN-EXIT), the monitoring report six months on.
     clock.set(start + timedelta(days=60))
     discharged_on = clock.today()
-    discharge = {
-        "discharged_on": discharged_on.isoformat(),
-        "reason": "Returned home.",
-        "handover_organisation_id": str(world.outsider.id),
-    }
+    discharge = discharge_body(discharged_on, handover_organisation_id=str(world.outsider.id))
     done = await client.post(f"{stay_url}/discharge", json=discharge, headers=world.worker.headers)
+    assert done.json()["exit_information"] == discharge["exit_information"]
     monitoring_due = done.json()["monitoring_due_on"]
+    follow_up_due = (discharged_on + timedelta(days=30)).isoformat()
     assert await worklist(client, world.worker) == [
-        ("monitoring_report", monitoring_due, False, "MAN-MONITORING-6M")
+        ("follow_up_contact", follow_up_due, False, "SOP-FOLLOW-UP"),
+        ("monitoring_report", monitoring_due, False, "MAN-MONITORING-6M"),
     ]
+    follow_ups = (
+        await client.get(
+            f"{API}/follow-up-contacts",
+            params={"victim_id": str(world.woman.id)},
+            headers=world.worker.headers,
+        )
+    ).json()["items"]
+    assert [(f["trigger"], f["stay_id"]) for f in follow_ups] == [("discharged", done.json()["id"])]
+    recorded = await client.post(
+        f"{API}/follow-up-contacts/{follow_ups[0]['id']}/record",
+        json={"done_on": follow_up_due, "channel": "phone"},
+        headers=world.worker.headers,
+    )
+    assert recorded.status_code == 422, recorded.text  # not yet: it lies in the future
+    clock.set(start + timedelta(days=90))
+    recorded = await client.post(
+        f"{API}/follow-up-contacts/{follow_ups[0]['id']}/record",
+        json={"done_on": follow_up_due, "channel": "phone"},
+        headers=world.worker.headers,
+    )
+    assert recorded.status_code == 200, recorded.text
 
     # 5. Six months and a day later it is overdue; the Annex 7 report clears it.
     clock.set(start + timedelta(days=60 + 185))
     assert await worklist(client, world.worker) == [
         ("monitoring_report", monitoring_due, True, "MAN-MONITORING-6M")
     ]
-    report = {
-        "contact_duration": "Monthly calls since discharge.",
-        "last_meeting_on": clock.today().isoformat(),
-        "employed": True,
-        "pay": "partial",
-        "threats_from_recruiters": False,
-        "law_enforcement_contact": True,
-        "willing_to_cooperate": True,
-        "plans": "Study accounting.",
-    }
+    report = annex_7(clock.today(), employed=True, pay="partial", plans="Study accounting.")
     made = await client.post(
         f"{stay_url}/monitoring-report", json=report, headers=world.worker.headers
     )
@@ -199,7 +219,7 @@ async def test_no_alert_without_signs(client: httpx.AsyncClient, actors: Actors)
 
 async def discharged(client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock) -> str:
     stay = await admitted_stay(client, world)
-    body = {"discharged_on": world.today.isoformat(), "reason": "Returned home."}
+    body = discharge_body(world.today)
     await client.post(
         f"{API}/shelter-stays/{stay['id']}/discharge", json=body, headers=world.worker.headers
     )
@@ -225,6 +245,7 @@ async def test_the_file_is_kept_six_months_after_discharge_then_erased(
         await client.get(f"{API}/shelter-stays/{stay_id}", headers=world.worker.headers)
     ).json()["monitoring_due_on"]
 
+    owed = [{"type": "monitoring_report", "stay_id": stay_id, "due_on": kept_until}]
     clock.set(start + timedelta(days=150))
     problem = expect_problem(
         await client.post(f"{person}/erase", headers=world.coordinator.headers),
@@ -232,12 +253,27 @@ async def test_the_file_is_kept_six_months_after_discharge_then_erased(
         "rule_violation",
         "MAN-RETENTION-6M",
     )
-    assert problem["kept_until"] == kept_until
+    assert (problem["kept_until"], problem["outstanding"]) == (kept_until, owed)
     expect_problem(
         await client.post(f"{person}/erase", headers=world.worker.headers), 403, "forbidden"
     )
 
+    # six months on the file is still kept: the monitoring report is owed
     clock.set(start + timedelta(days=190))
+    problem = expect_problem(
+        await client.post(f"{person}/erase", headers=world.coordinator.headers),
+        422,
+        "rule_violation",
+        "MAN-RETENTION-6M",
+    )
+    assert "kept_until" not in problem and problem["outstanding"] == owed
+    unreachable = {"outcome": "unreachable", "contact_attempts": "Three calls, one letter."}
+    filed = await client.post(
+        f"{API}/shelter-stays/{stay_id}/monitoring-report",
+        json=unreachable,
+        headers=world.worker.headers,
+    )
+    assert filed.status_code == 201, filed.text
     erased = await client.post(f"{person}/erase", headers=world.coordinator.headers)
     assert erased.status_code == 200, erased.text
     record = erased.json()
@@ -259,20 +295,9 @@ async def test_the_file_is_kept_six_months_after_discharge_then_erased(
         404,
         "not_found",
     )
-    report = {
-        "contact_duration": "x",
-        "last_meeting_on": clock.today().isoformat(),
-        "employed": False,
-        "threats_from_recruiters": False,
-        "law_enforcement_contact": False,
-        "willing_to_cooperate": False,
-        "plans": "written after erasure",
-    }
     expect_problem(
-        await client.post(
-            f"{API}/shelter-stays/{stay_id}/monitoring-report",
-            json=report,
-            headers=world.worker.headers,
+        await client.get(
+            f"{API}/shelter-stays/{stay_id}/monitoring-report", headers=world.worker.headers
         ),
         404,
         "not_found",
@@ -282,7 +307,11 @@ async def test_the_file_is_kept_six_months_after_discharge_then_erased(
     # what stays is anonymous: the stay's dates, the consents' purposes, the audit trail
     async with actors.sessionmaker() as session:
         stay = await session.get_one(ShelterStay, UUID(stay_id))
-        assert (stay.status, stay.discharge_reason) == ("discharged", None)
+        assert (stay.status, stay.discharge_reason, stay.exit_information) == (
+            "discharged",
+            None,
+            None,
+        )
         assert (
             await session.exec(select(HealthRecord).where(HealthRecord.victim_id == world.woman.id))
         ).first() is None

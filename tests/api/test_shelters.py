@@ -17,6 +17,7 @@ from tests.api.shelter_world import (
     admitted_stay,
     build_shelter_world,
     propose,
+    resident,
 )
 from tests.factories import Actors
 from tests.helpers import expect_problem
@@ -144,7 +145,7 @@ async def test_occupancy_counts_residents_and_proposals(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
     await admitted_stay(client, world)
-    other = await actors.victim(world.runner)
+    other = await resident(actors, world)
     assert (await propose(client, world, victim=other)).status_code == 201
     occupancy = (
         await client.get(
@@ -164,7 +165,7 @@ async def test_capacity_is_not_set_below_the_residents_living_there(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
     await admitted_stay(client, world)
-    await admitted_stay(client, world, await actors.victim(world.runner))
+    await admitted_stay(client, world, await resident(actors, world))
     url = f"{API}/shelters/{world.adult.id}"
     expect_problem(
         await client.patch(url, json={"capacity": 1}, headers=world.coordinator.headers),
@@ -183,9 +184,10 @@ async def test_capacity_is_not_set_below_the_residents_living_there(
 def visit(**overrides: object) -> dict[str, object]:
     arrived = datetime.now(UTC) - timedelta(hours=2)
     body: dict[str, object] = {
+        "visitor_kind": "other",
         "visitor_name": "A. Visitor",
-        "visitor_organisation": "District police",
-        "justification": "Statement for the investigation, agreed with the resident.",
+        "visitor_organisation": "Volunteer drama group",
+        "justification": "Art workshop agreed with the residents.",
         "arrived_at": arrived.isoformat(),
         "left_at": (arrived + timedelta(hours=1)).isoformat(),
     }
@@ -217,16 +219,116 @@ async def test_the_international_organisation_visits_without_justification(
     mission = await actors.organisation(OrganisationKind.INTERNATIONAL)
     url = f"{API}/shelters/{world.adult.id}/visits"
     body = visit(
-        justification=None, visitor_organisation="IOM", visitor_organisation_id=str(mission.id)
+        visitor_kind="international_organisation",
+        justification=None,
+        visitor_organisation="IOM",
+        visitor_organisation_id=str(mission.id),
     )
     assert (await client.post(url, json=body, headers=world.worker.headers)).status_code == 201
-    # naming another organisation does not lift the rule
-    other = visit(justification=None, visitor_organisation_id=str(world.outsider.id))
-    expect_problem(
-        await client.post(url, json=other, headers=world.worker.headers),
+    # naming another organisation does not lift the rule, whatever the kind says
+    for kind in ("international_organisation", "other"):
+        other = visit(
+            visitor_kind=kind, justification=None, visitor_organisation_id=str(world.outsider.id)
+        )
+        expect_problem(
+            await client.post(url, json=other, headers=world.worker.headers),
+            422,
+            "rule_violation",
+            "MAN-VISITORS",
+        )
+
+
+async def test_contracted_service_providers_visit_without_justification(
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
+) -> None:
+    provider = await actors.organisation(OrganisationKind.SERVICE_PROVIDER)
+    url = f"{API}/shelters/{world.adult.id}/visits"
+    body = visit(
+        visitor_kind="service_provider",
+        justification=None,
+        visitor_organisation="Clinic",
+        visitor_organisation_id=str(provider.id),
+    )
+    made = await client.post(url, json=body, headers=world.worker.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["visitor_kind"] == "service_provider"
+    # a service provider that is not one in the directory is not exempt
+    for named in (None, str(world.outsider.id)):
+        claimed = body | {"visitor_organisation_id": named}
+        expect_problem(
+            await client.post(url, json=claimed, headers=world.worker.headers),
+            422,
+            "rule_violation",
+            "MAN-VISITORS",
+        )
+
+
+async def test_an_official_visit_needs_the_coordinators_approval(
+    client: httpx.AsyncClient, world: ShelterWorld
+) -> None:
+    url = f"{API}/shelters/{world.adult.id}/visits"
+    official = visit(visitor_kind="official", visitor_organisation="District police")
+    problem = expect_problem(
+        await client.post(url, json=official, headers=world.worker.headers),
         422,
         "rule_violation",
         "MAN-VISITORS",
+    )
+    assert "approval" in problem["detail"]
+    day = datetime.now(UTC).date()
+    approval = {"by_user_id": str(world.coordinator.id), "on": day.isoformat()}
+    made = await client.post(
+        url, json=official | {"approved_by_coordinator": approval}, headers=world.worker.headers
+    )
+    assert made.status_code == 201, made.text
+    assert (made.json()["approved_by"], made.json()["approved_on"]) == (
+        str(world.coordinator.id),
+        day.isoformat(),
+    )
+    # the approval is a coordinator's, and comes before the visit
+    for wrong in (
+        {"by_user_id": str(world.manager.id), "on": day.isoformat()},
+        {"by_user_id": str(world.coordinator.id), "on": (day + timedelta(days=1)).isoformat()},
+    ):
+        expect_problem(
+            await client.post(
+                url,
+                json=official | {"approved_by_coordinator": wrong},
+                headers=world.worker.headers,
+            ),
+            422,
+            "validation_error",
+        )
+
+
+async def test_a_visit_names_the_resident_it_was_for(
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
+) -> None:
+    url = f"{API}/shelters/{world.adult.id}/visits"
+    family = visit(visitor_kind="family", visitor_name="Her sister", victim_id=str(world.woman.id))
+    # not (yet) a resident here
+    expect_problem(
+        await client.post(url, json=family, headers=world.worker.headers), 422, "validation_error"
+    )
+    two_days_ago = (world.today - timedelta(days=2)).isoformat()
+    proposed = await propose(client, world, proposed_on=two_days_ago)
+    admitted = await client.post(
+        f"{API}/shelter-stays/{proposed.json()['id']}/admit",
+        json={"admitted_on": two_days_ago},
+        headers=world.coordinator.headers,
+    )
+    assert admitted.status_code == 200, admitted.text
+    made = await client.post(url, json=family, headers=world.worker.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["victim_id"] == str(world.woman.id)
+    # a person the shelter's staff do not see is unknown to them
+    theirs = await actors.victim(world.outsider)
+    expect_problem(
+        await client.post(
+            url, json=family | {"victim_id": str(theirs.id)}, headers=world.worker.headers
+        ),
+        422,
+        "validation_error",
     )
 
 

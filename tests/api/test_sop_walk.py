@@ -152,7 +152,11 @@ async def test_one_person_through_the_sop(
     terminated_on = clock.today()
     stop = await client.post(
         f"{API}/service-agreements/{agreement.json()['id']}/terminate",
-        json={"terminated_on": terminated_on.isoformat(), "reason": "Found work in another town."},
+        json={
+            "terminated_on": terminated_on.isoformat(),
+            "reason": "Found work in another town.",
+            "exit_information": "Leaflet with the services of that town.",
+        },
         headers=provider,
     )
     assert stop.json()["status"] == "terminated"

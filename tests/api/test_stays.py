@@ -1,6 +1,6 @@
 """Shelter stays over HTTP: every MAN rule broken and kept, with status, code and rule id."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import httpx
 import pytest
@@ -10,9 +10,12 @@ from tests.api.shelter_world import (
     API,
     ShelterWorld,
     admitted_stay,
+    annex_7,
     build_shelter_world,
+    discharge_body,
     propose,
     proposed_directly,
+    resident,
 )
 from tests.conftest import FakeClock
 from tests.factories import Actors
@@ -107,7 +110,7 @@ async def test_one_open_stay_per_person(client: httpx.AsyncClient, world: Shelte
 async def test_the_adult_shelter_takes_women(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
-    man = await actors.victim(world.runner, sex=Sex.MALE, birth_date=date(1990, 1, 1))
+    man = await resident(actors, world, sex=Sex.MALE, birth_date=date(1990, 1, 1))
     expect_problem(
         await propose(client, world, victim=man), 422, "rule_violation", "MAN-ELIGIBILITY"
     )
@@ -116,7 +119,7 @@ async def test_the_adult_shelter_takes_women(
 async def test_a_minor_enters_the_adult_shelter_only_with_a_justification(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
-    girl = await actors.victim(world.runner, sex=Sex.FEMALE, birth_date=years_ago(world.today, 17))
+    girl = await resident(actors, world, sex=Sex.FEMALE, birth_date=years_ago(world.today, 17))
     problem = expect_problem(
         await propose(client, world, victim=girl), 422, "rule_violation", "MAN-ELIGIBILITY"
     )
@@ -135,8 +138,8 @@ async def test_a_minor_enters_the_adult_shelter_only_with_a_justification(
 async def test_the_childrens_centre_takes_ages_3_to_18_on_the_admission_day(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld, years: int, days: int, ok: bool
 ) -> None:
-    child = await actors.victim(
-        world.runner, birth_date=years_ago(world.today, years, days), sex=Sex.MALE
+    child = await resident(
+        actors, world, birth_date=years_ago(world.today, years, days), sex=Sex.MALE
     )
     answer = await propose(client, world, victim=child, shelter_id=str(world.children.id))
     if ok:
@@ -156,8 +159,9 @@ async def test_age_is_checked_again_on_the_admission_day(
 ) -> None:
     """Proposed at 18, admitted (by the date given) after the 19th birthday: refused."""
     birthday = world.today - timedelta(days=10)
-    child = await actors.victim(
-        world.runner,
+    child = await resident(
+        actors,
+        world,
         birth_date=date(birthday.year - 19, birthday.month, birthday.day),
         sex=Sex.FEMALE,
     )
@@ -230,8 +234,8 @@ async def test_a_full_shelter_admits_no_one(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
     for _ in range(2):
-        await admitted_stay(client, world, await actors.victim(world.runner))
-    third = await proposed_directly(actors, world, await actors.victim(world.runner))
+        await admitted_stay(client, world, await resident(actors, world))
+    third = await proposed_directly(actors, world, await resident(actors, world))
     answer = await client.post(
         f"{API}/shelter-stays/{third.id}/admit", json={}, headers=world.coordinator.headers
     )
@@ -269,11 +273,7 @@ async def test_discharge_sets_the_monitoring_date_six_months_on(
     )
     stay = await admitted_stay(client, world)
     clock.set(clock.now() + timedelta(days=10))
-    body = {
-        "discharged_on": discharged.isoformat(),
-        "reason": "Returned to her family.",
-        "handover_organisation_id": str(world.outsider.id),
-    }
+    body = discharge_body(discharged, handover_organisation_id=str(world.outsider.id))
     answer = await client.post(
         f"{API}/shelter-stays/{stay['id']}/discharge", json=body, headers=world.worker.headers
     )
@@ -282,39 +282,53 @@ async def test_discharge_sets_the_monitoring_date_six_months_on(
     assert answer.json()["handover_organisation_id"] == str(world.outsider.id)
 
 
-async def test_the_monitoring_report_comes_after_discharge_and_once(
-    client: httpx.AsyncClient, world: ShelterWorld
+async def test_the_monitoring_report_comes_six_months_after_discharge_and_once(
+    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
 ) -> None:
     stay = await admitted_stay(client, world)
     url = f"{API}/shelter-stays/{stay['id']}"
-    report = {
-        "contact_duration": "Six months, monthly calls.",
-        "last_meeting_on": world.today.isoformat(),
-        "problems_after_return": "Stigma in the village.",
-        "employed": True,
-        "pay": "regular",
-        "threats_from_recruiters": True,
-        "turned_to": "The NGO's lawyer.",
-        "law_enforcement_contact": False,
-        "willing_to_cooperate": True,
-        "plans": "Open a sewing workshop.",
-    }
+    report = annex_7(
+        world.today,
+        problems_after_return="Stigma in the village.",
+        employed=True,
+        pay="regular",
+        threats_from_recruiters=True,
+        turned_to="The NGO's lawyer.",
+        willing_to_cooperate=True,
+        plans="Open a sewing workshop.",
+    )
     expect_problem(
         await client.post(f"{url}/monitoring-report", json=report, headers=world.worker.headers),
         409,
         "invalid_transition",
     )
-    await client.post(
-        f"{url}/discharge",
-        json={"discharged_on": world.today.isoformat(), "reason": "Moved home."},
-        headers=world.worker.headers,
+    discharged = await client.post(
+        f"{url}/discharge", json=discharge_body(world.today), headers=world.worker.headers
     )
+    due = discharged.json()["monitoring_due_on"]
+    # MAN-MONITORING-6M: not on the day of discharge, nor the day before it is due
+    for day in (world.today, date.fromisoformat(due) - timedelta(days=1)):
+        clock.set(datetime.combine(day, time(12), UTC))
+        problem = expect_problem(
+            await client.post(
+                f"{url}/monitoring-report", json=report, headers=world.worker.headers
+            ),
+            422,
+            "rule_violation",
+            "MAN-MONITORING-6M",
+        )
+        assert problem["due_on"] == due
+    clock.set(datetime.combine(date.fromisoformat(due), time(12), UTC))
     made = await client.post(f"{url}/monitoring-report", json=report, headers=world.worker.headers)
     assert made.status_code == 201, made.text
     assert made.headers["location"] == f"{url}/monitoring-report"
-    assert (await client.get(f"{url}/monitoring-report", headers=world.worker.headers)).json()[
-        "plans"
-    ] == "Open a sewing workshop."
+    shown = (await client.get(f"{url}/monitoring-report", headers=world.worker.headers)).json()
+    assert (shown["outcome"], shown["reported_on"], shown["plans"]) == (
+        "reached",
+        due,
+        "Open a sewing workshop.",
+    )
+    assert (shown["marital_status"], shown["children"]) == ("single", 1)
     expect_problem(
         await client.post(f"{url}/monitoring-report", json=report, headers=world.worker.headers),
         409,
@@ -379,7 +393,7 @@ async def test_an_admitted_residents_signed_documents_stay_on_file(
 async def test_an_exceptional_justification_stays_on_file(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
-    girl = await actors.victim(world.runner, sex=Sex.FEMALE, birth_date=years_ago(world.today, 16))
+    girl = await resident(actors, world, sex=Sex.FEMALE, birth_date=years_ago(world.today, 16))
     proposed = await propose(
         client, world, victim=girl, exceptional_justification="With her mother."
     )
@@ -406,27 +420,28 @@ async def test_documents_are_not_signed_in_the_future(
 
 
 async def test_the_annex_7_answers_follow_the_form(
-    client: httpx.AsyncClient, world: ShelterWorld
+    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
 ) -> None:
     stay = await admitted_stay(client, world)
     url = f"{API}/shelter-stays/{stay['id']}"
     await client.post(
-        f"{url}/discharge",
-        json={"discharged_on": world.today.isoformat(), "reason": "Home."},
-        headers=world.worker.headers,
+        f"{url}/discharge", json=discharge_body(world.today), headers=world.worker.headers
     )
-    report = {
-        "contact_duration": "Calls.",
-        "last_meeting_on": world.today.isoformat(),
-        "employed": False,
-        "threats_from_recruiters": False,
-        "law_enforcement_contact": False,
-        "willing_to_cooperate": False,
-    }
-    for inconsistent in ({"pay": "regular"}, {"turned_to": "The police."}):
+    clock.set(clock.now() + timedelta(days=190))
+    report = annex_7(world.today)
+    without_outcome = {k: v for k, v in report.items() if k != "outcome"}
+    unreachable_with_answers = report | {"outcome": "unreachable", "contact_attempts": "Calls."}
+    for inconsistent in (
+        report | {"pay": "regular"},
+        report | {"turned_to": "The police."},
+        without_outcome,
+        unreachable_with_answers,
+        {"outcome": "unreachable"},
+        report | {"children": -1},
+    ):
         expect_problem(
             await client.post(
-                f"{url}/monitoring-report", json=report | inconsistent, headers=world.worker.headers
+                f"{url}/monitoring-report", json=inconsistent, headers=world.worker.headers
             ),
             422,
             "validation_error",
@@ -444,15 +459,14 @@ async def test_long_discharge_reasons_and_visit_justifications_are_stored(
 ) -> None:
     """The request limits and the columns agree (PostgreSQL refused the longer ones)."""
     stay = await admitted_stay(client, world)
-    body = {"discharged_on": world.today.isoformat(), "reason": "r" * 2000}
+    body = discharge_body(world.today, reason="r" * 2000, exit_information="e" * 2000)
     assert (
         await client.post(
             f"{API}/shelter-stays/{stay['id']}/discharge", json=body, headers=world.worker.headers
         )
     ).status_code == 200
-    from datetime import UTC, datetime
-
     visit = {
+        "visitor_kind": "other",
         "visitor_name": "V",
         "visitor_organisation": "O",
         "justification": "j" * 2000,

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from app.domain.access import Role
+from app.domain.casework import FollowUpTrigger
 from app.models import FollowUpContact
 from tests.api.pathway import API, World, build_world, referral_in_progress
 from tests.factories import Actors
@@ -24,6 +25,7 @@ async def _follow_up(
         FollowUpContact(
             victim_id=world.victim.id,
             organisation_id=organisation_id or world.directorate.id,
+            trigger=FollowUpTrigger.AGREEMENT_ENDED,
             due_on=due_on,
             rulebook_version="kg-2026.1",
         )
@@ -53,6 +55,7 @@ async def test_the_worklist_shows_only_the_callers_work_on_cases_it_sees(
         FollowUpContact(
             victim_id=other_case.id,
             organisation_id=world.ngo.id,
+            trigger=FollowUpTrigger.AGREEMENT_ENDED,
             due_on=world.today,
             rulebook_version="kg-2026.1",
         )

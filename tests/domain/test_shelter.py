@@ -19,23 +19,28 @@ from app.domain.shelter import (
     OPEN_STAY_STATES,
     STAY_STEPS,
     AlreadyInShelter,
+    OwedReport,
     Resident,
     ShelterFull,
     StayStatus,
+    VisitFacts,
+    VisitorKind,
     check_admission_documents,
     check_capacity_setting,
     check_eligibility,
     check_erasable,
     check_free_place,
+    check_monitoring_due,
     check_one_stay,
     check_pocket_money,
+    check_primary_interview,
     check_visit,
     medical_exam_due,
     monitoring_due,
     psychiatric_alert_needed,
 )
 from app.domain.states import advance
-from app.domain.vocabulary import Sex
+from app.domain.vocabulary import OrganisationKind, Sex
 from app.domain.worklist import (
     WorkItem,
     WorkKind,
@@ -373,7 +378,7 @@ def test_an_open_stay_is_never_erasable(
     open_stays: int, last_discharged_on: date | None, today: date
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        check_erasable(open_stays, last_discharged_on, today, RB)
+        check_erasable(open_stays, last_discharged_on, [], today, RB)
     assert_refused(refused, "MAN-RETENTION-6M", RuleViolation)
 
 
@@ -392,34 +397,114 @@ def test_retention_after_discharge(
     last_discharged_on: date | None, today: date, kept_until: str | None
 ) -> None:
     if kept_until is None:
-        check_erasable(0, last_discharged_on, today, RB)
+        check_erasable(0, last_discharged_on, [], today, RB)
         return
     with pytest.raises(RuleViolation) as refused:
-        check_erasable(0, last_discharged_on, today, RB)
+        check_erasable(0, last_discharged_on, [], today, RB)
     assert_refused(refused, "MAN-RETENTION-6M", RuleViolation)
     assert refused.value.facts == {"kept_until": kept_until}
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2026, 7, 15), date(2030, 1, 1)],
+    ids=["six-months-to-the-day", "years-later"],
+)
+def test_an_owed_monitoring_report_keeps_the_file(today: date) -> None:
+    """MAN-RETENTION-6M: past six months, the file stays until every report is filed; the
+    refusal lists what is owed."""
+    owed = [OwedReport(STAY, date(2026, 7, 15))]
+    with pytest.raises(RuleViolation) as refused:
+        check_erasable(0, date(2026, 1, 15), owed, today, RB)
+    assert_refused(refused, "MAN-RETENTION-6M", RuleViolation)
+    outstanding = [{"type": "monitoring_report", "stay_id": str(STAY), "due_on": "2026-07-15"}]
+    assert refused.value.facts == {"outstanding": outstanding}
+    check_erasable(0, date(2026, 1, 15), [], today, RB)  # filed: the file may go
+
+
+def test_within_six_months_the_refusal_names_both_the_day_and_the_report() -> None:
+    owed = [OwedReport(STAY, date(2026, 7, 15))]
+    with pytest.raises(RuleViolation) as refused:
+        check_erasable(0, date(2026, 1, 15), owed, date(2026, 3, 1), RB)
+    assert set(refused.value.facts) == {"kept_until", "outstanding"}
+
+
+# --- MAN-MONITORING-6M: not before its day ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reported_on", "allowed"),
+    [
+        pytest.param(date(2026, 1, 15), False, id="discharge-day"),
+        pytest.param(date(2026, 7, 14), False, id="day-before-due"),
+        pytest.param(date(2026, 7, 15), True, id="due-day"),
+        pytest.param(date(2026, 9, 1), True, id="late"),
+    ],
+)
+def test_the_monitoring_report_waits_for_its_day(reported_on: date, allowed: bool) -> None:
+    due = monitoring_due(date(2026, 1, 15), RB)
+    if allowed:
+        check_monitoring_due(due, reported_on)
+        return
+    with pytest.raises(RuleViolation) as refused:
+        check_monitoring_due(due, reported_on)
+    assert_refused(refused, "MAN-MONITORING-6M", RuleViolation)
+    assert refused.value.facts == {"due_on": "2026-07-15"}
+
+
+# --- MAN-PRIMARY-INTERVIEW -------------------------------------------------------------------
+
+
+def test_admission_follows_the_primary_interview() -> None:
+    check_primary_interview(True)
+    with pytest.raises(RuleViolation) as refused:
+        check_primary_interview(False)
+    assert_refused(refused, "MAN-PRIMARY-INTERVIEW", RuleViolation)
 
 
 # --- MAN-VISITORS ----------------------------------------------------------------------------
 
 
+_K, _O = VisitorKind, OrganisationKind
+
+
 @pytest.mark.parametrize(
-    ("international", "justification", "allowed"),
+    ("kind", "organisation", "justification", "approved", "allowed"),
     [
-        pytest.param(False, None, False, id="no-justification"),
-        pytest.param(False, "", False, id="empty-justification"),
-        pytest.param(False, "  ", False, id="blank-justification"),
-        pytest.param(False, "Lawyer meeting", True, id="justified"),
-        pytest.param(True, None, True, id="international-organisation"),
-        pytest.param(True, "  ", True, id="international-organisation-blank"),
+        pytest.param(_K.OTHER, None, None, False, False, id="no-justification"),
+        pytest.param(_K.OTHER, None, "", False, False, id="empty-justification"),
+        pytest.param(_K.FAMILY, None, "  ", False, False, id="blank-justification"),
+        pytest.param(_K.FAMILY, None, "Her sister, agreed", False, True, id="justified"),
+        pytest.param(_K.INTERNATIONAL_ORGANISATION, _O.INTERNATIONAL, None, False, True, id="iom"),
+        pytest.param(
+            _K.INTERNATIONAL_ORGANISATION, _O.INTERNATIONAL, "  ", False, True, id="iom-blank"
+        ),
+        pytest.param(_K.SERVICE_PROVIDER, _O.SERVICE_PROVIDER, None, False, True, id="provider"),
+        pytest.param(_K.SERVICE_PROVIDER, _O.NGO, None, False, False, id="provider-not-one"),
+        pytest.param(_K.SERVICE_PROVIDER, None, "Clinic", False, False, id="provider-unnamed"),
+        pytest.param(_K.INTERNATIONAL_ORGANISATION, _O.NGO, None, False, False, id="iom-not-iom"),
+        pytest.param(_K.OTHER, _O.INTERNATIONAL, None, False, False, id="iom-org-other-kind"),
+        pytest.param(_K.OFFICIAL, _O.STATE_AGENCY, "Inquiry", False, False, id="official"),
+        pytest.param(_K.OFFICIAL, _O.STATE_AGENCY, "Inquiry", True, True, id="official-approved"),
+        pytest.param(_K.OFFICIAL, None, None, True, False, id="official-approved-unjustified"),
     ],
 )
-def test_visit(international: bool, justification: str | None, allowed: bool) -> None:
+def test_visit(
+    kind: VisitorKind,
+    organisation: OrganisationKind | None,
+    justification: str | None,
+    approved: bool,
+    allowed: bool,
+) -> None:
+    """MAN-VISITORS: a justification unless the international organisation or a contracted
+    service provider (as the directory has it) visits; an official visit with the coordinator's
+    approval."""
+    visit = VisitFacts(kind, organisation, justification, approved)
     if allowed:
-        check_visit(international, justification)
+        check_visit(visit)
         return
     with pytest.raises(RuleViolation) as refused:
-        check_visit(international, justification)
+        check_visit(visit)
     assert_refused(refused, "MAN-VISITORS", RuleViolation)
 
 

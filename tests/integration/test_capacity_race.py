@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.models import Shelter
-from tests.api.shelter_world import API, build_shelter_world, proposed_directly
+from tests.api.shelter_world import API, build_shelter_world, proposed_directly, resident
 from tests.factories import Actors
 
 ATTEMPTS = 32
@@ -26,13 +26,13 @@ async def test_concurrent_admissions_never_overfill_a_shelter(
         session.add(shelter)
         await session.commit()
     if free == 0:  # one resident already fills the single place
-        first = await proposed_directly(actors, world, await actors.victim(world.runner))
+        first = await proposed_directly(actors, world, await resident(actors, world))
         admitted = await client.post(
             f"{API}/shelter-stays/{first.id}/admit", json={}, headers=world.coordinator.headers
         )
         assert admitted.status_code == 200
     stays = [
-        await proposed_directly(actors, world, await actors.victim(world.runner))
+        await proposed_directly(actors, world, await resident(actors, world))
         for _ in range(ATTEMPTS)
     ]
 
@@ -92,7 +92,7 @@ async def test_lowering_the_capacity_during_admissions_never_leaves_more_residen
 ) -> None:
     world = await build_shelter_world(actors)  # capacity 2
     stays = [
-        await proposed_directly(actors, world, await actors.victim(world.runner)) for _ in range(2)
+        await proposed_directly(actors, world, await resident(actors, world)) for _ in range(2)
     ]
     shelter_url = f"{API}/shelters/{world.adult.id}"
     answers = await asyncio.gather(
