@@ -11,18 +11,27 @@ import httpx
 import pytest
 
 from app.domain.access import Role
-from app.domain.casework import AssessmentKind, CarePlanKind, FollowUpTrigger, Service
+from app.domain.casework import (
+    AssessmentKind,
+    CarePlanKind,
+    FollowUpTrigger,
+    Service,
+    SessionKind,
+    SessionMethod,
+)
 from app.domain.consent import ConsentPurpose
 from app.domain.rulebook import ServiceTerm
-from app.domain.vocabulary import Funding
+from app.domain.vocabulary import Funding, VictimStatus
 from app.models import (
     Assessment,
     CarePlan,
     Consent,
+    CounsellingSession,
     FollowUpContact,
     Organisation,
     Referral,
     ServiceAgreement,
+    SessionParticipant,
     Victim,
 )
 from tests.factories import Actor, Actors, victim_body
@@ -180,7 +189,14 @@ async def test_staff_get_the_full_record(
 
 # --- the case-work records hang off the person: same scope, their own permissions -------------
 
-CASE_RECORDS = ("referral", "assessment", "care_plan", "service_agreement", "follow_up_contact")
+CASE_RECORDS = (
+    "referral",
+    "assessment",
+    "care_plan",
+    "service_agreement",
+    "follow_up_contact",
+    "counselling_session",
+)
 READS_CASE_WORK = {
     Role.COORDINATOR,
     Role.SHELTER_MANAGER,
@@ -198,6 +214,7 @@ PATHS = {
     "care_plan": "care-plans",
     "service_agreement": "service-agreements",
     "follow_up_contact": "follow-up-contacts",
+    "counselling_session": "sessions",
 }
 
 
@@ -262,12 +279,25 @@ async def _records(actors: Actors, home: Organisation, elsewhere: Organisation) 
             rulebook_version="kg-2026.1",
         )
     )
+    counselling = await actors.add(
+        CounsellingSession(
+            organisation_id=home.id,
+            kind=SessionKind.INDIVIDUAL,
+            method=SessionMethod.COUNSELLING,
+            held_on=day,
+            duration_minutes=50,
+            author_id=author.id,
+            author_role=Role.SOCIAL_WORKER,
+        )
+    )
+    await actors.add(SessionParticipant(session_id=counselling.id, victim_id=victim.id))
     return {
         "referral": referral.id,
         "assessment": assessment.id,
         "care_plan": plan.id,
         "service_agreement": agreement.id,
         "follow_up_contact": follow_up.id,
+        "counselling_session": counselling.id,
     }
 
 
@@ -296,3 +326,34 @@ async def test_case_record_access(
     else:
         assert answer.status_code == 200, answer.text
         assert [i["id"] for i in listed.json()["items"]] == [str(ids[record])]
+
+
+# --- closing and reopening a case (MAN-CASE-CLOSE) ---------------------------------------------
+
+CLOSES = {Role.COORDINATOR, Role.SHELTER_MANAGER, Role.SOCIAL_WORKER}
+
+
+@pytest.mark.parametrize("action", ["close", "reopen"])
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_who_closes_and_reopens_a_case(
+    client: httpx.AsyncClient, actors: Actors, role: Role, whose: str, action: str
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    owner = home if whose == "own" and home else await actors.organisation()
+    status = VictimStatus.ACTIVE if action == "close" else VictimStatus.CLOSED
+    victim = await actors.victim(owner, status=status)
+    body = {"reason": "reintegrated"} if action == "close" else {"reason": "She came back."}
+
+    answer = await client.post(
+        f"/api/v1/victims/{victim.id}/{action}", json=body, headers=caller.headers
+    )
+
+    if role not in CLOSES:
+        expect_problem(answer, 403, "forbidden")
+    elif whose == "other" and role not in SEES_EVERY_ORGANISATION:
+        expect_problem(answer, 404, "not_found")
+    else:
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == ("closed" if action == "close" else "active")

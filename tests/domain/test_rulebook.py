@@ -32,6 +32,7 @@ B = CeilingBasis
         ("insurance_lump_sum_contributions", 12),
         ("rehab_plan_min_months", 1),  # MAN-REHAB-PLAN
         ("rehab_plan_max_months", 6),
+        ("plan_review_days", 7),  # MAN-STAFF-MEETING
         ("children_min_age", 3),  # MAN-ELIGIBILITY
         ("children_max_age", 18),
         ("medical_exam_days", 3),  # MAN-MEDICAL-EXAM
