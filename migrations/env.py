@@ -6,7 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
@@ -66,10 +68,32 @@ def do_run_migrations(connection: Connection) -> None:
     configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            _check_foreign_keys(connection)
+
+
+def _sqlite_foreign_keys_off(engine: AsyncEngine) -> None:
+    """SQLite alters a table by rebuilding it (batch mode): with foreign keys enforced, dropping
+    the old table would refuse (or cascade to) the rows that point at it. They are off while
+    migrating, and checked before the migration commits."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _off(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
 
 
 async def run_async_migrations() -> None:
     engine = create_engine(database_url())
+    if engine.dialect.name == "sqlite":
+        _sqlite_foreign_keys_off(engine)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
     await engine.dispose()

@@ -5,13 +5,15 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlmodel import SQLModel
 
@@ -81,3 +83,110 @@ def test_drift_is_detected_when_a_model_changes_without_a_migration() -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), wanted)
     assert [d[0] for d in diff] == ["add_column"]
+
+
+# --- the care revision fills its new columns for the rows that were there ----------------------
+
+BEFORE_CARE = "0bcd7ca29466"
+GIVEN_AT = datetime(2026, 11, 30, 23, 30)  # stored UTC; the form's day is that UTC day
+
+
+def _python_type(column: Any) -> type:
+    try:
+        return column.type.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return object  # JSON, as SQLite reflects it
+
+
+def _filler(column: Any) -> Any:
+    """A value for a required column the seed does not care about."""
+    if column.name == "id" or column.name.endswith(("_id", "_by")):
+        return uuid.uuid4()
+    values = {
+        object: "[]",
+        str: "x",
+        int: 1,
+        bool: False,
+        date: date(2026, 11, 1),
+        datetime: GIVEN_AT,
+        dict: {},
+        list: [],
+    }
+    return values[_python_type(column)]
+
+
+def _insert(connection: Connection, table: str, **values: Any) -> uuid.UUID:
+    """A row with every required column; ids as the database reflects them (on SQLite a UUID
+    column is CHAR(32))."""
+    reflected = Table(table, MetaData(), autoload_with=connection)
+    row = {
+        c.name: _filler(c)
+        for c in reflected.columns
+        if not c.nullable and c.server_default is None and c.name not in values
+    }
+    row |= values
+    stored = {
+        name: value.hex
+        if isinstance(value, uuid.UUID) and _python_type(reflected.c[name]) is str
+        else value
+        for name, value in row.items()
+    }
+    connection.execute(reflected.insert().values(**stored))
+    return uuid.UUID(str(row["id"]))
+
+
+def _seed_before_care(connection: Connection) -> None:
+    org = _insert(connection, "organisations", kind="ngo")
+    user = _insert(connection, "users", role="coordinator", organisation_id=None)
+    victim = _insert(connection, "victims", organisation_id=org, status="active")
+    _insert(connection, "consents", victim_id=victim, purpose="data_processing", given_at=GIVEN_AT)
+    shelter = _insert(connection, "shelters", organisation_id=org, kind="adult")
+    stay = _insert(
+        connection,
+        "shelter_stays",
+        victim_id=victim,
+        shelter_id=shelter,
+        status="discharged",
+        proposed_by=user,
+    )
+    _insert(connection, "monitoring_reports", stay_id=stay, victim_id=victim, author_id=user)
+    _insert(connection, "shelter_visits", shelter_id=shelter, recorded_by=user)
+    _insert(connection, "follow_up_contacts", victim_id=victim, organisation_id=org, status="due")
+
+
+def _after_care(connection: Connection) -> dict[str, Any]:
+    def one(sql: str) -> Any:
+        return connection.execute(text(sql)).scalar_one()
+
+    return {
+        "given_on": one("SELECT given_on FROM consents"),
+        "trigger": one("SELECT trigger FROM follow_up_contacts"),
+        "outcome": one("SELECT outcome FROM monitoring_reports"),
+        "source": one("SELECT source FROM shelter_stays"),
+        "visitor_kind": one("SELECT visitor_kind FROM shelter_visits"),
+    }
+
+
+async def test_the_care_revision_keeps_the_rows_and_says_what_they_were(scratch_url: str) -> None:
+    config = alembic_config(scratch_url)
+    await asyncio.to_thread(command.upgrade, config, BEFORE_CARE)
+    engine = create_engine(scratch_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_seed_before_care)
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(command.upgrade, config, "head")
+    found = await _run(scratch_url, _after_care)
+    given_on = found.pop("given_on")
+    assert str(given_on)[:10] == "2026-11-30"
+    assert found == {
+        "trigger": "agreement_ended",
+        "outcome": "reached",
+        "source": "other",
+        "visitor_kind": "other",
+    }
+    # and back: the old form's answers are restored for every report
+    await asyncio.to_thread(command.downgrade, config, BEFORE_CARE)
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await _run(scratch_url, _drift) == []
