@@ -644,3 +644,49 @@ async def test_a_review_has_its_own_address_and_a_new_stage_is_an_audited_change
         headers=world.coordinator.headers,
     )
     assert len(trail.json()["items"]) == 2  # activation, then the new stage
+
+
+# --- MAN-EXIT: completing a service leaves the person with information and a follow-up ---------
+
+
+async def test_completing_an_agreement_records_the_exit_information(
+    client: httpx.AsyncClient, world: World, plan: dict[str, object]
+) -> None:
+    headers = world.provider_worker.headers
+    starts = world.today - timedelta(days=30)
+    body = agreement_body(world, str(plan["id"]), "short", starts, starts + timedelta(days=90))
+    agreement = (await client.post(f"{API}/service-agreements", json=body, headers=headers)).json()
+    url = f"{API}/service-agreements/{agreement['id']}/complete"
+    expect_problem(
+        await client.post(url, json={}, headers=headers), 422, "rule_violation", "MAN-EXIT"
+    )
+    done = await client.post(
+        url, json={"exit_information": "Leaflet: where to turn again."}, headers=headers
+    )
+    assert (done.json()["status"], done.json()["exit_information"]) == (
+        "completed",
+        "Leaflet: where to turn again.",
+    )
+    follow_ups = (await client.get(f"{API}/follow-up-contacts", headers=headers)).json()["items"]
+    assert [(f["trigger"], f["agreement_id"]) for f in follow_ups] == [
+        ("agreement_ended", agreement["id"])
+    ]
+
+
+async def test_completing_a_referral_records_the_exit_information_and_the_service_follows_up(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    referral = await referral_in_progress(client, world)
+    url = f"{API}/referrals/{referral['id']}/complete"
+    headers = world.provider_worker.headers
+    expect_problem(
+        await client.post(url, json={}, headers=headers), 422, "rule_violation", "MAN-EXIT"
+    )
+    done = await client.post(
+        url, json={"exit_information": "The provider's hotline."}, headers=headers
+    )
+    assert done.json()["status"] == "completed"
+    follow_ups = (await client.get(f"{API}/follow-up-contacts", headers=headers)).json()["items"]
+    assert [(f["trigger"], f["referral_id"], f["organisation_id"]) for f in follow_ups] == [
+        ("referral_completed", referral["id"], str(world.provider.id))
+    ]
