@@ -9,16 +9,14 @@ import httpx
 import pytest
 
 from app.domain.access import Role
-from app.domain.casework import ReferralStatus, Service
-from app.domain.consent import ConsentPurpose
-from app.domain.vocabulary import Funding
-from app.models import Referral, Victim
+from app.models import Victim
 from tests.api.shelter_world import (
     API,
     PRIMARY_INTERVIEW,
     ShelterWorld,
     build_shelter_world,
     propose,
+    shared_with,
 )
 from tests.factories import Actor, Actors
 from tests.helpers import expect_problem
@@ -164,20 +162,7 @@ async def test_the_interview_is_the_shelters_own(
     """A person referred to the shelter by a partner NGO, which interviewed her: the shelter's
     own staff interview her before admission all the same."""
     person = await actors.victim(world.outsider)
-    await actors.consent(person, ConsentPurpose.SHARE_WITH_ORGANISATION, world.runner)
-    await actors.add(
-        Referral(
-            victim_id=person.id,
-            from_organisation_id=world.outsider.id,
-            to_organisation_id=world.runner.id,
-            service=Service.SHELTER,
-            funding=Funding.PROJECT,
-            status=ReferralStatus.ACCEPTED,
-            referred_on=world.today,
-            created_by=world.outside_worker.id,
-            rulebook_version="kg-2026.1",
-        )
-    )
+    await shared_with(actors, world, person)
     theirs = await interviewed_by(client, world.outside_worker, interview(person))
     assert theirs.status_code == 200, theirs.text
     stay = (await propose(client, world, victim=person, source="partner_ngo")).json()

@@ -318,6 +318,9 @@ async def test_the_monitoring_report_comes_six_months_after_discharge_and_once(
             "MAN-MONITORING-6M",
         )
         assert problem["due_on"] == due
+    expect_problem(  # and nothing was written
+        await client.get(f"{url}/monitoring-report", headers=world.worker.headers), 404, "not_found"
+    )
     clock.set(datetime.combine(date.fromisoformat(due), time(12), UTC))
     made = await client.post(f"{url}/monitoring-report", json=report, headers=world.worker.headers)
     assert made.status_code == 201, made.text
