@@ -72,7 +72,7 @@ async def record(
         audit.record(
             session, principal, AuditAction.CREATE, RECORD_TYPE, row.id, victim_id=person.id
         )
-    return SessionFile(row, [p.id for p in persons], 0)
+    return SessionFile(row, sorted(p.id for p in persons), 0)
 
 
 async def _participants(
