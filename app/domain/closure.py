@@ -3,10 +3,11 @@ a closed case is read-only but for reopening and its follow-up contact."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from app.domain.errors import CaseClosed, OpenWork
+from app.domain.errors import CaseClosed, InvalidValue, OpenWork
 from app.domain.vocabulary import VictimStatus
 
 
@@ -53,3 +54,19 @@ def check_in_work(status: VictimStatus, action: str) -> None:
 def follow_up_after_closure(reason: ClosureReason) -> bool:
     """MAN-EXIT: closure arranges the follow-up contact, unless the person has died."""
     return reason is not ClosureReason.DECEASED
+
+
+def exit_information_given(reason: ClosureReason) -> bool:
+    """MAN-EXIT: closure records the information given to the person, who is there to be given
+    it unless contact was lost or they died."""
+    return reason not in (ClosureReason.LOST_CONTACT, ClosureReason.DECEASED)
+
+
+def check_closed_on(closed_on: date, last_exit_on: date | None) -> None:
+    """A case is closed on or after the last exit it closes (a discharge, an ended plan,
+    agreement or referral)."""
+    if last_exit_on is not None and closed_on < last_exit_on:
+        raise InvalidValue(
+            "closed_on",
+            f"The case is closed after the exits it closes (the last on {last_exit_on}).",
+        )

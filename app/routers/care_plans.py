@@ -77,7 +77,7 @@ async def activate_care_plan(
     response: Response,
     _key: Idempotency,
 ) -> CarePlanRead:
-    plan = await care_plans.activate(session, principal, plan, body.consent_given, clock.today())
+    plan = await care_plans.activate(session, principal, plan, body, clock.today())
     set_etag(response, plan.version)
     return CarePlanRead.model_validate(plan)
 

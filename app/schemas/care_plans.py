@@ -31,6 +31,11 @@ class CarePlanCreate(RequestModel):
 
 class CarePlanActivate(RequestModel):
     consent_given: bool = Field(description="The person consented to begin the plan.")
+    activated_on: date | None = Field(
+        None,
+        description="When the plan began: by default today; may lie in the past, never in the "
+        "future, before identification or before the assessment it rests on.",
+    )
 
 
 class CarePlanEnd(RequestModel):

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from app.domain.closure import ClosureReason
-from app.schemas.common import ExitText, RequestModel, ResponseModel, exit_information_field
+from app.schemas.common import ExitText, RequestModel, ResponseModel
 
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
@@ -17,7 +17,11 @@ class CaseClose(RequestModel):
     closed_on: date | None = Field(
         None, description="By default today; never in the future or before identification."
     )
-    exit_information: ExitText | None = exit_information_field(required=False)
+    exit_information: ExitText | None = Field(
+        None,
+        description="Required (MAN-EXIT) unless the reason is `lost_contact` or `deceased`: the "
+        "information given to the person (leaflets, contacts), so that they can seek help again.",
+    )
 
 
 class CaseReopen(RequestModel):

@@ -95,12 +95,11 @@ Money = Annotated[
 ExitText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
-def exit_information_field(required: bool = True) -> Any:
+def exit_information_field() -> Any:
     """MAN-EXIT: what the person was given on leaving. Sent as a field that the rule checks, so
     that leaving it out is refused with the rule's id."""
-    need = "Required (MAN-EXIT)" if required else "Optional"
     return Field(
         None,
-        description=f"{need}: the information given to the person on leaving (leaflets, "
-        "contacts), so that they can seek help again.",
+        description="Required (MAN-EXIT): the information given to the person on leaving "
+        "(leaflets, contacts), so that they can seek help again.",
     )

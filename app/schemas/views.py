@@ -17,6 +17,7 @@ from app.domain.access import (
     victim_view,
 )
 from app.domain.access import VictimView as View
+from app.domain.casework import SessionKind
 from app.domain.exchange import Topic, WebhookEvent
 from app.domain.rulebook import Rulebook
 from app.models import (
@@ -76,10 +77,13 @@ def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:
     return shown.model_copy(update={"findings": None, "findings_withheld": True})
 
 
-def present_session(file: SessionFile, role: Role) -> SessionRead:
-    """MAN-SESSIONS: notes are psychological data; the persons shown are those the caller sees."""
+def present_session(file: SessionFile, role: Role, *, for_person: bool = False) -> SessionRead:
+    """MAN-SESSIONS: notes are psychological data, and a group session's notes speak of every
+    person in it: they are shown to the health professions when they see all of them, and never
+    in one person's own file (``for_person``), which the person takes away."""
     row = file.record
-    notes = row.notes if reads_session_notes(role) else None
+    group_notes_withheld = file.others > 0 or (for_person and row.kind is SessionKind.GROUP)
+    notes = row.notes if reads_session_notes(role) and not group_notes_withheld else None
     return SessionRead(
         **row.model_dump(exclude={"notes", "author_role"}),
         victim_ids=file.victim_ids,
@@ -161,7 +165,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         assessments=[present_assessment(a, role) for a in file.assessments],
         care_plans=[CarePlanRead.model_validate(p) for p in file.care_plans],
         care_plan_reviews=[ReviewRead.model_validate(r) for r in file.care_plan_reviews],
-        sessions=[present_session(s, role) for s in file.sessions],
+        sessions=[present_session(s, role, for_person=True) for s in file.sessions],
         service_agreements=[AgreementRead.model_validate(a) for a in file.service_agreements],
         follow_up_contacts=[FollowUpRead.model_validate(f) for f in file.follow_up_contacts],
         shelter_stays=[StayRead.model_validate(s) for s in file.shelter_stays],

@@ -12,14 +12,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access import keeps_record
 from app.domain.care import check_plan_basis
 from app.domain.casework import CARE_PLAN_STEPS, CarePlanStatus
-from app.domain.dates import check_not_future
+from app.domain.dates import check_event_date, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.pathway import check_plan_consent, check_plan_duration
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden, NotFound
-from app.models import Assessment, CarePlan, CarePlanReview
-from app.schemas.care_plans import CarePlanCreate, ReviewCreate
+from app.models import Assessment, CarePlan, CarePlanReview, Victim
+from app.schemas.care_plans import CarePlanActivate, CarePlanCreate, ReviewCreate
 from app.security import Principal
 from app.services import audit, facts, records
 from app.services.audit import AuditAction
@@ -63,12 +63,24 @@ async def create(
 
 
 async def activate(
-    session: AsyncSession, principal: Principal, plan: CarePlan, consent_given: bool, today: date
+    session: AsyncSession,
+    principal: Principal,
+    plan: CarePlan,
+    data: CarePlanActivate,
+    today: date,
 ) -> CarePlan:
-    """The plan begins with the person's consent to it and to the processing of their data."""
+    """The plan begins with the person's consent to it and to the processing of their data, on
+    the day it began (entered late, perhaps), after the assessment it rests on."""
     next_status = _next(principal, plan, "activate")
-    check_plan_consent(plan.kind, await facts.consents_of(session, plan.victim_id), consent_given)
-    plan.activated_on = today
+    consents = await facts.consents_of(session, plan.victim_id)
+    check_plan_consent(plan.kind, consents, data.consent_given)
+    activated_on = data.activated_on or today
+    victim = await session.get_one(Victim, plan.victim_id)
+    check_event_date("activated_on", activated_on, today, victim.identified_on)
+    basis = await session.get_one(Assessment, plan.assessment_id)
+    if basis.performed_on is not None and activated_on < basis.performed_on:
+        raise InvalidValue("activated_on", "A plan begins after the assessment it rests on.")
+    plan.activated_on = activated_on
     return await _save(session, principal, plan, next_status)
 
 

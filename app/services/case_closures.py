@@ -7,10 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import closes_case
+from app.domain.care import check_exit_information
 from app.domain.casework import (
     OPEN_PLAN_STATES,
     OPEN_REFERRAL_STATES,
@@ -21,6 +22,8 @@ from app.domain.closure import (
     CASE_STEPS,
     OpenRecord,
     check_closable,
+    check_closed_on,
+    exit_information_given,
     follow_up_after_closure,
 )
 from app.domain.dates import check_event_date
@@ -74,6 +77,23 @@ async def open_records(session: AsyncSession, victim_id: UUID) -> list[OpenRecor
     return found
 
 
+# the days on which the person left something: a case is not closed before them
+_EXITS = (
+    (ShelterStay, ShelterStay.discharged_on),
+    (CarePlan, CarePlan.ended_on),
+    (ServiceAgreement, ServiceAgreement.ended_on),
+    (Referral, Referral.completed_on),
+)
+
+
+async def _last_exit(session: AsyncSession, victim_id: UUID) -> date | None:
+    days = [
+        (await session.exec(select(func.max(day)).where(col(model.victim_id) == victim_id))).one()
+        for model, day in _EXITS
+    ]
+    return max((d for d in days if d is not None), default=None)
+
+
 async def close(
     session: AsyncSession,
     principal: Principal,
@@ -89,7 +109,10 @@ async def close(
     next_status = advance(CASE_STEPS, "case", victim.status, "close")
     closed_on = data.closed_on or today
     check_event_date("closed_on", closed_on, today, victim.identified_on)
+    check_closed_on(closed_on, await _last_exit(session, victim.id))
     check_closable(await open_records(session, victim.id))
+    if exit_information_given(data.reason):
+        check_exit_information(data.exit_information)
     closure = CaseClosure(
         victim_id=victim.id,
         reason=data.reason,

@@ -1,6 +1,7 @@
 """Counselling sessions (MAN-SESSIONS): individual, group and family work with the method used,
 recorded by the organisation that held them. A session is visible to whoever sees one of the
-persons in it, and shows only the persons the caller sees."""
+persons in it, and shows only the persons the caller sees; its notes speak of everyone in it,
+so they are shown only to a caller who sees them all."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -146,10 +147,11 @@ async def list_visible(
     care_plan_id: UUID | None,
 ) -> tuple[list[SessionFile], str | None]:
     query = select(CounsellingSession).where(_visible(principal))
-    if victim_id is not None:
+    if victim_id is not None:  # a person the caller does not see took part in nothing it sees
         took_part = exists().where(
             col(SessionParticipant.session_id) == col(CounsellingSession.id),
             col(SessionParticipant.victim_id) == victim_id,
+            victim_is_visible(principal, col(SessionParticipant.victim_id)),
         )
         query = query.where(took_part)
     if care_plan_id is not None:

@@ -3,12 +3,12 @@ may read it; what the role may not read is named as withheld."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import Action, can, reads_health_record
+from app.domain.access import Action, Role, can, reads_health_record
 from app.models import (
     Alert,
     Assessment,
@@ -24,6 +24,7 @@ from app.models import (
     Referral,
     ReintegrationGrant,
     ServiceAgreement,
+    Shelter,
     ShelterStay,
     Victim,
     Visit,
@@ -32,6 +33,7 @@ from app.security import Principal
 from app.services import audit, counselling_sessions, grants, records
 from app.services.audit import AuditAction
 from app.services.counselling_sessions import SessionFile
+from app.services.scope import kept_by_caller
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -60,43 +62,45 @@ class PersonFile:
     withheld: Sequence[str]  # the sections the caller's role may not read
 
 
+def _withheld(role: Role) -> list[str]:
+    """The sections of the file the role may not read (as in their own resources)."""
+    allowed = {
+        "grants": can(role, Action.GRANT_READ),
+        "alerts": can(role, Action.ALERT_ACKNOWLEDGE) or reads_health_record(role),
+        "visits": can(role, Action.VISIT_READ),
+    }
+    return [section for section, may in allowed.items() if not may]
+
+
 async def export(session: AsyncSession, principal: Principal, victim: Victim) -> PersonFile:
-    async def of_person(model: type[M]) -> Sequence[M]:
+    async def of_person(model: type[M], *conditions: Any) -> Sequence[M]:
         column = col(getattr(model, "victim_id"))  # noqa: B009
-        query = select(model).where(column == victim.id).order_by(col(getattr(model, "id")))  # noqa: B009
-        return (await session.exec(query)).all()
+        query = select(model).where(column == victim.id, *conditions)
+        return (await session.exec(query.order_by(col(getattr(model, "id"))))).all()  # noqa: B009
 
-    role = principal.role
-    plans = await of_person(CarePlan)
-    reviews_of_plans = select(CarePlanReview).where(
-        col(CarePlanReview.care_plan_id).in_([p.id for p in plans])
-    )
-    reviews = (await session.exec(reviews_of_plans.order_by(col(CarePlanReview.id)))).all()
+    withheld = _withheld(principal.role)
     audit.record(session, principal, AuditAction.EXPORT, "victim", victim.id, victim_id=victim.id)
+    plans = await of_person(CarePlan)
+    reviews = await session.exec(
+        select(CarePlanReview)
+        .where(col(CarePlanReview.care_plan_id).in_([p.id for p in plans]))
+        .order_by(col(CarePlanReview.id))
+    )
     health_record = next(iter(await of_person(HealthRecord)), None)
-    if health_record is not None and reads_health_record(role):
+    if health_record is not None and reads_health_record(principal.role):
         records.audit_read(session, principal, health_record)
-    withheld: list[str] = []
-
-    async def if_allowed(name: str, allowed: bool, model: type[M]) -> Sequence[M]:
-        if allowed:
-            return await of_person(model)
-        withheld.append(name)
-        return ()
-
     sessions = await counselling_sessions.of_person(session, principal, victim.id)
     others = [(f.record.id, v) for f in sessions for v in f.victim_ids if v != victim.id]
     audit.record_reads(session, principal, counselling_sessions.RECORD_TYPE, others)
-    granted = await if_allowed("grants", can(role, Action.GRANT_READ), ReintegrationGrant)
+    granted = [] if "grants" in withheld else await of_person(ReintegrationGrant)
     lines = await grants.lines_by_grant(session, granted)
-    reads_alerts = can(role, Action.ALERT_ACKNOWLEDGE) or reads_health_record(role)
     return PersonFile(
         victim=victim,
         consents=await of_person(Consent),
         referrals=await of_person(Referral),
         assessments=await of_person(Assessment),
         care_plans=plans,
-        care_plan_reviews=reviews,
+        care_plan_reviews=reviews.all(),
         sessions=sessions,
         service_agreements=await of_person(ServiceAgreement),
         follow_up_contacts=await of_person(FollowUpContact),
@@ -106,7 +110,22 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         closures=await of_person(CaseClosure),
         health_record=health_record,
         grants=[(g, lines[g.id]) for g in granted],
-        alerts=await if_allowed("alerts", reads_alerts, Alert),
-        visits=await if_allowed("visits", can(role, Action.VISIT_READ), Visit),
+        # as on the caller's worklist and in its shelters' visitor logs
+        alerts=[]
+        if "alerts" in withheld
+        else await of_person(Alert, kept_by_caller(principal, Alert.organisation_id)),
+        visits=[] if "visits" in withheld else await _visits(session, principal, victim),
         withheld=withheld,
     )
+
+
+async def _visits(session: AsyncSession, principal: Principal, victim: Victim) -> Sequence[Visit]:
+    """Visits to the person at shelters whose visitor log the caller reads (MAN-VISITORS)."""
+    query = (
+        select(Visit)
+        .join(Shelter, col(Shelter.id) == col(Visit.shelter_id))
+        .where(
+            col(Visit.victim_id) == victim.id, kept_by_caller(principal, Shelter.organisation_id)
+        )
+    )
+    return (await session.exec(query.order_by(col(Visit.id)))).all()

@@ -65,9 +65,13 @@ async def has_completed(
 
 
 async def ensure_in_work(session: AsyncSession, victim_id: UUID, action: str) -> None:
-    """MAN-CASE-CLOSE: a closed case's records are not changed (409, until it is reopened)."""
-    status = (await session.exec(select(Victim.status).where(Victim.id == victim_id))).one()
-    check_in_work(VictimStatus(status), action)
+    """MAN-CASE-CLOSE: a closed case's records are not changed (409, until it is reopened). The
+    person's row is share-locked, as for a new record, so that a closure running meanwhile
+    either waits for this change or is seen by it."""
+    query = (
+        select(Victim.status).where(Victim.id == victim_id).with_for_update(read=True, of=Victim)
+    )
+    check_in_work(VictimStatus((await session.exec(query)).one()), action)
 
 
 async def visible_victim(

@@ -86,3 +86,11 @@ def victim_in_work(principal: Principal, victim_column: Mapped[UUID]) -> ColumnE
         visible_victims(principal),
         col(Victim.status) == VictimStatus.ACTIVE,
     )
+
+
+def kept_by_caller(principal: Principal, organisation_column: Any) -> ColumnElement[bool]:
+    """Records an organisation keeps (its work, its shelters' logs, its alerts) are its own;
+    the coordinator oversees all of them."""
+    if case_scope(principal.role) is CaseScope.ALL:
+        return true()
+    return col(organisation_column) == principal.organisation_id

@@ -64,8 +64,8 @@ async def _check_approval(
 ) -> None:
     """MAN-VISITORS: the approval is a coordinator's, given before the visit."""
     approver = await session.get(User, approval.by_user_id)
-    if approver is None or approver.role is not Role.COORDINATOR:
-        raise InvalidValue("approved_by_coordinator", "No coordinator has this id.")
+    if approver is None or approver.role is not Role.COORDINATOR or not approver.active:
+        raise InvalidValue("approved_by_coordinator", "No active coordinator has this id.")
     if approval.on > arrived_at.date():
         raise InvalidValue("approved_by_coordinator", "The approval comes before the visit.")
 

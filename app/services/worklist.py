@@ -1,14 +1,15 @@
 """The worklist: what the caller's organisation must do next, across the cases it sees. A closed
-case leaves it, but for its follow-up contacts and monitoring reports (MAN-CASE-CLOSE)."""
+case leaves it, but for its follow-up contacts, its monitoring reports and an alert not yet
+acknowledged (MAN-CASE-CLOSE, MAN-PSYCHIATRIC-ALERT)."""
 
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, true
+from sqlalchemy import exists
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import Action, CaseScope, can, case_scope
+from app.domain.access import Action, can
 from app.domain.care import plan_review_due
 from app.domain.casework import (
     AgreementStatus,
@@ -48,7 +49,7 @@ from app.models import (
 from app.security import Principal
 from app.services import audit
 from app.services.pagination import PageParams, page_of
-from app.services.scope import victim_in_work, victim_is_visible
+from app.services.scope import kept_by_caller, victim_in_work, victim_is_visible
 
 
 async def page_for(
@@ -73,13 +74,6 @@ async def page_for(
     return shown, cursor
 
 
-def _ours(principal: Principal, organisation_column: Any) -> ColumnElement[bool]:
-    """Work falls to one organisation; the coordinator oversees all of it."""
-    if case_scope(principal.role) is CaseScope.ALL:
-        return true()
-    return col(organisation_column) == principal.organisation_id
-
-
 async def _individual_assessments(
     session: AsyncSession, principal: Principal, today: date
 ) -> list[WorkItem]:
@@ -92,7 +86,7 @@ async def _individual_assessments(
     query = select(Referral).where(
         col(Referral.status) == ReferralStatus.IN_PROGRESS,
         col(Referral.individual_assessment_due_on).is_not(None),
-        _ours(principal, Referral.to_organisation_id),
+        kept_by_caller(principal, Referral.to_organisation_id),
         victim_in_work(principal, col(Referral.victim_id)),
         ~done,
     )
@@ -106,7 +100,7 @@ async def _individual_assessments(
 async def _follow_ups(session: AsyncSession, principal: Principal, today: date) -> list[WorkItem]:
     query = select(FollowUpContact).where(
         col(FollowUpContact.status) == FollowUpStatus.DUE,
-        _ours(principal, FollowUpContact.organisation_id),
+        kept_by_caller(principal, FollowUpContact.organisation_id),
         victim_is_visible(principal, col(FollowUpContact.victim_id)),
     )
     return [
@@ -122,8 +116,8 @@ async def _agreements_ending(
     query = select(ServiceAgreement).where(
         col(ServiceAgreement.status) == AgreementStatus.ACTIVE,
         col(ServiceAgreement.ends_on) <= horizon,
-        _ours(principal, ServiceAgreement.organisation_id)
-        | _ours(principal, ServiceAgreement.provider_organisation_id),
+        kept_by_caller(principal, ServiceAgreement.organisation_id)
+        | kept_by_caller(principal, ServiceAgreement.provider_organisation_id),
         victim_in_work(principal, col(ServiceAgreement.victim_id)),
     )
     found = [
@@ -139,7 +133,7 @@ def _stays_of_our_shelters(principal: Principal, *conditions: Any, in_work: bool
         select(ShelterStay)
         .join(Shelter, col(Shelter.id) == col(ShelterStay.shelter_id))
         .where(
-            _ours(principal, Shelter.organisation_id),
+            kept_by_caller(principal, Shelter.organisation_id),
             seen(principal, col(ShelterStay.victim_id)),
             *conditions,
         )
@@ -189,8 +183,8 @@ async def _psychiatric_alerts(
         return []
     query = select(Alert).where(
         col(Alert.acknowledged_at).is_(None),
-        _ours(principal, Alert.organisation_id),
-        victim_in_work(principal, col(Alert.victim_id)),
+        kept_by_caller(principal, Alert.organisation_id),
+        victim_is_visible(principal, col(Alert.victim_id)),  # at once, closed case or not
     )
     return [
         psychiatric_alert_item(a.id, a.victim_id, a.raised_on, today)
@@ -208,18 +202,20 @@ async def _plan_reviews(
         .where(col(CarePlanReview.care_plan_id) == col(CarePlan.id))
         .scalar_subquery()
     )
-    admitted = exists().where(
+    admitted_here = exists().where(  # at a shelter of the organisation that keeps the plan
         col(ShelterStay.victim_id) == col(CarePlan.victim_id),
         col(ShelterStay.status) == StayStatus.ADMITTED,
+        col(Shelter.id) == col(ShelterStay.shelter_id),
+        col(Shelter.organisation_id) == col(CarePlan.organisation_id),
     )
     query = select(
         col(CarePlan.id), col(CarePlan.victim_id), col(CarePlan.activated_on), last_review
     ).where(
         col(CarePlan.status) == CarePlanStatus.ACTIVE,
         col(CarePlan.kind) == CarePlanKind.REHABILITATION,
-        _ours(principal, CarePlan.organisation_id),
+        kept_by_caller(principal, CarePlan.organisation_id),
         victim_in_work(principal, col(CarePlan.victim_id)),
-        admitted,
+        admitted_here,
     )
     return [
         plan_review_item(plan_id, victim_id, plan_review_due(activated, reviewed, rulebook), today)

@@ -344,7 +344,8 @@ async def test_who_closes_and_reopens_a_case(
     owner = home if whose == "own" and home else await actors.organisation()
     status = VictimStatus.ACTIVE if action == "close" else VictimStatus.CLOSED
     victim = await actors.victim(owner, status=status)
-    body = {"reason": "reintegrated"} if action == "close" else {"reason": "She came back."}
+    closure = {"reason": "reintegrated", "exit_information": "The hotline's number."}
+    body = closure if action == "close" else {"reason": "She came back."}
 
     answer = await client.post(
         f"/api/v1/victims/{victim.id}/{action}", json=body, headers=caller.headers

@@ -357,7 +357,7 @@ async def test_a_closed_case_keeps_its_follow_up_its_monitoring_and_the_persons_
     assert report.status_code == 201, report.text
 
 
-async def test_a_closed_case_leaves_the_worklist_but_for_its_follow_up_and_monitoring(
+async def test_a_closed_case_leaves_the_worklist_but_for_its_follow_up_monitoring_and_alerts(
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld, clock: FakeClock
 ) -> None:
     await closed_after_a_stay(client, world, clock)
@@ -372,7 +372,7 @@ async def test_a_closed_case_leaves_the_worklist_but_for_its_follow_up_and_monit
             rulebook_version="kg-2026.1",
         )
     )
-    # an alert left unacknowledged leaves with the case; the follow-ups and the report stay
+    # what is owed after the case stays: the follow-ups, the report, and an alert not yet seen
     await actors.add(
         Alert(
             victim_id=world.woman.id,
@@ -382,7 +382,12 @@ async def test_a_closed_case_leaves_the_worklist_but_for_its_follow_up_and_monit
         )
     )
     kinds = await worklist_kinds(client, world.manager)
-    assert sorted(kinds) == ["follow_up_contact", "follow_up_contact", "monitoring_report"]
+    assert sorted(kinds) == [
+        "follow_up_contact",
+        "follow_up_contact",
+        "monitoring_report",
+        "psychiatric_alert",
+    ]
 
 
 async def test_a_reopened_case_is_in_work_again_and_the_history_is_kept(
@@ -432,3 +437,37 @@ async def test_a_closed_case_still_counts_in_the_reports(
     )
     assert report.status_code == 200, report.text
     assert (report.json()["admissions"], report.json()["discharges"]) == (1, 1)
+
+
+async def test_a_case_is_closed_after_the_exits_it_closes(
+    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
+) -> None:
+    stay = await admitted_stay(client, world)
+    await client.post(
+        f"{API}/shelter-stays/{stay['id']}/discharge",
+        json=discharge_body(world.today),
+        headers=world.worker.headers,
+    )
+    before = (world.today - timedelta(days=1)).isoformat()
+    problem = expect_problem(await close(client, world, closed_on=before), 422, "validation_error")
+    assert problem["errors"][0]["loc"] == ["body", "closed_on"]
+    assert (await close(client, world, closed_on=world.today.isoformat())).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("reason", "needed"),
+    [("reintegrated", True), ("transferred", True), ("lost_contact", False), ("deceased", False)],
+)
+async def test_closure_records_the_exit_information_when_the_person_is_there_to_get_it(
+    client: httpx.AsyncClient, world: ShelterWorld, reason: str, needed: bool
+) -> None:
+    answer = await close(client, world, reason=reason, exit_information=None)
+    if needed:
+        expect_problem(answer, 422, "rule_violation", "MAN-EXIT")
+        expect_problem(
+            await close(client, world, reason=reason, exit_information="   "),
+            422,
+            "validation_error",
+        )
+    else:
+        assert answer.status_code == 200, answer.text

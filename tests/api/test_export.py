@@ -20,6 +20,7 @@ from tests.api.shelter_world import (
     admitted_stay,
     build_shelter_world,
     resident,
+    shared_with,
 )
 from tests.factories import Actor, Actors
 
@@ -133,7 +134,14 @@ async def test_the_export_holds_everything_as_the_role_may_read_it(
     psychologist = await export(client, world, world.psychologist)
     assert sorted(psychologist["withheld"]) == ["grants", "visits"]
     assert (psychologist["grants"], psychologist["visits"]) == ([], [])
-    assert psychologist["sessions"][0]["notes"] == "Both spoke of going home."
+    # a group session's notes speak of the others too: not in one person's own file
+    assert (
+        psychologist["sessions"][0]["notes"],
+        psychologist["sessions"][0]["notes_withheld"],
+    ) == (
+        None,
+        True,
+    )
     assert [a["id"] for a in psychologist["alerts"]] == [held["alert"]]
 
     worker = await export(client, world, world.worker)
@@ -170,3 +178,17 @@ async def test_exporting_a_group_session_audits_the_others_shown(
     assert [(e["record_id"], e["actor_id"]) for e in trail] == [
         (held["session"], str(world.manager.id))
     ]
+
+
+async def test_another_organisation_exports_no_visits_or_alerts_of_this_shelter(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """A partner's manager sees the shared case, but reads neither this shelter's visitor log
+    nor the alerts raised to this NGO: their export does not show them either."""
+    world = await build_shelter_world(actors)
+    await hold_everything(client, actors, world)
+    await shared_with(actors, world, world.woman, receiver=world.outsider)
+    theirs = await export(client, world, world.outside_manager)
+    assert (theirs["visits"], theirs["alerts"], theirs["withheld"]) == ([], [], [])
+    coordinator = await export(client, world, world.coordinator)
+    assert (len(coordinator["visits"]), len(coordinator["alerts"])) == (1, 1)

@@ -465,3 +465,73 @@ async def test_a_session_is_held_in_the_past_after_identification(
         )
     entered_late = session_body(person, held_on=(today - timedelta(days=3)).isoformat())
     assert (await record(client, world.psychologist, entered_late)).status_code == 201
+
+
+async def test_group_notes_go_only_to_who_sees_everyone_in_the_group(
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
+) -> None:
+    """A group session's notes speak of every person in it: a psychologist of a partner that
+    sees only one of them does not read them, nor does the person's own file carry them."""
+    other = await resident(actors, world)
+    await shared_with(actors, world, world.woman, receiver=world.outsider)
+    group = session_body(world.woman, other, kind="group", method="group_therapy", notes=NOTES)
+    made = (await record(client, world.psychologist, group)).json()
+    partner_psychologist = await actors.user(Role.PSYCHOLOGIST, world.outsider)
+    seen = (
+        await client.get(f"{API}/sessions/{made['id']}", headers=partner_psychologist.headers)
+    ).json()
+    assert (seen["victim_ids"], seen["other_participants"]) == ([str(world.woman.id)], 1)
+    assert (seen["notes"], seen["notes_withheld"]) == (None, True)
+    ours = (
+        await client.get(f"{API}/sessions/{made['id']}", headers=world.psychologist.headers)
+    ).json()
+    assert ours["notes"] == NOTES
+    exported = (
+        await client.get(
+            f"{API}/victims/{world.woman.id}/export", headers=world.psychologist.headers
+        )
+    ).json()
+    assert [(s["notes"], s["notes_withheld"]) for s in exported["sessions"]] == [(None, True)]
+
+
+async def test_sessions_are_not_filtered_by_a_person_the_caller_cannot_see(
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
+) -> None:
+    hidden = await resident(actors, world)
+    await shared_with(actors, world, world.woman, receiver=world.outsider)
+    group = session_body(world.woman, hidden, kind="group", method="group_therapy")
+    await record(client, world.psychologist, group)
+    assert await sessions_seen(client, world.outside_worker, victim_id=str(hidden.id)) == []
+    assert (
+        len(await sessions_seen(client, world.outside_worker, victim_id=str(world.woman.id))) == 1
+    )
+
+
+async def test_a_plan_begun_last_week_is_entered_today(
+    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
+) -> None:
+    await admitted_stay(client, world)
+    interview = await assessed(client, world.psychologist, world.woman)
+    plan = (await draw_up(client, world, plan_body(world.woman, interview["id"]))).json()
+    url = f"{API}/care-plans/{plan['id']}/activate"
+    today = clock.today()
+    for wrong in (today + timedelta(days=1), today - timedelta(days=1)):  # before the interview
+        expect_problem(
+            await client.post(
+                url,
+                json={"consent_given": True, "activated_on": wrong.isoformat()},
+                headers=world.psychologist.headers,
+            ),
+            422,
+            "validation_error",
+        )
+    active = await client.post(
+        url,
+        json={"consent_given": True, "activated_on": today.isoformat()},
+        headers=world.psychologist.headers,
+    )
+    assert active.json()["activated_on"] == today.isoformat()
+    # the staff meeting's clock runs from the day the plan began
+    assert await plan_reviews(client, world.manager) == [
+        (plan["id"], (today + timedelta(days=7)).isoformat(), False)
+    ]

@@ -264,7 +264,7 @@ async def test_contracted_service_providers_visit_without_justification(
 
 
 async def test_an_official_visit_needs_the_coordinators_approval(
-    client: httpx.AsyncClient, world: ShelterWorld
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
     url = f"{API}/shelters/{world.adult.id}/visits"
     official = visit(visitor_kind="official", visitor_organisation="District police")
@@ -286,8 +286,10 @@ async def test_an_official_visit_needs_the_coordinators_approval(
         day.isoformat(),
     )
     # the approval is a coordinator's, and comes before the visit
+    retired = await actors.user(Role.COORDINATOR, active=False)
     for wrong in (
         {"by_user_id": str(world.manager.id), "on": day.isoformat()},
+        {"by_user_id": str(retired.id), "on": day.isoformat()},
         {"by_user_id": str(world.coordinator.id), "on": (day + timedelta(days=1)).isoformat()},
     ):
         expect_problem(
