@@ -1,12 +1,14 @@
 """Dependency aliases: the session, the caller, permissions, conventions and resource loaders."""
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.clock import Clock
@@ -191,13 +193,44 @@ PageDep = Annotated[PageParams, Depends(_page_params)]
 
 
 # Loaders: fetch a record the caller may see, or answer 404 (the only place that does).
-async def _visible_victim(
-    session: SessionDep, principal: CurrentPrincipal, victim_id: Annotated[UUID, Path()]
-) -> Victim:
-    return await victims_service.get_visible(session, principal, victim_id)
+T = TypeVar("T")
+M = TypeVar("M", bound=SQLModel)
+Fetch = Callable[[AsyncSession, Principal, UUID], Awaitable[T]]
 
 
-VisibleVictim = Annotated[Victim, Depends(_visible_victim)]
+def visible(fetch: Fetch[T], param: str) -> Any:
+    """A dependency that loads the record named by the path parameter ``param`` for the caller
+    (``fetch`` answers 404 for one they may not see)."""
+
+    async def load(
+        session: SessionDep,
+        principal: CurrentPrincipal,
+        record_id: Annotated[UUID, Path(alias=param)],
+    ) -> T:
+        return await fetch(session, principal, record_id)
+
+    return Depends(load)
+
+
+def of_visible_person(model: type[M]) -> Fetch[M]:
+    """Records that hang off a person: visible exactly when their person is."""
+
+    async def fetch(session: AsyncSession, principal: Principal, record_id: UUID) -> M:
+        return await records.get_visible(session, principal, model, record_id)
+
+    return fetch
+
+
+def existing(get: Callable[[AsyncSession, UUID], Awaitable[T]], param: str) -> Any:
+    """A directory record (organisation, account, shelter): any caller the route lets in."""
+
+    async def load(session: SessionDep, record_id: Annotated[UUID, Path(alias=param)]) -> T:
+        return await get(session, record_id)
+
+    return Depends(load)
+
+
+VisibleVictim = Annotated[Victim, visible(victims_service.get_visible, "victim_id")]
 
 
 async def _visible_consent(
@@ -206,122 +239,33 @@ async def _visible_consent(
     return await victims_service.get_consent(session, victim, consent_id)
 
 
-async def _organisation(
-    session: SessionDep, organisation_id: Annotated[UUID, Path()]
-) -> Organisation:
-    return await organisations_service.get(session, organisation_id)
-
-
 VisibleConsent = Annotated[Consent, Depends(_visible_consent)]
-ExistingOrganisation = Annotated[Organisation, Depends(_organisation)]
+ExistingOrganisation = Annotated[
+    Organisation, existing(organisations_service.get, "organisation_id")
+]
+ExistingUser = Annotated[User, existing(accounts_service.get_user, "user_id")]
+ExistingClient = Annotated[Client, existing(accounts_service.get_client, "client_id")]
+ExistingShelter = Annotated[Shelter, existing(shelters_service.get, "shelter_id")]
 
-
-async def _user(session: SessionDep, user_id: Annotated[UUID, Path()]) -> User:
-    return await accounts_service.get_user(session, user_id)
-
-
-async def _client(session: SessionDep, client_id: Annotated[UUID, Path()]) -> Client:
-    return await accounts_service.get_client(session, client_id)
-
-
-ExistingUser = Annotated[User, Depends(_user)]
-ExistingClient = Annotated[Client, Depends(_client)]
-
-
-async def _referral(
-    session: SessionDep, principal: CurrentPrincipal, referral_id: Annotated[UUID, Path()]
-) -> Referral:
-    return await referrals_service.get_visible(session, principal, referral_id)
-
-
-async def _assessment(
-    session: SessionDep, principal: CurrentPrincipal, assessment_id: Annotated[UUID, Path()]
-) -> Assessment:
-    return await records.get_visible(session, principal, Assessment, assessment_id)
-
-
-async def _care_plan(
-    session: SessionDep, principal: CurrentPrincipal, care_plan_id: Annotated[UUID, Path()]
-) -> CarePlan:
-    return await records.get_visible(session, principal, CarePlan, care_plan_id)
-
-
-async def _agreement(
-    session: SessionDep, principal: CurrentPrincipal, agreement_id: Annotated[UUID, Path()]
-) -> ServiceAgreement:
-    return await records.get_visible(session, principal, ServiceAgreement, agreement_id)
-
-
-async def _follow_up(
-    session: SessionDep, principal: CurrentPrincipal, follow_up_id: Annotated[UUID, Path()]
-) -> FollowUpContact:
-    return await records.get_visible(session, principal, FollowUpContact, follow_up_id)
-
-
-VisibleReferral = Annotated[Referral, Depends(_referral)]
-VisibleAssessment = Annotated[Assessment, Depends(_assessment)]
-VisibleCarePlan = Annotated[CarePlan, Depends(_care_plan)]
-VisibleAgreement = Annotated[ServiceAgreement, Depends(_agreement)]
-VisibleFollowUp = Annotated[FollowUpContact, Depends(_follow_up)]
-
-
-async def _shelter(session: SessionDep, shelter_id: Annotated[UUID, Path()]) -> Shelter:
-    return await shelters_service.get(session, shelter_id)
-
-
-async def _stay(
-    session: SessionDep, principal: CurrentPrincipal, stay_id: Annotated[UUID, Path()]
-) -> ShelterStay:
-    return await records.get_visible(session, principal, ShelterStay, stay_id)
-
-
-async def _alert(
-    session: SessionDep, principal: CurrentPrincipal, alert_id: Annotated[UUID, Path()]
-) -> Alert:
-    return await alerts_service.get_visible(session, principal, alert_id)
-
-
-ExistingShelter = Annotated[Shelter, Depends(_shelter)]
-VisibleStay = Annotated[ShelterStay, Depends(_stay)]
-VisibleAlert = Annotated[Alert, Depends(_alert)]
-
-
-async def _grant(
-    session: SessionDep, principal: CurrentPrincipal, grant_id: Annotated[UUID, Path()]
-) -> ReintegrationGrant:
-    return await records.get_visible(session, principal, ReintegrationGrant, grant_id)
-
-
-VisibleGrant = Annotated[ReintegrationGrant, Depends(_grant)]
-
-
-async def _job_referral(
-    session: SessionDep, principal: CurrentPrincipal, job_referral_id: Annotated[UUID, Path()]
-) -> JobReferral:
-    return await job_referrals_service.get_visible(session, principal, job_referral_id)
-
-
-async def _outbox_message(
-    session: SessionDep, principal: CurrentPrincipal, message_id: Annotated[UUID, Path()]
-) -> OutboxMessage:
-    return await outbox_service.get_visible(session, principal, message_id)
-
-
-async def _webhook_endpoint(
-    session: SessionDep, principal: CurrentPrincipal, endpoint_id: Annotated[UUID, Path()]
-) -> WebhookEndpoint:
-    return await webhooks_service.get_own(session, principal, endpoint_id)
-
-
-VisibleJobReferral = Annotated[JobReferral, Depends(_job_referral)]
-VisibleOutboxMessage = Annotated[OutboxMessage, Depends(_outbox_message)]
-OwnWebhookEndpoint = Annotated[WebhookEndpoint, Depends(_webhook_endpoint)]
-
-
-async def _counselling_session(
-    session: SessionDep, principal: CurrentPrincipal, session_id: Annotated[UUID, Path()]
-) -> CounsellingSession:
-    return await sessions_service.get_visible(session, principal, session_id)
-
-
-VisibleCounsellingSession = Annotated[CounsellingSession, Depends(_counselling_session)]
+VisibleReferral = Annotated[Referral, visible(referrals_service.get_visible, "referral_id")]
+VisibleAssessment = Annotated[Assessment, visible(of_visible_person(Assessment), "assessment_id")]
+VisibleCarePlan = Annotated[CarePlan, visible(of_visible_person(CarePlan), "care_plan_id")]
+VisibleAgreement = Annotated[
+    ServiceAgreement, visible(of_visible_person(ServiceAgreement), "agreement_id")
+]
+VisibleFollowUp = Annotated[
+    FollowUpContact, visible(of_visible_person(FollowUpContact), "follow_up_id")
+]
+VisibleStay = Annotated[ShelterStay, visible(of_visible_person(ShelterStay), "stay_id")]
+VisibleGrant = Annotated[
+    ReintegrationGrant, visible(of_visible_person(ReintegrationGrant), "grant_id")
+]
+VisibleAlert = Annotated[Alert, visible(alerts_service.get_visible, "alert_id")]
+VisibleCounsellingSession = Annotated[
+    CounsellingSession, visible(sessions_service.get_visible, "session_id")
+]
+VisibleJobReferral = Annotated[
+    JobReferral, visible(job_referrals_service.get_visible, "job_referral_id")
+]
+VisibleOutboxMessage = Annotated[OutboxMessage, visible(outbox_service.get_visible, "message_id")]
+OwnWebhookEndpoint = Annotated[WebhookEndpoint, visible(webhooks_service.get_own, "endpoint_id")]

@@ -29,7 +29,7 @@ def database_url() -> str:
     return str(url)
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
     """Migrations name plain SQLAlchemy types only, so they never import the app or sqlmodel."""
     if type_ != "type":
         return False

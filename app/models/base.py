@@ -62,7 +62,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -75,7 +75,7 @@ class Money(TypeDecorator[Decimal]):
     impl = BigInteger()
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+    def process_bind_param(self, value: Decimal | None, _dialect: Dialect) -> int | None:
         if value is None:
             return None
         cents = value * 100
@@ -83,7 +83,7 @@ class Money(TypeDecorator[Decimal]):
             raise ValueError("money has at most two decimals")
         return int(cents)
 
-    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+    def process_result_value(self, value: int | None, _dialect: Dialect) -> Decimal | None:
         return None if value is None else (Decimal(value) / 100).quantize(CENT)
 
 

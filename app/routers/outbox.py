@@ -35,7 +35,7 @@ async def list_outbox_messages(
 
 @router.get("/{message_id}", summary="Read an outgoing message's delivery state")
 async def get_outbox_message(
-    principal: Reader, message: VisibleOutboxMessage, response: Response
+    _: Reader, message: VisibleOutboxMessage, response: Response
 ) -> OutboxMessageRead:
     set_etag(response, message.version)
     return present_outbox_message(message)

@@ -40,7 +40,6 @@ async def list_referrals(
     principal: Reader,
     session: SessionDep,
     page: PageDep,
-    rulebook: RulebookDep,
     status: ReferralStatus | None = None,
     victim_id: UUID | None = None,
 ) -> Page[ReferralRead]:
@@ -76,7 +75,6 @@ async def get_referral(
     principal: Reader,
     referral: VisibleReferral,
     session: SessionDep,
-    rulebook: RulebookDep,
     response: Response,
 ) -> ReferralRead:
     referrals.read(session, principal, referral)
@@ -90,7 +88,6 @@ async def accept_referral(
     referral: VisibleReferral,
     session: SessionDep,
     clock: ClockDep,
-    rulebook: RulebookDep,
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
@@ -127,7 +124,6 @@ async def cancel_referral(
     body: ReferralCancel,
     session: SessionDep,
     clock: ClockDep,
-    rulebook: RulebookDep,
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:

@@ -56,7 +56,7 @@ async def create_webhook_endpoint(
 
 @router.get("/{endpoint_id}", summary="Read a webhook endpoint (never its secret)")
 async def get_webhook_endpoint(
-    principal: Manager, endpoint: OwnWebhookEndpoint, response: Response
+    _: Manager, endpoint: OwnWebhookEndpoint, response: Response
 ) -> WebhookEndpointRead:
     set_etag(response, endpoint.version)
     return WebhookEndpointRead.model_validate(endpoint)

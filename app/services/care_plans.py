@@ -81,7 +81,7 @@ async def activate(
     if basis.performed_on is not None and activated_on < basis.performed_on:
         raise InvalidValue("activated_on", "A plan begins after the assessment it rests on.")
     plan.activated_on = activated_on
-    return await _save(session, principal, plan, next_status)
+    return await records.save_step(session, principal, plan, next_status)
 
 
 async def end(
@@ -99,7 +99,7 @@ async def end(
     if plan.activated_on and ended_on < plan.activated_on:
         raise InvalidValue("ended_on", "A plan ends after it began.")
     plan.ended_on = ended_on
-    return await _save(session, principal, plan, next_status)
+    return await records.save_step(session, principal, plan, next_status)
 
 
 def _next(principal: Principal, plan: CarePlan, action: str) -> CarePlanStatus:
@@ -107,16 +107,6 @@ def _next(principal: Principal, plan: CarePlan, action: str) -> CarePlanStatus:
     if not keeps_record(principal.organisation_id, plan.organisation_id):
         raise Forbidden("The organisation that drew up the plan acts on it.")
     return advance(CARE_PLAN_STEPS, "care plan", plan.status, action)
-
-
-async def _save(
-    session: AsyncSession, principal: Principal, plan: CarePlan, status: CarePlanStatus
-) -> CarePlan:
-    plan.status = status
-    session.add(plan)
-    await session.flush()
-    records.audit_change(session, principal, plan, AuditAction.UPDATE)
-    return plan
 
 
 async def add_review(
@@ -129,7 +119,7 @@ async def add_review(
     session.add(review)
     if data.recovery_stage is not None and data.recovery_stage != plan.recovery_stage:
         plan.recovery_stage = data.recovery_stage
-        await _save(session, principal, plan, plan.status)
+        await records.save_step(session, principal, plan, plan.status)
     await session.flush()
     action = AuditAction.CREATE
     audit.record(

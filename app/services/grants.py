@@ -250,9 +250,5 @@ async def _save(
     status: GrantStatus,
     action: AuditAction,
 ) -> ReintegrationGrant:
-    grant.status = status
     grant.updated_at = utcnow()  # every step is a new version, also when only lines changed
-    session.add(grant)
-    await session.flush()
-    records.audit_change(session, principal, grant, action)
-    return grant
+    return await records.save_step(session, principal, grant, status, action)

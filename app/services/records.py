@@ -2,6 +2,7 @@
 visible exactly when their person is, and every read audited. One way for all of them."""
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -48,6 +49,21 @@ async def page_visible(
     reads = [(getattr(r, "id"), getattr(r, "victim_id")) for r in found]  # noqa: B009
     audit.record_reads(session, principal, record_type(model), reads)
     return found, cursor
+
+
+async def save_step(
+    session: AsyncSession,
+    principal: Principal,
+    record: M,
+    status: StrEnum,
+    action: AuditAction = AuditAction.UPDATE,
+) -> M:
+    """A record moved to ``status`` by a step of its state table: written, then audited."""
+    setattr(record, "status", status)  # noqa: B010 - every stepped record has a status
+    session.add(record)
+    await session.flush()
+    audit_change(session, principal, record, action)
+    return record
 
 
 def audit_read(session: AsyncSession, principal: Principal, record: SQLModel) -> None:

@@ -28,7 +28,7 @@ from app.errors import Forbidden, NotFound
 from app.models import Assessment, Organisation, Referral, Victim
 from app.schemas.referrals import ReferralComplete, ReferralCreate, ReferralDecline
 from app.security import Principal
-from app.services import audit, facts, follow_ups, webhooks
+from app.services import audit, facts, follow_ups, records, webhooks
 from app.services.audit import AuditAction
 from app.services.follow_ups import Exit
 from app.services.organisations import get_referenced
@@ -273,17 +273,7 @@ async def _save(
     status: ReferralStatus,
     now: datetime,
 ) -> Referral:
-    referral.status = status
-    session.add(referral)
-    await session.flush()
-    audit.record(
-        session,
-        principal,
-        AuditAction.UPDATE,
-        "referral",
-        referral.id,
-        victim_id=referral.victim_id,
-    )
+    await records.save_step(session, principal, referral, status)
     await webhooks.referral_changed(session, principal, referral, _EVENTS[status], now)
     return referral
 

@@ -45,7 +45,7 @@ from app.schemas.shelters import (
 from app.security import Principal
 from app.services import facts, follow_ups, records, shelters
 from app.services.audit import AuditAction
-from app.services.common import ensure_version
+from app.services.common import ensure_version, locked
 from app.services.follow_ups import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
@@ -118,7 +118,7 @@ async def update(
         check_pocket_money(changes.pocket_money_per_day, rulebook)
     for field, value in sent.items():
         setattr(stay, field, value)
-    return await _save(session, principal, stay, stay.status)
+    return await records.save_step(session, principal, stay, stay.status)
 
 
 async def admit(
@@ -139,7 +139,7 @@ async def admit(
             rule="MAN-ADMISSION-AGREED",
         )
     shelter = await shelters.lock(session, stay.shelter_id)
-    stay = await _fresh(session, stay)  # as it is now that admissions here wait for us
+    stay = await locked(session, ShelterStay, stay.id)  # as it is now that admissions here wait
     next_status = advance(STAY_STEPS, "shelter stay", stay.status, "admit")
     admitted_on = admitted_on or today
     check_not_future("admitted_on", admitted_on, today)
@@ -160,7 +160,7 @@ async def admit(
     check_free_place(await _admitted(session, shelter.id), shelter.capacity)
     stay.admitted_on, stay.admitted_by = admitted_on, principal.actor_id
     stay.medical_exam_due_on = medical_exam_due(admitted_on, rulebook)
-    return await _save(session, principal, stay, next_status)
+    return await records.save_step(session, principal, stay, next_status)
 
 
 async def discharge(
@@ -190,12 +190,12 @@ async def discharge(
         stay.victim_id, shelter.organisation_id, data.discharged_on, trigger, stay_id=stay.id
     )
     await follow_ups.schedule(session, principal, left, rulebook)
-    return await _save(session, principal, stay, next_status)
+    return await records.save_step(session, principal, stay, next_status)
 
 
 async def withdraw(session: AsyncSession, principal: Principal, stay: ShelterStay) -> ShelterStay:
     next_status = await _staff_step(session, principal, stay, "withdraw")
-    return await _save(session, principal, stay, next_status)
+    return await records.save_step(session, principal, stay, next_status)
 
 
 async def report_monitoring(
@@ -247,16 +247,6 @@ def _check_signatures(values: dict[str, object], today: date) -> None:
         check_not_future(field, day if isinstance(day, date) else None, today)
 
 
-async def _fresh(session: AsyncSession, stay: ShelterStay) -> ShelterStay:
-    query = (
-        select(ShelterStay)
-        .where(col(ShelterStay.id) == stay.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.exec(query)).one()
-
-
 def _resident(victim: Victim, justification: str | None) -> Resident:
     return Resident(victim.sex, victim.birth_date, justification)
 
@@ -272,16 +262,6 @@ async def _staff_step(
     shelter = await session.get_one(Shelter, stay.shelter_id)
     _shelter_staff_only(principal, shelter)
     return advance(STAY_STEPS, "shelter stay", stay.status, action)
-
-
-async def _save(
-    session: AsyncSession, principal: Principal, stay: ShelterStay, status: StayStatus
-) -> ShelterStay:
-    stay.status = status
-    session.add(stay)
-    await session.flush()
-    records.audit_change(session, principal, stay, AuditAction.UPDATE)
-    return stay
 
 
 async def _open_stays(session: AsyncSession, victim_id: UUID) -> int:

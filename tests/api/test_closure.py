@@ -245,9 +245,7 @@ async def test_a_closure_names_its_reason_and_a_day_that_happened(
 # --- a closed case is read-only, but for reopening and its follow-up -----------------------------
 
 
-async def closed_after_a_stay(
-    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
-) -> dict[str, Any]:
+async def closed_after_a_stay(client: httpx.AsyncClient, world: ShelterWorld) -> dict[str, Any]:
     """Admitted, discharged with a monitoring report due, then closed."""
     stay = await admitted_stay(client, world)
     await client.post(
@@ -260,7 +258,7 @@ async def closed_after_a_stay(
 
 
 async def test_a_closed_case_takes_no_new_records_and_no_changes(
-    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld, clock: FakeClock
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
     await actors.consent(world.woman, ConsentPurpose.DATA_PROCESSING)
     draft = await client.post(
@@ -268,7 +266,7 @@ async def test_a_closed_case_takes_no_new_records_and_no_changes(
         json={"victim_id": str(world.woman.id), "kind": "risk"},
         headers=world.worker.headers,
     )
-    await closed_after_a_stay(client, world, clock)
+    await closed_after_a_stay(client, world)
     person = person_url(world)
     today = world.today.isoformat()
     attempts: list[tuple[str, str, dict[str, Any], Actor]] = [
@@ -327,7 +325,7 @@ async def test_a_closed_case_keeps_its_follow_up_its_monitoring_and_the_persons_
     client: httpx.AsyncClient, actors: Actors, world: ShelterWorld, clock: FakeClock
 ) -> None:
     consent = await actors.consent(world.woman, ConsentPurpose.DATA_PROCESSING)
-    stay = await closed_after_a_stay(client, world, clock)
+    stay = await closed_after_a_stay(client, world)
     # read and exported as before
     assert (await client.get(person_url(world), headers=world.worker.headers)).status_code == 200
     exported = await client.get(f"{person_url(world)}/export", headers=world.worker.headers)
@@ -358,9 +356,9 @@ async def test_a_closed_case_keeps_its_follow_up_its_monitoring_and_the_persons_
 
 
 async def test_a_closed_case_leaves_the_worklist_but_for_its_follow_up_monitoring_and_alerts(
-    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld, clock: FakeClock
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld
 ) -> None:
-    await closed_after_a_stay(client, world, clock)
+    await closed_after_a_stay(client, world)
     interview = await actors.add(
         Assessment(
             victim_id=world.woman.id,
@@ -391,7 +389,7 @@ async def test_a_closed_case_leaves_the_worklist_but_for_its_follow_up_monitorin
 
 
 async def test_a_reopened_case_is_in_work_again_and_the_history_is_kept(
-    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
+    client: httpx.AsyncClient, world: ShelterWorld
 ) -> None:
     assert (await close(client, world)).status_code == 200
     reopen = f"{person_url(world)}/reopen"
@@ -426,9 +424,9 @@ async def test_a_reopened_case_is_in_work_again_and_the_history_is_kept(
 
 
 async def test_a_closed_case_still_counts_in_the_reports(
-    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
+    client: httpx.AsyncClient, world: ShelterWorld
 ) -> None:
-    await closed_after_a_stay(client, world, clock)
+    await closed_after_a_stay(client, world)
     month = world.today.strftime("%Y-%m")
     report = await client.get(
         f"{API}/reports/shelters/{world.adult.id}/monthly",
@@ -440,7 +438,7 @@ async def test_a_closed_case_still_counts_in_the_reports(
 
 
 async def test_a_case_is_closed_after_the_exits_it_closes(
-    client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock
+    client: httpx.AsyncClient, world: ShelterWorld
 ) -> None:
     stay = await admitted_stay(client, world)
     await client.post(

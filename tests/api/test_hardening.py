@@ -18,7 +18,7 @@ VICTIMS = "/api/v1/victims"
 
 
 async def test_a_replay_is_refused_to_a_caller_who_lost_the_role(
-    client: httpx.AsyncClient, actors: Actors, admin: Actor, worker: Actor
+    client: httpx.AsyncClient, admin: Actor, worker: Actor
 ) -> None:
     key = {"Idempotency-Key": "before-the-change"}
     assert (

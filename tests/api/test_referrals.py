@@ -288,7 +288,7 @@ async def test_referrals_are_seen_at_both_ends_only(
 
 
 async def test_the_case_is_shared_from_acceptance_until_the_consent_is_withdrawn(
-    client: httpx.AsyncClient, actors: Actors, world: World
+    client: httpx.AsyncClient, world: World
 ) -> None:
     person = f"{API}/victims/{world.victim.id}"
     reader = world.provider_psychologist
@@ -354,7 +354,7 @@ async def test_the_receiver_loses_the_referral_when_the_consent_is_withdrawn(
 
 
 async def test_the_case_organisation_sees_every_referral_of_its_people(
-    client: httpx.AsyncClient, actors: Actors, world: World
+    client: httpx.AsyncClient, world: World
 ) -> None:
     referral = (await refer(client, world, by=world.coordinator)).json()
     assert referral["from_organisation_id"] == str(world.coordinator.organisation_id)

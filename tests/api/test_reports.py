@@ -261,7 +261,7 @@ async def test_the_monthly_report_as_csv(client: httpx.AsyncClient, october: She
 
 
 async def test_who_reads_the_monthly_report(
-    client: httpx.AsyncClient, actors: Actors, october: ShelterWorld
+    client: httpx.AsyncClient, october: ShelterWorld
 ) -> None:
     url = f"{API}/shelters/{october.adult.id}/monthly"
     expect_problem(

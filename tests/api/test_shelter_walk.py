@@ -217,7 +217,7 @@ async def test_no_alert_without_signs(client: httpx.AsyncClient, actors: Actors)
 # --- MAN-RETENTION-6M and erasure -------------------------------------------------------------
 
 
-async def discharged(client: httpx.AsyncClient, world: ShelterWorld, clock: FakeClock) -> str:
+async def discharged(client: httpx.AsyncClient, world: ShelterWorld) -> str:
     stay = await admitted_stay(client, world)
     body = discharge_body(world.today)
     await client.post(
@@ -240,7 +240,7 @@ async def test_the_file_is_kept_six_months_after_discharge_then_erased(
         headers=world.medic.headers,
     )
     start = clock.now()
-    stay_id = await discharged(client, world, clock)
+    stay_id = await discharged(client, world)
     kept_until = (
         await client.get(f"{API}/shelter-stays/{stay_id}", headers=world.worker.headers)
     ).json()["monitoring_due_on"]
