@@ -8,8 +8,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import Settings
 from app.domain.exchange import SIGNATURE_HEADER, is_public_address, signature_header
 from app.integrations.http import Outgoing, json_body
+from app.integrations.sending import Sender, Skip
+from app.models import OutboxMessage
+from app.services import webhooks as endpoints
 
 
 def delivery_request(
@@ -40,3 +46,17 @@ async def resolves_publicly(url: str) -> bool:
     except (OSError, UnicodeError):
         return True
     return all(is_public_address(str(info[4][0])) for info in found)
+
+
+async def _prepare(
+    session: AsyncSession, message: OutboxMessage, settings: Settings, now: datetime
+) -> Outgoing | Skip:
+    endpoint = await endpoints.active_endpoint(session, message.endpoint_id)
+    if endpoint is None:
+        return Skip("Not sent: the endpoint was deactivated.")
+    if not settings.webhook_allow_http and not await resolves_publicly(endpoint.url):
+        return Skip("Refused: the endpoint's host is not a public address.", "give up")
+    return delivery_request(endpoint.url, endpoint.secret, message.id, message.payload, now)
+
+
+DELIVERY = Sender(prepare=_prepare)

@@ -17,10 +17,9 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 from uuid import UUID
 
 import httpx
@@ -40,13 +39,18 @@ from app.domain.exchange import (
 )
 from app.integrations import scme, webhooks
 from app.integrations.http import Answer, Outgoing, post
+from app.integrations.sending import Sender, Skip
 from app.models import OutboxMessage
-from app.security import OUTBOX_WORKER
-from app.services import audit, job_referrals, outbox
-from app.services import webhooks as endpoints
-from app.services.audit import AuditAction
+from app.services import outbox
 
 log = logging.getLogger(__name__)
+
+# who sends each topic: a new integration is a module with its sender and a line here
+SENDERS: Mapping[Topic, Sender] = {
+    Topic.SCME_JOB_REFERRAL: scme.JOB_REFERRAL,
+    Topic.SCME_WITHDRAWAL: scme.WITHDRAWAL,
+    Topic.WEBHOOK: webhooks.DELIVERY,
+}
 
 
 @dataclass(frozen=True)
@@ -57,15 +61,6 @@ class Claimed:
     lease_token: UUID | None
     attempt: int
     request: Outgoing
-
-
-@dataclass(frozen=True)
-class _Skip:
-    """Not sent this time, and not an attempt: cancelled, postponed ``until``, or given up."""
-
-    reason: str
-    action: Literal["cancel", "postpone", "give up"] = "cancel"
-    until: datetime | None = None
 
 
 class OutboxWorker:
@@ -131,7 +126,7 @@ class OutboxWorker:
             claimed = await outbox.claim(session, now, lease, batch)
             for message in claimed:
                 request = await self._prepare(session, message, now)
-                if isinstance(request, _Skip):
+                if isinstance(request, Skip):
                     await self._skip(session, message, request, now)
                     continue
                 ready.append(
@@ -148,35 +143,13 @@ class OutboxWorker:
 
     async def _prepare(
         self, session: AsyncSession, message: OutboxMessage, now: datetime
-    ) -> Outgoing | _Skip:
+    ) -> Outgoing | Skip:
         if message.attempts > self.policy.max_attempts:  # a worker died mid-send, repeatedly
-            return _Skip("Gave up: the attempts were used up.", "give up")
-        if message.topic is Topic.SCME_JOB_REFERRAL:
-            found = await job_referrals.to_send(session, message.record_id)
-            if found is None:
-                return _Skip("Not sent: the consent was withdrawn or the referral closed.")
-            return scme.job_referral_request(self.settings, message.id, *found)
-        if message.topic is Topic.SCME_WITHDRAWAL:
-            in_flight = await _referral_in_flight(session, message.record_id, now)
-            if in_flight is not None:  # the referral itself goes first
-                return _Skip("Waiting for the job referral's delivery.", "postpone", in_flight)
-            withdrawn_at = datetime.fromisoformat(message.payload["withdrawn_at"])
-            return scme.withdrawal_request(
-                self.settings, message.id, message.record_id, withdrawn_at
-            )
-        endpoint = await endpoints.active_endpoint(session, message.endpoint_id)
-        if endpoint is None:
-            return _Skip("Not sent: the endpoint was deactivated.")
-        if not self.settings.webhook_allow_http and not await webhooks.resolves_publicly(
-            endpoint.url
-        ):
-            return _Skip("Refused: the endpoint's host is not a public address.", "give up")
-        return webhooks.delivery_request(
-            endpoint.url, endpoint.secret, message.id, message.payload, now
-        )
+            return Skip("Gave up: the attempts were used up.", "give up")
+        return await SENDERS[message.topic].prepare(session, message, self.settings, now)
 
     async def _skip(
-        self, session: AsyncSession, message: OutboxMessage, skip: _Skip, now: datetime
+        self, session: AsyncSession, message: OutboxMessage, skip: Skip, now: datetime
     ) -> None:
         if skip.action == "give up":
             outbox.give_up(session, message, skip.reason)
@@ -185,20 +158,20 @@ class OutboxWorker:
         if skip.action == "postpone" and skip.until is not None:
             outbox.postpone(session, message, skip.until)
             return
-        if message.topic is Topic.SCME_JOB_REFERRAL:  # the referral stops too, and SCME hears
-            await job_referrals.stop_unsendable(session, message.record_id, now)
+        await SENDERS[message.topic].cancelled(session, message.record_id, now)
         if message.status is OutboxStatus.PENDING:
             outbox.cancel(session, message, skip.reason)
 
     async def _record(self, item: Claimed, answer: Answer) -> None:
         now = self.clock.now()
-        outcome = outcome_of(answer.status_code, gone_is_done=item.topic is Topic.SCME_WITHDRAWAL)
+        sender = SENDERS[item.topic]
+        outcome = outcome_of(answer.status_code, gone_is_done=sender.gone_is_done)
         async with self.sessionmaker() as session, session.begin():
             if outcome is Outcome.DELIVERED:
                 status_code = answer.status_code or 0
                 sent = await outbox.delivered(session, item.message_id, status_code, now)
-                if sent is not None and item.topic is Topic.SCME_JOB_REFERRAL:
-                    await _job_referral_sent(session, item, now)
+                if sent is not None:
+                    await sender.delivered(session, item.record_id, now)
                 return
             retry_at = None
             if outcome is Outcome.RETRY:
@@ -211,29 +184,6 @@ class OutboxWorker:
                 session, item.message_id, item.lease_token, error, answer.status_code, retry_at
             )
         log.info("outbox %s attempt %d failed: %s", item.message_id, item.attempt, answer.error)
-
-
-async def _referral_in_flight(
-    session: AsyncSession, referral_id: UUID, now: datetime
-) -> datetime | None:
-    """When the job referral's own message is being sent now, the end of its lease."""
-    for message in await outbox.messages_for(session, Topic.SCME_JOB_REFERRAL, referral_id):
-        if message.leased_until is not None and message.leased_until > now:
-            return message.leased_until
-    return None
-
-
-async def _job_referral_sent(session: AsyncSession, item: Claimed, now: datetime) -> None:
-    referral = await job_referrals.mark_sent(session, item.record_id, now)
-    # the person's name and phone left the system: the audit trail says when, and to whom
-    audit.record(
-        session,
-        OUTBOX_WORKER,
-        AuditAction.SEND,
-        "job_referral",
-        referral.id,
-        victim_id=referral.victim_id,
-    )
 
 
 @contextlib.asynccontextmanager

@@ -9,8 +9,10 @@ from sqlmodel import select
 
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
+from app.domain.exchange import Topic
 from app.domain.vocabulary import OrganisationKind
 from app.integrations.fakes import FakeScme, Server
+from app.integrations.worker import SENDERS
 from app.models import OutboxMessage
 from tests.conftest import FakeClock
 from tests.factories import Actor, Actors
@@ -316,3 +318,8 @@ async def test_a_late_answer_to_an_attempt_taken_over_is_not_recorded(
         2,
         "HTTP 500",
     )
+
+
+def test_every_topic_has_its_sender() -> None:
+    """A topic without a sender would fail in the worker: the table names one for each."""
+    assert set(SENDERS) == set(Topic)
