@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - refused in production
@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./data/app.db"
     database_echo: bool = False
 
-    jwt_secret: str = Field(DEFAULT_JWT_SECRET, min_length=32)
+    jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
     jwt_issuer: str = "vot-case-management"
     jwt_audience: str = "vot-case-management-api"
     access_token_minutes: int = Field(15, ge=1, le=15)
@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("jwt_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (openssl rand -hex 32)")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -65,7 +72,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
-        if self.env == "production" and self.jwt_secret == DEFAULT_JWT_SECRET:
+        if self.env == "production" and self.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET:
             raise ValueError("APP_JWT_SECRET must be set to a private value in production")
         return self
 
@@ -101,6 +108,32 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+class SettingsError(SystemExit):
+    """Settings the service cannot start with: one line per setting, naming it (as its
+    environment variable) and never its value, which may be a secret. Exits without a
+    traceback wherever the settings are read (the API, the CLI, the migrations)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("Invalid settings: " + "; ".join(problems))
+
+
+def _problems(error: ValidationError) -> list[str]:
+    found = []
+    for item in error.errors(include_input=False, include_url=False):
+        message = str(item["msg"]).removeprefix("Value error, ")
+        names = [f"APP_{part}".upper() for part in item["loc"] if isinstance(part, str)]
+        found.append(f"{names[0]}: {message}" if names else message)
+    return found
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment, or a SettingsError that names what is wrong."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(_problems(error)) from None
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -109,7 +109,7 @@ def encode_access_token(claims: TokenClaims, settings: Settings, now: datetime) 
         "exp": int((now + settings.access_token_ttl).timestamp()),
         "jti": secrets.token_hex(16),
     }
-    return jwt.encode(payload, settings.jwt_secret, algorithm=JWT_ALGORITHM)
+    return jwt.encode(payload, settings.jwt_secret.get_secret_value(), algorithm=JWT_ALGORITHM)
 
 
 _REQUIRED = ("aud", "iss", "exp", "iat", "sub", "jti")
@@ -120,7 +120,7 @@ def decode_access_token(token: str, settings: Settings) -> TokenClaims:
     try:
         payload = jwt.decode(
             token,
-            settings.jwt_secret,
+            settings.jwt_secret.get_secret_value(),
             algorithms=[JWT_ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from app.config import DEFAULT_JWT_SECRET, Settings
+from app.config import DEFAULT_JWT_SECRET, Settings, SettingsError, load_settings
 
 
 def test_production_refuses_the_default_secret() -> None:
@@ -54,3 +54,26 @@ def test_settings_come_from_app_prefixed_environment(monkeypatch: pytest.MonkeyP
 def test_unsafe_or_broken_settings_are_refused(overrides: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Settings(**overrides)  # type: ignore[arg-type]
+
+
+SECRET = "a-secret-nobody-may-see"
+
+
+def test_a_wrong_setting_is_one_line_that_names_it_and_not_its_value() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(jwt_secret=SECRET, access_token_minutes=99, database_url=SECRET)
+    message = str(refused.value.code)
+    assert message.count("\n") == 0
+    assert "APP_JWT_SECRET" in message and "APP_ACCESS_TOKEN_MINUTES" in message
+    assert SECRET not in message and SECRET[-6:] not in message
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+
+
+def test_production_without_https_scme_says_so_in_one_line() -> None:
+    with pytest.raises(SettingsError, match="APP_SCME_BASE_URL must be HTTPS"):
+        load_settings(env="production", jwt_secret="p" * 48)
+
+
+def test_the_jwt_secret_is_never_printed() -> None:
+    settings = Settings(jwt_secret="q" * 40)  # type: ignore[arg-type]
+    assert "q" * 40 not in repr(settings) and "q" * 40 not in str(settings.model_dump())

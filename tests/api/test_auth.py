@@ -205,7 +205,9 @@ def _unsigned(payload: dict[str, Any]) -> str:
 
 async def test_a_well_formed_token_passes(client, actors, settings, clock) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
-    token = jwt.encode(_payload(worker, settings, clock), settings.jwt_secret, JWT_ALGORITHM)
+    token = jwt.encode(
+        _payload(worker, settings, clock), settings.jwt_secret.get_secret_value(), JWT_ALGORITHM
+    )
     assert (await client.get(ME, headers=bearer(token))).status_code == 200
 
 
@@ -239,7 +241,7 @@ async def test_tokens_with_bad_claims_are_refused(
 ) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
     payload = _payload(worker, settings, clock, **overrides)
-    token = jwt.encode(payload, settings.jwt_secret, JWT_ALGORITHM)
+    token = jwt.encode(payload, settings.jwt_secret.get_secret_value(), JWT_ALGORITHM)
     expect_problem(await client.get(ME, headers=bearer(token)), 401, code)
 
 
@@ -265,7 +267,7 @@ async def test_a_token_signed_with_another_key_or_algorithm_is_refused(
     payload = _payload(worker, settings, clock)
     for token in (
         jwt.encode(payload, "another-secret-that-is-long-enough-0123456789", JWT_ALGORITHM),
-        jwt.encode(payload, settings.jwt_secret, "HS512"),
+        jwt.encode(payload, settings.jwt_secret.get_secret_value(), "HS512"),
     ):
         expect_problem(await client.get(ME, headers=bearer(token)), 401, "token_invalid")
 
