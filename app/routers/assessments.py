@@ -14,10 +14,10 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.casework import AssessmentKind
+from app.presenters import present_assessment
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.assessments import AssessmentComplete, AssessmentCreate, AssessmentRead
 from app.schemas.common import Page
-from app.schemas.views import present_assessment
 from app.security import Principal
 from app.services import assessments, records
 

@@ -5,10 +5,10 @@ from fastapi import Request, Response
 
 from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleCounsellingSession, require
 from app.domain.access import Action
+from app.presenters import present_session
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.counselling_sessions import SessionCreate, SessionRead
-from app.schemas.views import present_session
 from app.security import Principal
 from app.services import counselling_sessions
 

@@ -2,7 +2,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Request, Response
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.deps import (
     ClockDep,
@@ -16,7 +15,7 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.grants import GrantStatus
-from app.models import ReintegrationGrant
+from app.presenters import present_grant
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.grants import (
@@ -27,7 +26,6 @@ from app.schemas.grants import (
     GrantRejection,
     GrantUpdate,
 )
-from app.schemas.views import present_grant
 from app.security import Principal
 from app.services import grants, records
 
@@ -37,7 +35,7 @@ Drafter = Annotated[Principal, require(Action.GRANT_DRAFT)]
 Decider = Annotated[Principal, require(Action.GRANT_DECIDE)]
 
 
-async def shown(session: AsyncSession, grant: ReintegrationGrant, response: Response) -> GrantRead:
+async def shown(session: SessionDep, grant: VisibleGrant, response: Response) -> GrantRead:
     set_etag(response, grant.version)
     return present_grant(grant, await grants.lines_of(session, grant))
 

@@ -6,6 +6,7 @@ from fastapi import Request, Response
 from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleJobReferral, require
 from app.domain.access import Action
 from app.domain.exchange import JobReferralStatus
+from app.presenters import present_job_referral, present_to_scme
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.exchange import (
@@ -14,7 +15,6 @@ from app.schemas.exchange import (
     JobReferralRead,
     ScmeJobReferralRead,
 )
-from app.schemas.views import present_job_referral, present_to_scme
 from app.security import Principal
 from app.services import job_referrals
 

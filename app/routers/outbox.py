@@ -5,10 +5,10 @@ from fastapi import Response
 from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleOutboxMessage, require
 from app.domain.access import Action
 from app.domain.exchange import OutboxStatus, Topic
+from app.presenters import present_outbox_message
 from app.routers.common import resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.exchange import OutboxMessageRead
-from app.schemas.views import present_outbox_message
 from app.security import Principal
 from app.services import outbox
 

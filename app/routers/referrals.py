@@ -14,6 +14,7 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.casework import ReferralStatus
+from app.presenters import present_referral
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.referrals import (
@@ -24,7 +25,6 @@ from app.schemas.referrals import (
     ReferralDecline,
     ReferralRead,
 )
-from app.schemas.views import present_referral
 from app.security import Principal
 from app.services import referrals
 

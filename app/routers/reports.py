@@ -6,9 +6,9 @@ from fastapi.responses import Response
 from app.deps import ClockDep, ExistingShelter, SessionDep, require
 from app.domain.access import Action
 from app.domain.errors import InvalidValue
+from app.presenters import report_csv
 from app.routers.common import resource_router
 from app.schemas.reports import AggregateReport, ComplianceReport, MonthlyShelterReport
-from app.schemas.views import report_csv
 from app.security import Principal
 from app.services import aggregate, compliance, shelter_report
 

@@ -14,6 +14,7 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.rulebook import ShelterKind
+from app.presenters import present_shelter
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.shelters import (
@@ -24,7 +25,6 @@ from app.schemas.shelters import (
     VisitCreate,
     VisitRead,
 )
-from app.schemas.views import present_shelter
 from app.security import Principal
 from app.services import shelters, visits
 

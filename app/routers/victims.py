@@ -14,13 +14,13 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
+from app.presenters import present_file, present_health_record, present_victim
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.case_closures import CaseClose, CaseClosureRead, CaseReopen
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
 from app.schemas.health import HealthRecordView, HealthRecordWrite
 from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
-from app.schemas.views import present_file, present_health_record, present_victim
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
 from app.services import case_closures, erasure, exports, health_records, victims

@@ -2,9 +2,9 @@ from typing import Annotated
 
 from app.deps import ClockDep, PageDep, RulebookDep, SessionDep, require
 from app.domain.access import Action
+from app.presenters import present_rulebook
 from app.routers.common import resource_router
 from app.schemas.common import Page
-from app.schemas.views import present_rulebook
 from app.schemas.worklist import RulebookRead, WorkItemRead
 from app.security import Principal
 from app.services import worklist

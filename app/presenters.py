@@ -1,4 +1,6 @@
-"""What a caller gets to see of a record: field-level rules applied, computed fields added."""
+"""What a caller gets to see of a record: the response models made from the records and the
+services' files, field-level rules applied, computed fields added. Routers and the integrations
+present through here; schemas know nothing of services or models."""
 
 import csv
 import io
