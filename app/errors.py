@@ -19,17 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.domain.errors import (
-    CaseClosed,
-    ConsentRequired,
-    DomainError,
-    Duplicate,
-    InvalidTransition,
-    InvalidValue,
-    OpenWork,
-    RuleViolation,
-)
-from app.domain.shelter import AlreadyInShelter, ShelterFull
+from app.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -136,27 +126,8 @@ def problem_response(
 
 
 def _from_domain(error: DomainError) -> JSONResponse:
-    if isinstance(error, RuleViolation):
-        code = ConsentRequired.code if isinstance(error, ConsentRequired) else RuleViolation.code
-        return problem_response(422, code, error.detail, {"rule": error.rule, **error.facts})
-    if isinstance(error, InvalidTransition):
-        extra: dict[str, str] = {"state": error.state}
-        if isinstance(error, CaseClosed):
-            extra["rule"] = error.rule
-        return problem_response(409, "invalid_transition", str(error), extra)
-    if isinstance(error, OpenWork):
-        facts = {"rule": error.rule, "open_records": error.open_records}
-        return problem_response(409, "open_work", str(error), facts)
-    if isinstance(error, InvalidValue):
-        loc: list[str | int] = [error.source, error.field]
-        errors = [{"loc": loc, "msg": error.message, "type": "value_error"}]
-        return problem_response(422, "validation_error", error.message, {"errors": errors})
-    if isinstance(error, Duplicate):
-        return problem_response(409, "duplicate", str(error))
-    if isinstance(error, ShelterFull | AlreadyInShelter):
-        code = "shelter_full" if isinstance(error, ShelterFull) else "already_in_shelter"
-        return problem_response(409, code, str(error), {"rule": error.rule})
-    raise error
+    """Every domain refusal describes itself: its status, code and explaining members."""
+    return problem_response(error.status, error.code, error.detail, error.members())
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -15,13 +15,14 @@ from app.domain.casework import (
     AssessmentStatus,
     CarePlanKind,
     CarePlanStatus,
+    ReferralStatus,
     Service,
 )
 from app.domain.consent import ConsentFacts, ConsentPurpose, has_active_consent
 from app.domain.dates import latest_end
 from app.domain.errors import ConsentRequired, RuleViolation
 from app.domain.rulebook import Rulebook, ServiceTerm
-from app.domain.vocabulary import Funding, LicenceTargetGroup
+from app.domain.vocabulary import Funding, LicenceTargetGroup, OrganisationKind
 
 # --- facts the rules look at -----------------------------------------------------------------
 
@@ -185,6 +186,32 @@ def check_family_involvement(consents: Iterable[ConsentFacts], family_risk_compl
 
 
 # --- assessments -----------------------------------------------------------------------------
+
+
+def check_ina_issuer(kind: AssessmentKind, organisation_kind: OrganisationKind) -> None:
+    """SOP-INA: the initial needs assessment is issued by the Social Assistance Directorate (a
+    state agency)."""
+    if (
+        kind is AssessmentKind.INITIAL_NEEDS
+        and organisation_kind is not OrganisationKind.STATE_AGENCY
+    ):
+        raise RuleViolation(
+            "SOP-INA",
+            "The initial needs assessment is issued by a social worker of the Social Assistance "
+            "Directorate (a state agency).",
+        )
+
+
+def check_initial_contact_made(status: ReferralStatus, due_on: date | None) -> date:
+    """SOP-INDIVIDUAL-20D: the individual needs assessment follows the initial contact at the
+    service, which set its due date."""
+    if status is not ReferralStatus.IN_PROGRESS or due_on is None:
+        raise RuleViolation(
+            "SOP-INDIVIDUAL-20D",
+            "The individual needs assessment follows the initial contact at the service: "
+            "record the initial contact first.",
+        )
+    return due_on
 
 
 def individual_assessment_due(initial_contact_on: date, rulebook: Rulebook) -> date:

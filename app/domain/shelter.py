@@ -12,7 +12,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.dates import add_months, age_on
-from app.domain.errors import DomainError, RuleViolation
+from app.domain.errors import Conflict, RuleViolation
 from app.domain.rulebook import Rulebook, ShelterKind
 from app.domain.vocabulary import OrganisationKind, Sex
 
@@ -90,16 +90,16 @@ class Pay(StrEnum):
     UNPAID = "unpaid"
 
 
-class ShelterFull(DomainError):
+class ShelterFull(Conflict):
     """MAN-CAPACITY: no free place left (409 shelter_full)."""
 
-    rule = "MAN-CAPACITY"
+    code, rule = "shelter_full", "MAN-CAPACITY"
 
 
-class AlreadyInShelter(DomainError):
+class AlreadyInShelter(Conflict):
     """MAN-ONE-STAY: the person has an open stay already (409 already_in_shelter)."""
 
-    rule = "MAN-ONE-STAY"
+    code, rule = "already_in_shelter", "MAN-ONE-STAY"
 
 
 def check_capacity_setting(kind: ShelterKind, capacity: int, rulebook: Rulebook) -> None:
@@ -112,6 +112,16 @@ def check_capacity_setting(kind: ShelterKind, capacity: int, rulebook: Rulebook)
             f"A {kind.value} shelter holds 1 to {most} residents.",
             capacity=capacity,
             max_capacity=most,
+        )
+
+
+def check_capacity_change(capacity: int, admitted: int) -> None:
+    """MAN-CAPACITY: a shelter's capacity is not set below the residents living there."""
+    if capacity < admitted:
+        raise RuleViolation(
+            "MAN-CAPACITY",
+            f"{admitted} residents live there now: the capacity cannot be lower.",
+            admitted=admitted,
         )
 
 

@@ -9,13 +9,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import completes_assessment, may_author
-from app.domain.casework import ASSESSMENT_STEPS, AssessmentKind, ReferralStatus
+from app.domain.casework import ASSESSMENT_STEPS, AssessmentKind
 from app.domain.dates import check_not_future
-from app.domain.errors import InvalidValue, RuleViolation
-from app.domain.pathway import late_by_days
+from app.domain.errors import InvalidValue
+from app.domain.pathway import check_ina_issuer, check_initial_contact_made, late_by_days
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
-from app.domain.vocabulary import OrganisationKind
 from app.errors import Conflict, Forbidden
 from app.models import Assessment, Organisation, Referral
 from app.schemas.assessments import AssessmentComplete, AssessmentCreate, findings_fit
@@ -118,15 +117,7 @@ async def _author_organisation(
     if not may_author(principal.role, kind) or principal.organisation_id is None:
         raise Forbidden(f"A {principal.role} does not record {kind.value} assessments.")
     organisation = await session.get_one(Organisation, principal.organisation_id)
-    if (
-        kind is AssessmentKind.INITIAL_NEEDS
-        and organisation.kind is not OrganisationKind.STATE_AGENCY
-    ):
-        raise RuleViolation(
-            "SOP-INA",
-            "The initial needs assessment is issued by a social worker of the Social Assistance "
-            "Directorate (a state agency).",
-        )
+    check_ina_issuer(kind, organisation.kind)
     return organisation
 
 
@@ -146,13 +137,7 @@ async def _individual_clock(
         or referral.to_organisation_id != principal.organisation_id
     ):
         raise InvalidValue("referral_id", "Not a referral of this person to your organisation.")
-    due_on = referral.individual_assessment_due_on
-    if referral.status is not ReferralStatus.IN_PROGRESS or due_on is None:
-        raise RuleViolation(
-            "SOP-INDIVIDUAL-20D",
-            "The individual needs assessment follows the initial contact at the service: "
-            "record the initial contact first.",
-        )
+    due_on = check_initial_contact_made(referral.status, referral.individual_assessment_due_on)
     taken = select(Assessment.id).where(
         Assessment.referral_id == referral.id, Assessment.kind == AssessmentKind.INDIVIDUAL_NEEDS
     )

@@ -6,9 +6,8 @@ from uuid import UUID
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.errors import RuleViolation
 from app.domain.rulebook import Rulebook, ShelterKind
-from app.domain.shelter import StayStatus, check_capacity_setting
+from app.domain.shelter import StayStatus, check_capacity_change, check_capacity_setting
 from app.errors import NotFound
 from app.models import Shelter, ShelterStay
 from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate
@@ -60,13 +59,7 @@ async def update(
     shelter = await lock(session, shelter.id)  # admissions count places under the same lock
     if changes.capacity is not None:
         check_capacity_setting(shelter.kind, changes.capacity, rulebook)
-        admitted = (await occupancy(session, shelter)).admitted
-        if changes.capacity < admitted:
-            raise RuleViolation(
-                "MAN-CAPACITY",
-                f"{admitted} residents live there now: the capacity cannot be lower.",
-                admitted=admitted,
-            )
+        check_capacity_change(changes.capacity, (await occupancy(session, shelter)).admitted)
     for field, value in changes.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(shelter, field, value)
     session.add(shelter)
