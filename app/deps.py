@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.clock import Clock
 from app.config import Settings
 from app.db import get_session
-from app.domain.access import MACHINE_ROLES, Action, can
+from app.domain.access import FOR_AN_ORGANISATION, MACHINE_ROLES, RESERVED_BY, Action, can
 from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.errors import Forbidden, Unauthenticated, VersionMismatch
@@ -106,15 +106,20 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 def require(action: Action) -> Any:
-    """A dependency that lets through only roles the permission table allows ``action``."""
+    """A dependency that lets through only roles the permission table allows ``action`` (the
+    refusal names the rule that reserves it), and for work done on an organisation's behalf
+    only callers that belong to one."""
+    reserved_by: dict[str, Any] = {"rule": RESERVED_BY[action]} if action in RESERVED_BY else {}
 
     async def allowed(principal: CurrentPrincipal) -> Principal:
         if not can(principal.role, action):
-            raise Forbidden(
-                f"The role '{principal.role}' may not {action.value.replace(':', ' ')}."
-            )
+            doing = action.value.replace(":", " ")
+            raise Forbidden(f"The role '{principal.role}' may not {doing}.", **reserved_by)
+        if action in FOR_AN_ORGANISATION and principal.organisation_id is None:
+            raise Forbidden("This is done for an organisation, and the caller belongs to none.")
         return principal
 
+    allowed.permission = action  # type: ignore[attr-defined] # the contract names it (routing)
     return Depends(allowed)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
 from app.deps import get_principal, idempotency_guard
+from app.domain.access import Action, Role, can
 from app.errors import PROBLEM_MEDIA_TYPE, to_problem
 from app.services import idempotency
 from app.services.idempotency import PendingKey, Replay
@@ -35,6 +36,15 @@ def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
     return any(d.call is call or _depends_on(d, call) for d in dependant.dependencies)
 
 
+def _permission(dependant: Dependant) -> Action | None:
+    """The action a route's ``require(...)`` dependency lets through."""
+    for dependency in dependant.dependencies:
+        action = getattr(dependency.call, "permission", None) or _permission(dependency)
+        if action is not None:
+            return Action(action)
+    return None
+
+
 class AppRoute(APIRoute):
     """Adds to every route its error answers in the contract. A POST must declare the
     ``Idempotency`` dependency (last, so that the role and the record are checked first); its
@@ -46,6 +56,11 @@ class AppRoute(APIRoute):
         if "POST" in self.methods and not _depends_on(self.dependant, idempotency_guard):
             raise TypeError(f"POST {path} must declare the Idempotency dependency")
         self.responses = {**problem_responses(*self._error_statuses()), **self.responses}
+        action = _permission(self.dependant)
+        if action is not None:  # who may call it, as the permission table says
+            roles = sorted(role.value for role in Role if can(role, action))
+            permission = {"x-permission": action.value, "x-roles": roles}
+            self.openapi_extra = permission | (self.openapi_extra or {})
 
     def _error_statuses(self) -> list[int]:
         statuses = [422]

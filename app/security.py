@@ -15,7 +15,7 @@ from passlib.context import CryptContext
 
 from app.config import Settings
 from app.domain.access import Role
-from app.errors import TokenExpired, TokenInvalid
+from app.errors import Forbidden, TokenExpired, TokenInvalid
 
 JWT_ALGORITHM = "HS256"  # pinned: never taken from the token header
 
@@ -80,6 +80,14 @@ class Principal:
     @property
     def caller_key(self) -> str:
         return f"{self.actor_type}:{self.actor_id}"
+
+    @property
+    def organisation(self) -> UUID:
+        """The caller's organisation, for work done on its behalf. The routes of that work let
+        in members only (domain.access.FOR_AN_ORGANISATION), so this always answers there."""
+        if self.organisation_id is None:
+            raise Forbidden("This is done for an organisation, and the caller belongs to none.")
+        return self.organisation_id
 
 
 # The command line (bootstrap, demo data) acts as this principal; the audit trail shows it.

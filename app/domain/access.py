@@ -210,6 +210,28 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE}),
 }
 
+# Actions done for the caller's own organisation (its case, its records, its endpoints): only
+# a member of one may do them. Every role that may do one of them belongs to an organisation
+# (check_membership); the route refuses a caller that does not, before anything is loaded.
+FOR_AN_ORGANISATION = frozenset(
+    {
+        _A.VICTIM_CREATE,
+        _A.REFERRAL_CREATE,
+        _A.ASSESSMENT_WRITE,
+        _A.CARE_PLAN_WRITE,
+        _A.AGREEMENT_WRITE,
+        _A.SESSION_WRITE,
+        _A.JOB_REFERRAL_CREATE,
+        _A.GRANT_DRAFT,
+        _A.WEBHOOK_MANAGE,
+        _A.OUTBOX_READ,
+    }
+)
+# The rule that reserves an action to the roles that have it, named in the refusal (403).
+RESERVED_BY: Mapping[Action, str] = {
+    _A.STAY_ADMIT: "MAN-ADMISSION-AGREED",  # reception is agreed with the coordinator
+}
+
 # Who records which kind of assessment: the profession the manuals give it to.
 ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
     # SOP-INA: issued by a social worker of the Social Assistance Directorate

@@ -34,6 +34,7 @@ router = resource_router("/shelter-stays", "shelter stays")
 Reader = Annotated[Principal, require(Action.STAY_READ)]
 Staff = Annotated[Principal, require(Action.STAY_PROPOSE)]
 Reporter = Annotated[Principal, require(Action.MONITORING_REPORT)]
+Admitter = Annotated[Principal, require(Action.STAY_ADMIT)]
 
 
 @router.get("", summary="List shelter stays of the persons the caller sees")
@@ -103,7 +104,7 @@ async def update_shelter_stay(
     "MAN-PRIMARY-INTERVIEW, MAN-CAPACITY)",
 )
 async def admit_shelter_stay(
-    principal: Reader,
+    principal: Admitter,
     stay: VisibleStay,
     body: StayAdmit,
     session: SessionDep,

@@ -35,8 +35,6 @@ async def create(
     data: AgreementCreate,
     rulebook: Rulebook,
 ) -> ServiceAgreement:
-    if principal.organisation_id is None:
-        raise Forbidden("Only a caller that belongs to an organisation signs an agreement.")
     victim = await facts.visible_victim(session, principal, data.victim_id)
     plan = await session.get(CarePlan, data.care_plan_id)
     if plan is None or plan.victim_id != victim.id:
@@ -61,7 +59,7 @@ async def create(
     agreement = ServiceAgreement(
         **data.model_dump(exclude={"provider_organisation_id"}),
         provider_organisation_id=provider.id,
-        organisation_id=principal.organisation_id,
+        organisation_id=principal.organisation,
         created_by=principal.actor_id,
         rulebook_version=rulebook.version,
     )

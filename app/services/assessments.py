@@ -114,9 +114,9 @@ async def complete(
 async def _author_organisation(
     session: AsyncSession, principal: Principal, kind: AssessmentKind
 ) -> Organisation:
-    if not may_author(principal.role, kind) or principal.organisation_id is None:
+    if not may_author(principal.role, kind):
         raise Forbidden(f"A {principal.role} does not record {kind.value} assessments.")
-    organisation = await session.get_one(Organisation, principal.organisation_id)
+    organisation = await session.get_one(Organisation, principal.organisation)
     check_ina_issuer(kind, organisation.kind)
     return organisation
 

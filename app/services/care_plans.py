@@ -36,19 +36,17 @@ async def list_visible(
 async def create(
     session: AsyncSession, principal: Principal, data: CarePlanCreate, rulebook: Rulebook
 ) -> CarePlan:
-    if principal.organisation_id is None:
-        raise Forbidden("Only a caller that belongs to an organisation draws up a plan.")
     victim = await facts.visible_victim(session, principal, data.victim_id)
     assessment = await session.get(Assessment, data.assessment_id)
     if assessment is None or assessment.victim_id != victim.id:
         raise InvalidValue("assessment_id", "No assessment of this person has this id.")
     basis = await facts.assessment_facts(session, assessment)
-    check_plan_basis(data.kind, basis, victim.id, principal.organisation_id)
+    check_plan_basis(data.kind, basis, victim.id, principal.organisation)
     check_plan_duration(data.kind, data.planned_months, rulebook)
     plan = CarePlan(
         victim_id=victim.id,
         assessment_id=assessment.id,
-        organisation_id=principal.organisation_id,
+        organisation_id=principal.organisation,
         kind=data.kind,
         goals=[goal.model_dump() for goal in data.goals],
         recovery_stage=data.recovery_stage,

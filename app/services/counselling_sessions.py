@@ -24,7 +24,7 @@ from app.domain.casework import AssessmentKind, SessionKind
 from app.domain.closure import check_in_work
 from app.domain.dates import check_event_date
 from app.domain.errors import InvalidValue
-from app.errors import Forbidden, NotFound
+from app.errors import NotFound
 from app.models import CarePlan, CounsellingSession, SessionParticipant, Victim
 from app.schemas.counselling_sessions import SessionCreate
 from app.security import Principal
@@ -46,8 +46,6 @@ class SessionFile:
 async def record(
     session: AsyncSession, principal: Principal, data: SessionCreate, today: date
 ) -> SessionFile:
-    if principal.organisation_id is None:
-        raise Forbidden("Only a caller that belongs to an organisation records a session.")
     persons = await _participants(session, principal, data.victim_ids)
     notes_given = data.notes is not None
     reads_notes = reads_session_notes(principal.role)
@@ -62,7 +60,7 @@ async def record(
         await _check_plan(session, principal, data.care_plan_id, data.victim_ids, data.held_on)
     row = CounsellingSession(
         **data.model_dump(exclude={"victim_ids"}),
-        organisation_id=principal.organisation_id,
+        organisation_id=principal.organisation,
         author_id=principal.actor_id,
         author_role=principal.role,
     )

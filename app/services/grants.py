@@ -79,7 +79,7 @@ async def create(
     ngo = await get_referenced(session, data.ngo_organisation_id, "ngo_organisation_id")
     if ngo.kind is not OrganisationKind.NGO:
         raise InvalidValue("ngo_organisation_id", "A financial agreement is made with an NGO.")
-    if not keeps_record(principal.organisation_id, ngo.id) or principal.organisation_id is None:
+    if not keeps_record(principal.organisation_id, ngo.id):
         raise Forbidden("The NGO's own staff draft its financial agreements.")
     checked = _checked(data.form, data.period_start, data.period_end, data.lines, rulebook)
     grant = ReintegrationGrant(
@@ -90,7 +90,7 @@ async def create(
         period_end=data.period_end,
         total=checked.total,
         author_id=principal.actor_id,
-        author_organisation_id=principal.organisation_id,
+        author_organisation_id=principal.organisation,
         rulebook_version=rulebook.version,
     )
     session.add(grant)

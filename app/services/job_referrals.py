@@ -26,7 +26,7 @@ from app.domain.exchange import (
 )
 from app.domain.states import advance
 from app.domain.vocabulary import VictimStatus
-from app.errors import Forbidden, IdempotencyKeyReused, NotFound
+from app.errors import IdempotencyKeyReused, NotFound
 from app.models import Consent, JobReferral, JobReferralEvent, Victim
 from app.schemas.exchange import JobReferralCreate, JobReferralEventCreate
 from app.security import Principal
@@ -132,13 +132,11 @@ async def create(
     session: AsyncSession, principal: Principal, data: JobReferralCreate, now: datetime
 ) -> JobReferral:
     """MAN-SCME-PRIORITY: with the person's consent; SCME gets it through the outbox."""
-    if principal.organisation_id is None:
-        raise Forbidden("Only a caller that belongs to an organisation refers a person.")
     victim = await facts.visible_victim(session, principal, data.victim_id)
     check_scme_consent(await facts.consents_of(session, victim.id))
     referral = JobReferral(
         victim_id=victim.id,
-        organisation_id=principal.organisation_id,
+        organisation_id=principal.organisation,
         profession=data.profession,
         region=data.region,
         skills=data.skills,

@@ -75,8 +75,6 @@ async def create(
     today: date,
     rulebook: Rulebook,
 ) -> Referral:
-    if principal.organisation_id is None:
-        raise Forbidden("Only a caller that belongs to an organisation refers a person.")
     victim = await facts.visible_victim(session, principal, data.victim_id)
     receiver = await get_referenced(session, data.to_organisation_id, "to_organisation_id")
     if receiver.id == principal.organisation_id:
@@ -87,7 +85,7 @@ async def create(
     check_referral(request, rulebook)
     referral = Referral(
         victim_id=victim.id,
-        from_organisation_id=principal.organisation_id,
+        from_organisation_id=principal.organisation,
         to_organisation_id=receiver.id,
         service=data.service,
         funding=data.funding,

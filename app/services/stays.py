@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import Action, can, keeps_record
+from app.domain.access import keeps_record
 from app.domain.care import check_exit_information
 from app.domain.casework import AssessmentKind, FollowUpTrigger
 from app.domain.dates import check_event_date, check_not_future
@@ -133,11 +133,6 @@ async def admit(
     shelter staff's primary interview, an eligible person, into a free place. The shelter's
     row is locked while the places are counted, so concurrent admissions take their turn and
     never overfill it (MAN-CAPACITY)."""
-    if not can(principal.role, Action.STAY_ADMIT):
-        raise Forbidden(
-            "Reception is agreed with the coordinator: only the coordinator admits.",
-            rule="MAN-ADMISSION-AGREED",
-        )
     shelter = await shelters.lock(session, stay.shelter_id)
     stay = await locked(session, ShelterStay, stay.id)  # as it is now that admissions here wait
     next_status = advance(STAY_STEPS, "shelter stay", stay.status, "admit")

@@ -19,7 +19,7 @@ from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_s
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import VictimStatus
-from app.errors import Forbidden, NotFound
+from app.errors import NotFound
 from app.models import Consent, Victim
 from app.schemas.consents import ConsentCreate
 from app.schemas.victims import VictimCreate, VictimUpdate
@@ -70,12 +70,10 @@ async def create(
 ) -> Victim:
     """The case belongs to the caller's organisation; the registration number is the server's."""
     _check_dates(data.model_dump(), today)
-    if principal.organisation_id is None:
-        raise Forbidden("Only a caller that belongs to an organisation registers a person.")
     victim = Victim(
         **data.model_dump(),
         registration_number=await _free_registration_number(session),
-        organisation_id=principal.organisation_id,
+        organisation_id=principal.organisation,
     )
     session.add(victim)
     await session.flush()

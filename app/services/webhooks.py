@@ -16,7 +16,7 @@ from app.domain.exchange import (
     check_endpoint_url,
     referral_event_recipients,
 )
-from app.errors import Forbidden, NotFound
+from app.errors import NotFound
 from app.models import Consent, OutboxMessage, Referral, WebhookEndpoint
 from app.schemas.exchange import WebhookEndpointCreate
 from app.security import Principal
@@ -30,9 +30,7 @@ MAX_ACTIVE_ENDPOINTS = 5  # each event is sent to every one: a bound on the fan-
 
 
 def _own_organisation(principal: Principal) -> UUID:
-    if principal.organisation_id is None:
-        raise Forbidden("Endpoints belong to an organisation.")
-    return principal.organisation_id
+    return principal.organisation
 
 
 async def create(
