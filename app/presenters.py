@@ -174,7 +174,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         monitoring_reports=[
             MonitoringReportRead.model_validate(m) for m in file.monitoring_reports
         ],
-        job_referrals=[JobReferralRead.model_validate(j) for j in file.job_referrals],
+        job_referrals=[present_to_case_workers(j) for j in file.job_referrals],
         grants=[present_grant(grant, lines) for grant, lines in file.grants],
         alerts=[AlertRead.model_validate(a) for a in file.alerts],
         visits=[VisitRead.model_validate(v) for v in file.visits],
@@ -230,6 +230,10 @@ def present_job_referral(
     """MAN-SCME-PRIORITY: SCME sees what a job search needs; case workers the whole record."""
     if reads_as_scme(role):
         return present_to_scme(file)
+    return present_to_case_workers(file)
+
+
+def present_to_case_workers(file: JobReferralFile) -> JobReferralRead:
     events = [JobReferralEventRead.model_validate(e) for e in file.events]
     return JobReferralRead.model_validate(file.referral.model_dump() | {"events": events})
 

@@ -10,33 +10,11 @@ from uuid import UUID
 
 from app.domain.casework import AssessmentKind
 from app.domain.errors import InvalidValue
+from app.domain.privacy import DataClass, reads_class
+from app.domain.roles import MACHINE_ROLES, PERSON_ROLES, STAFF_ROLES, Role
 from app.domain.vocabulary import OrganisationKind
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    SHELTER_MANAGER = "shelter_manager"
-    SOCIAL_WORKER = "social_worker"
-    PSYCHOLOGIST = "psychologist"
-    LEGAL_COUNSELLOR = "legal_counsellor"
-    MEDICAL_OFFICER = "medical_officer"
-    PARTNER_SYSTEM = "partner_system"
-    SCME_SYSTEM = "scme_system"
-    AUDITOR = "auditor"
-
-
-STAFF_ROLES = frozenset(
-    {
-        Role.SHELTER_MANAGER,
-        Role.SOCIAL_WORKER,
-        Role.PSYCHOLOGIST,
-        Role.LEGAL_COUNSELLOR,
-        Role.MEDICAL_OFFICER,
-    }
-)
-MACHINE_ROLES = frozenset({Role.PARTNER_SYSTEM, Role.SCME_SYSTEM})
-PERSON_ROLES = frozenset(Role) - MACHINE_ROLES
+__all__ = ["MACHINE_ROLES", "PERSON_ROLES", "STAFF_ROLES", "Role"]  # re-exported: who calls
 
 
 class Action(StrEnum):
@@ -262,12 +240,12 @@ def reads_health_record(role: Role) -> bool:
 
 def reads_hiv(role: Role) -> bool:
     """MAN-HIV: HIV status is readable (and writable) by medical staff only."""
-    return role is Role.MEDICAL_OFFICER
+    return reads_class(role, DataClass.HIV)
 
 
 def reads_session_notes(role: Role) -> bool:
     """MAN-SESSIONS: session notes are psychological data, for the health professions only."""
-    return role in HEALTH_READERS
+    return reads_class(role, DataClass.PSYCHOLOGICAL)
 
 
 def shelter_address_visible(role: Role, caller_organisation: UUID | None, runner: UUID) -> bool:

@@ -1,36 +1,26 @@
-"""Erasure of a person's data once the retention period has passed (MAN-RETENTION-6M): the
-personal data go, anonymous counts (sex, birth year, nationality, exploitation, services and
-dates) and the audit trail stay."""
+"""Erasure of a person's data once the retention period has passed (MAN-RETENTION-6M). What
+goes and what stays is read from the classification (app/models/personal_data.py): every value
+of an erased class in every table that holds the person's data goes; anonymous counts (sex,
+birth year, nationality, exploitation, stages and outcomes), what was done and when, and the
+audit trail stay."""
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import String, cast, delete, exists, update
-from sqlmodel import col, func, select
+from sqlalchemy import JSON, ColumnElement, String, Table, cast, delete, exists, update
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import OPEN_STAY_STATES, OwedReport, StayStatus, check_erasable
 from app.domain.vocabulary import VictimStatus
-from app.models import (
-    Assessment,
-    CarePlan,
-    CarePlanReview,
-    CaseClosure,
-    CounsellingSession,
-    FollowUpContact,
-    GrantLine,
-    HealthRecord,
-    IdempotencyRecord,
-    JobReferral,
-    JobReferralEvent,
-    MonitoringReport,
-    Referral,
-    ReintegrationGrant,
-    ServiceAgreement,
-    SessionParticipant,
-    ShelterStay,
-    Victim,
-    Visit,
+from app.models import IdempotencyRecord, MonitoringReport, ShelterStay, Victim
+from app.models.personal_data import (
+    DELETED_ON_ERASURE,
+    PERSON_LINKS,
+    erased_columns,
 )
 from app.security import Principal
 from app.services import audit, job_referrals
@@ -59,10 +49,7 @@ async def erase(
         open_stays, last_discharge, await _owed_reports(session, victim), today, rulebook
     )
     await job_referrals.withdraw_open(session, victim.id, now)  # SCME deletes its copy too
-    await _scrub_records(session, victim)
-    _scrub_person(victim)
-    session.add(victim)
-    await session.flush()
+    await scrub(session, victim)
     audit.record(session, principal, AuditAction.ERASE, "victim", victim.id, victim_id=victim.id)
     return victim
 
@@ -82,78 +69,61 @@ async def _owed_reports(session: AsyncSession, victim: Victim) -> list[OwedRepor
     ]
 
 
-def _scrub_person(victim: Victim) -> None:
-    victim.given_name = victim.family_name = ERASED
-    victim.registration_number = f"ERASED-{victim.id.hex[:12]}"
-    victim.birth_date = date(victim.birth_date.year, 1, 1)  # the age band, no more
-    victim.registered_address = victim.contact_phone = None
-    victim.departed_on = victim.returned_on = None
-    victim.health_contributions_unpaid = victim.eligible_for_social_benefits = None
-    victim.insured_months_since_return = None
-    victim.status = VictimStatus.ERASED
-
-
-async def _scrub_records(session: AsyncSession, victim: Victim) -> None:
-    """What the person said, and what was written about them, goes; what was done stays."""
-    vid = victim.id
-    # consents stay: purpose, recipient and dates are the record of why data was shared
-    await session.exec(delete(HealthRecord).where(col(HealthRecord.victim_id) == vid))
-    plans = select(CarePlan.id).where(col(CarePlan.victim_id) == vid)
-    sessions = select(SessionParticipant.session_id).where(col(SessionParticipant.victim_id) == vid)
-    grants = select(ReintegrationGrant.id).where(col(ReintegrationGrant.victim_id) == vid)
-    job_referrals_of_person = select(JobReferral.id).where(col(JobReferral.victim_id) == vid)
-    scrubs = (
-        update(Assessment).where(col(Assessment.victim_id) == vid).values(findings=None),
-        update(CarePlan).where(col(CarePlan.victim_id) == vid).values(goals=[]),
-        update(CarePlanReview)
-        .where(col(CarePlanReview.care_plan_id).in_(plans))
-        .values(notes=None),
-        # a group session's notes speak of everyone in it: they go for each of them
-        update(CounsellingSession)
-        .where(col(CounsellingSession.id).in_(sessions))
-        .values(notes=None),
-        update(Referral)
-        .where(col(Referral.victim_id) == vid)
-        .values(reason=None, exit_information=None),
-        update(ServiceAgreement)
-        .where(col(ServiceAgreement.victim_id) == vid)
-        .values(end_reason=None, exit_information=None),
-        update(FollowUpContact).where(col(FollowUpContact.victim_id) == vid).values(outcome=None),
-        update(ShelterStay)
-        .where(col(ShelterStay.victim_id) == vid)
-        .values(exceptional_justification=None, discharge_reason=None, exit_information=None),
-        update(MonitoringReport)
-        .where(col(MonitoringReport.victim_id) == vid)
-        .values(
-            contact_duration=None,
-            contact_attempts=None,
-            marital_status=None,
-            children=None,
-            problems_after_return=None,
-            turned_to=None,
-            plans=None,
-        ),
-        update(CaseClosure)
-        .where(col(CaseClosure.victim_id) == vid)
-        .values(exit_information=None, reopen_reason=None),
-        # a visitor who came to this person is named only by their link to them
-        update(Visit)
-        .where(col(Visit.victim_id) == vid)
-        .values(visitor_name=ERASED, visitor_organisation=ERASED, justification=None),
-        update(ReintegrationGrant)
-        .where(col(ReintegrationGrant.victim_id) == vid)
-        .values(decision_reason=None),
-        update(GrantLine).where(col(GrantLine.grant_id).in_(grants)).values(justification=None),
-        update(JobReferral)
-        .where(col(JobReferral.victim_id) == vid)
-        .values(skills=[], education=None, employer=None),
-        update(JobReferralEvent)
-        .where(col(JobReferralEvent.job_referral_id).in_(job_referrals_of_person))
-        .values(employer=None),
-        # stored answers to retried requests that showed this person
+async def scrub(session: AsyncSession, victim: Victim) -> None:
+    """Every erased-class value of the person, in every table that holds their data."""
+    tables = SQLModel.metadata.tables
+    for name in PERSON_LINKS:
+        if name == "victims":
+            continue
+        table = tables[name]
+        if name in DELETED_ON_ERASURE:
+            await session.exec(delete(table).where(_of_person(table, victim.id)))
+            continue
+        values = {c: _erased_value(table, c) for c in erased_columns(name)}
+        if values:
+            await session.exec(update(table).where(_of_person(table, victim.id)).values(**values))
+    # stored answers to retried requests that showed this person
+    await session.exec(
         delete(IdempotencyRecord).where(
-            cast(IdempotencyRecord.victim_ids, String).like(f"%{vid}%")
-        ),
+            cast(IdempotencyRecord.victim_ids, String).like(f"%{victim.id}%")
+        )
     )
-    for statement in scrubs:
-        await session.exec(statement)
+    _scrub_person(victim)
+    session.add(victim)
+    await session.flush()
+
+
+def _of_person(table: Table, victim_id: UUID) -> ColumnElement[bool]:
+    link = PERSON_LINKS[table.name]
+    if link.via is None:
+        return table.c[link.column] == victim_id
+    parent = SQLModel.metadata.tables[link.via]
+    of_person = select(parent.c[link.via_column]).where(_of_person(parent, victim_id))
+    return table.c[link.column].in_(of_person)
+
+
+def _erased_value(table: Table, name: str) -> Any:
+    """Nothing where the column allows it; a mark where it needs a value."""
+    column = table.c[name]
+    if column.nullable:
+        return None
+    if isinstance(column.type, JSON):
+        return []
+    if isinstance(getattr(column.type, "impl", column.type), String):  # String, or SQLModel's
+        return ERASED
+    raise TypeError(f"{table.name}.{name}: no erased value for a required {column.type}")
+
+
+# the person's own record: what singles them out goes, the age band and the counts stay
+_PERSON_MARKS: Mapping[str, Callable[[Victim], object]] = {
+    "registration_number": lambda victim: f"ERASED-{victim.id.hex[:12]}",
+    "birth_date": lambda victim: date(victim.birth_date.year, 1, 1),
+}
+
+
+def _scrub_person(victim: Victim) -> None:
+    table = SQLModel.metadata.tables["victims"]
+    for name in erased_columns("victims"):
+        mark = _PERSON_MARKS.get(name)
+        setattr(victim, name, mark(victim) if mark else _erased_value(table, name))
+    victim.status = VictimStatus.ERASED

@@ -1,7 +1,7 @@
 """The person's file (ACCESS-OWN-RECORDS): everything held on one person, as the caller's role
 may read it; what the role may not read is named as withheld."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -30,12 +30,38 @@ from app.models import (
     Visit,
 )
 from app.security import Principal
-from app.services import audit, counselling_sessions, grants, records
+from app.services import audit, counselling_sessions, grants, job_referrals, records
 from app.services.audit import AuditAction
 from app.services.counselling_sessions import SessionFile
+from app.services.job_referrals import JobReferralFile
 from app.services.scope import kept_by_caller
 
 M = TypeVar("M", bound=SQLModel)
+
+
+# where the export shows each table that holds the person's data (personal_data.PERSON_LINKS)
+SECTIONS: Mapping[str, str] = {
+    "victims": "victim",
+    "consents": "consents",
+    "referrals": "referrals",
+    "assessments": "assessments",
+    "care_plans": "care_plans",
+    "care_plan_reviews": "care_plan_reviews",
+    "counselling_sessions": "sessions",
+    "session_participants": "sessions",
+    "service_agreements": "service_agreements",
+    "follow_up_contacts": "follow_up_contacts",
+    "shelter_stays": "shelter_stays",
+    "monitoring_reports": "monitoring_reports",
+    "shelter_visits": "visits",
+    "job_referrals": "job_referrals",
+    "job_referral_events": "job_referrals",
+    "case_closures": "closures",
+    "health_records": "health_record",
+    "reintegration_grants": "grants",
+    "grant_lines": "grants",
+    "alerts": "alerts",
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +79,7 @@ class PersonFile:
     follow_up_contacts: Sequence[FollowUpContact]
     shelter_stays: Sequence[ShelterStay]
     monitoring_reports: Sequence[MonitoringReport]
-    job_referrals: Sequence[JobReferral]
+    job_referrals: Sequence[JobReferralFile]  # with their events
     closures: Sequence[CaseClosure]
     health_record: HealthRecord | None
     grants: Sequence[tuple[ReintegrationGrant, Sequence[GrantLine]]]
@@ -106,7 +132,9 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         follow_up_contacts=await of_person(FollowUpContact),
         shelter_stays=await of_person(ShelterStay),
         monitoring_reports=await of_person(MonitoringReport),
-        job_referrals=await of_person(JobReferral),
+        job_referrals=await job_referrals.files_of(
+            session, principal, await of_person(JobReferral)
+        ),
         closures=await of_person(CaseClosure),
         health_record=health_record,
         grants=[(g, lines[g.id]) for g in granted],

@@ -93,7 +93,7 @@ async def list_visible(
         query = query.where(col(JobReferral.victim_id) == victim_id)
     found, cursor = await fetch_page(session, query, JobReferral.id, page)
     audit.record_reads(session, principal, RECORD, [(r.id, r.victim_id) for r in found])
-    return await _files(session, principal, found), cursor
+    return await files_of(session, principal, found), cursor
 
 
 async def read(
@@ -102,11 +102,11 @@ async def read(
     audit.record(
         session, principal, AuditAction.READ, RECORD, referral.id, victim_id=referral.victim_id
     )
-    [file] = await _files(session, principal, [referral])
+    [file] = await files_of(session, principal, [referral])
     return file
 
 
-async def _files(
+async def files_of(
     session: AsyncSession, principal: Principal, found: Sequence[JobReferral]
 ) -> list[JobReferralFile]:
     """One query for the whole page: the persons (for SCME) or the events (for case workers)."""

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from app.domain.access import Role
+from app.logs import redacted_names
 from tests.factories import PASSWORD, Actors, victim_body
 
 SECRETS = ("Gulnara", "Secretname", "Hidden Street 9", "+996 777 13 13 13")
@@ -64,3 +65,17 @@ def test_access_log_lines_lose_their_query_string() -> None:
     )
     RedactQueryString().filter(plain)
     assert "/health/live HTTP" in plain.getMessage()
+
+
+@pytest.mark.usefixtures("app")  # the application configured logging
+def test_a_personal_value_passed_by_name_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    """Whatever a future line of code logs under a personal field's name is hidden."""
+    log = logging.getLogger("app.example")
+    with caplog.at_level(logging.INFO):
+        log.info("registered %(given_name)s (%(id)s)", {"given_name": "Gulnara", "id": 7})
+        log.info("called %(contact_phone)s", {"contact_phone": "+996 777 13 13 13"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "registered [redacted] (7)",
+        "called [redacted]",
+    ]
+    assert {"given_name", "registered_address", "notes", "hiv_status"} <= redacted_names()
