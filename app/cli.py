@@ -21,7 +21,7 @@ from app.domain.errors import DomainError
 from app.errors import AppError
 from app.integrations.fakes import FakeScme
 from app.integrations.worker import OutboxWorker
-from app.schemas.accounts import UserCreate
+from app.schemas.users import UserCreate
 from app.security import SYSTEM
 from app.services import accounts, demo, idempotency
 

@@ -33,31 +33,29 @@ from app.models import (
     Shelter,
     Victim,
 )
-from app.schemas.agreements import AgreementRead, FollowUpRead
+from app.schemas.alerts import AlertRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.case_closures import CaseClosureRead
 from app.schemas.consents import ConsentRead
 from app.schemas.counselling_sessions import SessionRead
-from app.schemas.exchange import (
+from app.schemas.exports import VictimExport
+from app.schemas.follow_up_contacts import FollowUpRead
+from app.schemas.health_records import HealthRecordRead, HealthRecordWithoutHiv
+from app.schemas.job_referrals import (
     JobReferralEventRead,
     JobReferralRead,
-    OutboxMessageRead,
     ScmeJobReferral,
     ScmeJobReferralRead,
 )
-from app.schemas.exports import VictimExport
-from app.schemas.grants import GrantLineRead, GrantRead
-from app.schemas.health import AlertRead, HealthRecordRead, HealthRecordWithoutHiv
+from app.schemas.outbox import OutboxMessageRead
 from app.schemas.referrals import ReferralRead
+from app.schemas.reintegration_grants import GrantLineRead, GrantRead
 from app.schemas.reports import GrantSums, MonthlyShelterReport
-from app.schemas.shelters import (
-    MonitoringReportRead,
-    ShelterPublicRead,
-    ShelterRead,
-    StayRead,
-    VisitRead,
-)
+from app.schemas.service_agreements import AgreementRead
+from app.schemas.shelter_stays import MonitoringReportRead, StayRead
+from app.schemas.shelter_visits import VisitRead
+from app.schemas.shelters import ShelterPublicRead, ShelterRead
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.counselling_sessions import SessionFile

@@ -12,7 +12,7 @@ from app.integrations.http import Outgoing, json_body
 from app.integrations.sending import Sender, Skip
 from app.models import JobReferral, OutboxMessage, Victim
 from app.presenters import job_referral_message
-from app.schemas.exchange import ScmeWithdrawal
+from app.schemas.job_referrals import ScmeWithdrawal
 from app.security import OUTBOX_WORKER
 from app.services import audit, job_referrals, outbox
 from app.services.audit import AuditAction

@@ -14,13 +14,13 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.routers.common import created, resource_router, set_etag
-from app.schemas.agreements import (
+from app.schemas.common import Page
+from app.schemas.service_agreements import (
     AgreementComplete,
     AgreementCreate,
     AgreementRead,
     AgreementTerminate,
 )
-from app.schemas.common import Page
 from app.security import Principal
 from app.services import agreements, records
 from app.services.agreements import Ending

@@ -3,8 +3,8 @@ from typing import Annotated
 from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleAlert, require
 from app.domain.access import Action
 from app.routers.common import resource_router
+from app.schemas.alerts import AlertRead
 from app.schemas.common import Page
-from app.schemas.health import AlertRead
 from app.security import Principal
 from app.services import alerts
 

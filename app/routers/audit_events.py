@@ -6,7 +6,7 @@ from pydantic import AwareDatetime
 from app.deps import PageDep, SessionDep, require
 from app.domain.access import Action
 from app.routers.common import resource_router
-from app.schemas.audit import AuditEventRead
+from app.schemas.audit_events import AuditEventRead
 from app.schemas.common import Page
 from app.security import Principal
 from app.services import audit

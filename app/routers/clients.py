@@ -7,7 +7,7 @@ from app.deps import ClockDep, ExistingClient, Idempotency, PageDep, SessionDep,
 from app.domain.access import Action
 from app.routers.common import created, resource_router, set_etag
 from app.routing import replay_instead
-from app.schemas.accounts import ClientCreate, ClientCreated, ClientRead
+from app.schemas.clients import ClientCreate, ClientCreated, ClientRead
 from app.schemas.common import Page
 from app.security import Principal
 from app.services import accounts

@@ -7,8 +7,8 @@ from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleFollowUp
 from app.domain.access import Action
 from app.domain.casework import FollowUpStatus
 from app.routers.common import resource_router, set_etag
-from app.schemas.agreements import FollowUpRead, FollowUpRecord
 from app.schemas.common import Page
+from app.schemas.follow_up_contacts import FollowUpRead, FollowUpRecord
 from app.security import Principal
 from app.services import follow_ups, records
 

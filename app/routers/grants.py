@@ -18,7 +18,7 @@ from app.domain.grants import GrantStatus
 from app.presenters import present_grant
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.grants import (
+from app.schemas.reintegration_grants import (
     GrantCreate,
     GrantDecision,
     GrantDisbursement,

@@ -9,7 +9,7 @@ from app.domain.exchange import JobReferralStatus
 from app.presenters import present_job_referral, present_to_scme
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.exchange import (
+from app.schemas.job_referrals import (
     JobReferralCreate,
     JobReferralEventCreate,
     JobReferralRead,

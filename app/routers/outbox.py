@@ -8,7 +8,7 @@ from app.domain.exchange import OutboxStatus, Topic
 from app.presenters import present_outbox_message
 from app.routers.common import resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.exchange import OutboxMessageRead
+from app.schemas.outbox import OutboxMessageRead
 from app.security import Principal
 from app.services import outbox
 

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from app.schemas.exchange import ScmeJobReferral, ScmeWithdrawal, WebhookDelivery
+from app.schemas.job_referrals import ScmeJobReferral, ScmeWithdrawal
+from app.schemas.webhook_endpoints import WebhookDelivery
 
 router = APIRouter()
 IdempotencyKey = Annotated[

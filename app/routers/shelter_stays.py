@@ -18,7 +18,7 @@ from app.domain.shelter import StayStatus
 from app.errors import NotFound
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.shelters import (
+from app.schemas.shelter_stays import (
     MonitoringReportCreate,
     MonitoringReportRead,
     StayAdmit,

@@ -17,14 +17,8 @@ from app.domain.rulebook import ShelterKind
 from app.presenters import present_shelter
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.shelters import (
-    Occupancy,
-    ShelterCreate,
-    ShelterUpdate,
-    ShelterView,
-    VisitCreate,
-    VisitRead,
-)
+from app.schemas.shelter_visits import VisitCreate, VisitRead
+from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate, ShelterView
 from app.security import Principal
 from app.services import shelters, visits
 

@@ -6,8 +6,8 @@ from fastapi import Request, Response
 from app.deps import ClockDep, ExistingUser, Idempotency, IfMatch, PageDep, SessionDep, require
 from app.domain.access import Action, Role
 from app.routers.common import created, resource_router, set_etag
-from app.schemas.accounts import UserCreate, UserRead, UserUpdate
 from app.schemas.common import Page
+from app.schemas.users import UserCreate, UserRead, UserUpdate
 from app.security import Principal
 from app.services import accounts
 

@@ -19,7 +19,7 @@ from app.routers.common import created, resource_router, set_etag
 from app.schemas.case_closures import CaseClose, CaseClosureRead, CaseReopen
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
-from app.schemas.health import HealthRecordView, HealthRecordWrite
+from app.schemas.health_records import HealthRecordView, HealthRecordWrite
 from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal

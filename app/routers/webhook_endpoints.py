@@ -14,7 +14,7 @@ from app.deps import (
 from app.domain.access import Action
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.exchange import WebhookEndpointCreate, WebhookEndpointRead
+from app.schemas.webhook_endpoints import WebhookEndpointCreate, WebhookEndpointRead
 from app.security import Principal
 from app.services import webhooks
 

@@ -92,7 +92,9 @@ Money = Annotated[
 ]
 
 
-ExitText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+# a text of up to 2,000 characters: reasons, justifications, answers, exit information
+Note = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+ExitText = Note
 
 
 def exit_information_field() -> Any:

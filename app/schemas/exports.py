@@ -2,17 +2,20 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.schemas.agreements import AgreementRead, FollowUpRead
+from app.schemas.alerts import AlertRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.case_closures import CaseClosureRead
 from app.schemas.consents import ConsentRead
 from app.schemas.counselling_sessions import SessionRead
-from app.schemas.exchange import JobReferralRead
-from app.schemas.grants import GrantRead
-from app.schemas.health import AlertRead, HealthRecordView
+from app.schemas.follow_up_contacts import FollowUpRead
+from app.schemas.health_records import HealthRecordView
+from app.schemas.job_referrals import JobReferralRead
 from app.schemas.referrals import ReferralRead
-from app.schemas.shelters import MonitoringReportRead, StayRead, VisitRead
+from app.schemas.reintegration_grants import GrantRead
+from app.schemas.service_agreements import AgreementRead
+from app.schemas.shelter_stays import MonitoringReportRead, StayRead
+from app.schemas.shelter_visits import VisitRead
 from app.schemas.victims import VictimRead
 
 

@@ -11,7 +11,8 @@ from app.domain.access import Role, check_membership
 from app.domain.errors import InvalidTransition
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import Client, User
-from app.schemas.accounts import ClientCreate, UserCreate, UserUpdate
+from app.schemas.clients import ClientCreate
+from app.schemas.users import UserCreate, UserUpdate
 from app.security import Principal, hash_secret, new_opaque_token
 from app.services import audit
 from app.services.audit import AuditAction

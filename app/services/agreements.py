@@ -19,7 +19,7 @@ from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden
 from app.models import CarePlan, ServiceAgreement
-from app.schemas.agreements import AgreementCreate
+from app.schemas.service_agreements import AgreementCreate
 from app.security import Principal
 from app.services import facts, follow_ups, records
 from app.services.audit import AuditAction

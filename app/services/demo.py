@@ -13,9 +13,9 @@ from app.domain.consent import ConsentPurpose
 from app.domain.rulebook import ShelterKind
 from app.domain.vocabulary import ExploitationType, Funding, OrganisationKind, Sex
 from app.models import Client, Organisation, Shelter, User
-from app.schemas.accounts import UserCreate
 from app.schemas.consents import ConsentCreate
 from app.schemas.organisations import OrganisationCreate
+from app.schemas.users import UserCreate
 from app.schemas.victims import VictimCreate
 from app.security import SYSTEM, Principal, hash_secret
 from app.services import accounts, organisations, victims

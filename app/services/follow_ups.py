@@ -17,7 +17,7 @@ from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Forbidden
 from app.models import FollowUpContact
-from app.schemas.agreements import FollowUpRecord
+from app.schemas.follow_up_contacts import FollowUpRecord
 from app.security import Principal
 from app.services import records
 from app.services.audit import AuditAction

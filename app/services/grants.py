@@ -28,7 +28,7 @@ from app.domain.vocabulary import OrganisationKind
 from app.errors import Forbidden
 from app.models import GrantLine, ReintegrationGrant
 from app.models.base import utcnow
-from app.schemas.grants import GrantCreate, GrantLineIn, GrantUpdate
+from app.schemas.reintegration_grants import GrantCreate, GrantLineIn, GrantUpdate
 from app.security import Principal
 from app.services import facts, records
 from app.services.audit import AuditAction

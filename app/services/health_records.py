@@ -11,7 +11,7 @@ from app.domain.closure import check_in_work
 from app.domain.dates import check_not_future
 from app.errors import Forbidden, NotFound
 from app.models import HealthRecord, Victim
-from app.schemas.health import HealthRecordWrite
+from app.schemas.health_records import HealthRecordWrite
 from app.security import Principal
 from app.services import records
 from app.services.audit import AuditAction

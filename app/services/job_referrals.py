@@ -28,7 +28,7 @@ from app.domain.states import advance
 from app.domain.vocabulary import VictimStatus
 from app.errors import IdempotencyKeyReused, NotFound
 from app.models import Consent, JobReferral, JobReferralEvent, Victim
-from app.schemas.exchange import JobReferralCreate, JobReferralEventCreate
+from app.schemas.job_referrals import JobReferralCreate, JobReferralEventCreate
 from app.security import Principal
 from app.services import audit, facts, outbox
 from app.services.audit import AuditAction

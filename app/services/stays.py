@@ -35,7 +35,7 @@ from app.domain.shelter import (
 from app.domain.states import advance
 from app.errors import Conflict, Forbidden
 from app.models import MonitoringReport, Shelter, ShelterStay, Victim
-from app.schemas.shelters import (
+from app.schemas.shelter_stays import (
     MonitoringReached,
     MonitoringUnreachable,
     StayCreate,

@@ -13,7 +13,7 @@ from app.domain.errors import InvalidValue
 from app.domain.shelter import StayStatus, VisitFacts, check_visit
 from app.errors import Forbidden
 from app.models import Shelter, ShelterStay, User, Visit
-from app.schemas.shelters import CoordinatorApproval, VisitCreate
+from app.schemas.shelter_visits import CoordinatorApproval, VisitCreate
 from app.security import Principal
 from app.services import audit, facts
 from app.services.audit import AuditAction

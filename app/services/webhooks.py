@@ -18,7 +18,7 @@ from app.domain.exchange import (
 )
 from app.errors import NotFound
 from app.models import Consent, OutboxMessage, Referral, WebhookEndpoint
-from app.schemas.exchange import WebhookEndpointCreate
+from app.schemas.webhook_endpoints import WebhookEndpointCreate
 from app.security import Principal
 from app.services import audit, outbox
 from app.services.audit import AuditAction

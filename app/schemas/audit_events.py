@@ -1,3 +1,5 @@
+"""The audit trail as the coordinator and the admin read it."""
+
 from datetime import datetime
 from uuid import UUID
 

@@ -43,12 +43,3 @@ class HealthRecordRead(HealthRecordWithoutHiv):
 
 
 HealthRecordView = Annotated[HealthRecordRead | HealthRecordWithoutHiv, Field(discriminator="view")]
-
-
-class AlertRead(ResponseModel):
-    id: UUID
-    victim_id: UUID
-    organisation_id: UUID
-    assessment_id: UUID
-    raised_on: date
-    acknowledged_at: datetime | None

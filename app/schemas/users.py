@@ -1,4 +1,4 @@
-"""Users (people) and machine clients."""
+"""Staff accounts (people): their usernames, roles and organisations."""
 
 from datetime import datetime
 from typing import Annotated
@@ -16,21 +16,18 @@ def _person_role(role: Role) -> Role:
     return role
 
 
-def _machine_role(role: Role) -> Role:
-    if role not in MACHINE_ROLES:
-        raise ValueError("a client has the role partner_system or scme_system")
-    return role
-
-
 Username = Annotated[
     str,
     BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"),
     Field(examples=["a.social.worker"]),
 ]
+
+
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, strip_whitespace=False)]
+
+
 PersonRole = Annotated[Role, AfterValidator(_person_role)]
-MachineRole = Annotated[Role, AfterValidator(_machine_role)]
 
 
 class UserCreate(RequestModel):
@@ -64,24 +61,3 @@ class UserRead(ResponseModel):
     version: int
     created_at: datetime
     deactivated_at: datetime | None
-
-
-class ClientCreate(RequestModel):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    role: MachineRole
-    organisation_id: UUID
-
-
-class ClientRead(ResponseModel):
-    id: UUID = Field(description="The `client_id` for the client_credentials grant.")
-    name: str
-    role: Role
-    organisation_id: UUID
-    active: bool
-    version: int
-    created_at: datetime
-    deactivated_at: datetime | None
-
-
-class ClientCreated(ClientRead):
-    client_secret: str = Field(description="Shown once, now; only its hash is kept.")

@@ -1,4 +1,4 @@
-"""Service agreements and the follow-up contacts that come after them."""
+"""Social service agreements (SOP point 3)."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -6,12 +6,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from app.domain.casework import (
-    AgreementStatus,
-    FollowUpChannel,
-    FollowUpStatus,
-    FollowUpTrigger,
-)
+from app.domain.casework import AgreementStatus
 from app.domain.rulebook import ServiceTerm
 from app.schemas.common import ExitText, RequestModel, ResponseModel, exit_information_field
 
@@ -54,29 +49,5 @@ class AgreementRead(ResponseModel):
     end_reason: str | None
     exit_information: str | None
     rulebook_version: str
-    version: int
-    created_at: datetime
-
-
-class FollowUpRecord(RequestModel):
-    done_on: date
-    channel: FollowUpChannel
-    outcome: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
-
-
-class FollowUpRead(ResponseModel):
-    id: UUID
-    victim_id: UUID
-    trigger: FollowUpTrigger = Field(description="The exit that arranged it (MAN-EXIT).")
-    agreement_id: UUID | None
-    referral_id: UUID | None
-    stay_id: UUID | None
-    closure_id: UUID | None
-    organisation_id: UUID
-    due_on: date
-    status: FollowUpStatus
-    channel: FollowUpChannel | None
-    done_on: date | None
-    outcome: str | None
     version: int
     created_at: datetime

@@ -1,22 +1,18 @@
-"""What crosses to outside systems: SCME job referrals, SCME's events, partner webhooks and the
-outbox that carries them. The messages we send are documented here too (OpenAPI webhooks)."""
+"""Job referrals to SCME (MAN-SCME-PRIORITY): what case workers see, what SCME
+receives and reports back. The messages we send are documented here too (OpenAPI webhooks)."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, SecretStr, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from app.domain.exchange import (
-    JobReferralStatus,
-    OutboxStatus,
-    ScmeEvent,
-    Topic,
-    WebhookEvent,
-)
+from app.domain.exchange import JobReferralStatus, ScmeEvent
 from app.schemas.common import RequestModel, ResponseModel
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
 Skill = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
@@ -101,60 +97,3 @@ class JobReferralEventCreate(RequestModel):
     employer: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = Field(
         None, description="Required when `kind` is `placed`."
     )
-
-
-class WebhookEndpointCreate(RequestModel):
-    url: Annotated[str, StringConstraints(min_length=8, max_length=500)] = Field(
-        description="HTTPS, on a public host.", examples=["https://partner.example/vot-events"]
-    )
-    secret: SecretStr = Field(
-        min_length=32,
-        max_length=200,
-        description="Shared secret for the `VoT-Signature` HMAC; write-only, never shown again.",
-    )
-
-
-class WebhookEndpointRead(ResponseModel):
-    id: UUID
-    organisation_id: UUID
-    url: str
-    active: bool
-    version: int
-    created_at: datetime
-
-
-class WebhookData(BaseModel):
-    """Ids and states only: the receiver reads the record through the API, under its rights."""
-
-    referral_id: UUID | None = None
-    consent_id: UUID | None = None
-    victim_id: UUID
-    status: str = Field(description="The referral's status, or the consent's (given, withdrawn).")
-
-
-class WebhookDelivery(BaseModel):
-    """The body of a webhook delivery. Headers: `VoT-Signature: t=<unix time>,v1=<hex>`,
-    `Idempotency-Key` (equal to `id`, the same on every retry) and `VoT-Event`."""
-
-    id: UUID = Field(description="The event id: the same on every retry of this delivery.")
-    type: WebhookEvent
-    organisation_id: UUID = Field(description="The organisation the event is addressed to.")
-    occurred_at: datetime
-    data: WebhookData
-
-
-class OutboxMessageRead(ResponseModel):
-    id: UUID
-    topic: Topic
-    event: WebhookEvent | None = Field(None, description="For a webhook delivery.")
-    organisation_id: UUID | None
-    endpoint_id: UUID | None
-    record_id: UUID | None
-    status: OutboxStatus
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    last_status_code: int | None
-    sent_at: datetime | None
-    version: int
-    created_at: datetime

@@ -1,4 +1,4 @@
-"""Reintegration grants (pink and blue forms): lines in, ceilings and the total computed."""
+"""Reintegration grants: the pink and blue financial agreements (MAN Annexes 5 and 6)."""
 
 from datetime import date, datetime
 from decimal import Decimal
