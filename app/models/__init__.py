@@ -1,21 +1,29 @@
-"""SQLModel tables, one module per aggregate. Importing this package registers them all."""
+"""SQLModel tables, one module per resource. Importing this package registers them all."""
 
-from app.models.account import Client, User
-from app.models.agreement import FollowUpContact, ServiceAgreement
+from app.models.alert import Alert
 from app.models.assessment import Assessment
-from app.models.audit import AuditEvent
+from app.models.audit_event import AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
 from app.models.case_closure import CaseClosure
+from app.models.client import Client
+from app.models.consent import Consent
 from app.models.counselling_session import CounsellingSession, SessionParticipant
-from app.models.exchange import JobReferral, JobReferralEvent, OutboxMessage, WebhookEndpoint
-from app.models.grant import GrantLine, ReintegrationGrant
-from app.models.health import Alert, HealthRecord
+from app.models.follow_up_contact import FollowUpContact
+from app.models.health_record import HealthRecord
 from app.models.idempotency import IdempotencyRecord
+from app.models.job_referral import JobReferral, JobReferralEvent
 from app.models.organisation import Organisation
+from app.models.outbox import OutboxMessage
 from app.models.referral import Referral
-from app.models.shelter import MonitoringReport, Shelter, ShelterStay, Visit
-from app.models.victim import Consent, Victim
+from app.models.reintegration_grant import GrantLine, ReintegrationGrant
+from app.models.service_agreement import ServiceAgreement
+from app.models.shelter import Shelter
+from app.models.shelter_stay import MonitoringReport, ShelterStay
+from app.models.shelter_visit import Visit
+from app.models.user import User
+from app.models.victim import Victim
+from app.models.webhook_endpoint import WebhookEndpoint
 
 __all__ = [
     "Alert",

@@ -1,4 +1,4 @@
-"""People (users) and machine clients that call the API."""
+"""Staff accounts: the people who call the API."""
 
 from datetime import datetime
 from uuid import UUID
@@ -23,19 +23,3 @@ class User(Versioned, table=True):
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # access tokens issued before this moment are refused (a new password ends every session)
     credentials_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-class Client(Versioned, table=True):
-    """A partner NGO system or SCME, authenticating with client credentials."""
-
-    __tablename__ = "clients"
-
-    id: UUID = id_field()
-    name: str = Field(max_length=200)
-    secret_hash: str = Field(max_length=255)
-    role: Role = Field(sa_type=enum_type(Role))
-    organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
-    active: bool = True
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
-    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

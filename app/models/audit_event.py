@@ -1,3 +1,5 @@
+"""The audit trail: who read or changed which record, when, from where."""
+
 from datetime import datetime
 from uuid import UUID
 
