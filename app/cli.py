@@ -23,7 +23,7 @@ from app.integrations.fakes import FakeScme
 from app.integrations.worker import OutboxWorker
 from app.schemas.users import UserCreate
 from app.security import SYSTEM
-from app.services import accounts, demo, idempotency
+from app.services import demo, idempotency, users
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -45,7 +45,7 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
     engine = create_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            user = await accounts.create_user(session, SYSTEM, data)
+            user = await users.create_user(session, SYSTEM, data)
         print(f"created {user.role} '{user.username}' ({user.id})")
     finally:
         await engine.dispose()

@@ -39,9 +39,10 @@ from app.models import (
     WebhookEndpoint,
 )
 from app.security import Principal, decode_access_token
-from app.services import accounts as accounts_service
 from app.services import alerts as alerts_service
 from app.services import auth as auth_service
+from app.services import clients as clients_service
+from app.services import consents as consents_service
 from app.services import counselling_sessions as sessions_service
 from app.services import idempotency, records
 from app.services import job_referrals as job_referrals_service
@@ -49,8 +50,9 @@ from app.services import organisations as organisations_service
 from app.services import outbox as outbox_service
 from app.services import referrals as referrals_service
 from app.services import shelters as shelters_service
+from app.services import users as users_service
 from app.services import victims as victims_service
-from app.services import webhooks as webhooks_service
+from app.services import webhook_endpoints as webhooks_service
 from app.services.idempotency import PendingKey, request_fingerprint
 from app.services.pagination import PageParams
 
@@ -241,15 +243,15 @@ VisibleVictim = Annotated[Victim, visible(victims_service.get_visible, "victim_i
 async def _visible_consent(
     session: SessionDep, victim: VisibleVictim, consent_id: Annotated[UUID, Path()]
 ) -> Consent:
-    return await victims_service.get_consent(session, victim, consent_id)
+    return await consents_service.get_consent(session, victim, consent_id)
 
 
 VisibleConsent = Annotated[Consent, Depends(_visible_consent)]
 ExistingOrganisation = Annotated[
     Organisation, existing(organisations_service.get, "organisation_id")
 ]
-ExistingUser = Annotated[User, existing(accounts_service.get_user, "user_id")]
-ExistingClient = Annotated[Client, existing(accounts_service.get_client, "client_id")]
+ExistingUser = Annotated[User, existing(users_service.get_user, "user_id")]
+ExistingClient = Annotated[Client, existing(clients_service.get_client, "client_id")]
 ExistingShelter = Annotated[Shelter, existing(shelters_service.get, "shelter_id")]
 
 VisibleReferral = Annotated[Referral, visible(referrals_service.get_visible, "referral_id")]

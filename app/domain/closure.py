@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from app.domain.errors import CaseClosed, InvalidValue, OpenWork
+from app.domain.errors import CaseClosed, InvalidTransition, InvalidValue, OpenWork
 from app.domain.vocabulary import VictimStatus
 
 
@@ -46,9 +46,12 @@ def check_closable(open_records: Iterable[OpenRecord]) -> None:
 
 
 def check_in_work(status: VictimStatus, action: str) -> None:
-    """MAN-CASE-CLOSE: nothing is added to or changed in a closed case (reopen it first)."""
+    """MAN-CASE-CLOSE: nothing is added to or changed in a closed case (reopen it first), nor in
+    an erased one, which is no one's case any more (MAN-RETENTION-6M)."""
     if status is VictimStatus.CLOSED:
         raise CaseClosed(action)
+    if status is VictimStatus.ERASED:
+        raise InvalidTransition("person", "erased", action)
 
 
 def follow_up_after_closure(reason: ClosureReason) -> bool:

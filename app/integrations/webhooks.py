@@ -15,7 +15,7 @@ from app.domain.exchange import SIGNATURE_HEADER, is_public_address, signature_h
 from app.integrations.http import Outgoing, json_body
 from app.integrations.sending import Sender, Skip
 from app.models import OutboxMessage
-from app.services import webhooks as endpoints
+from app.services import webhook_endpoints as endpoints
 
 
 def delivery_request(

@@ -22,8 +22,8 @@ from app.schemas.service_agreements import (
     AgreementTerminate,
 )
 from app.security import Principal
-from app.services import agreements, records
-from app.services.agreements import Ending
+from app.services import records, service_agreements
+from app.services.service_agreements import Ending
 
 router = resource_router("/service-agreements", "service agreements")
 Reader = Annotated[Principal, require(Action.AGREEMENT_READ)]
@@ -34,7 +34,7 @@ Writer = Annotated[Principal, require(Action.AGREEMENT_WRITE)]
 async def list_service_agreements(
     principal: Reader, session: SessionDep, page: PageDep, victim_id: UUID | None = None
 ) -> Page[AgreementRead]:
-    items, cursor = await agreements.list_visible(session, principal, page, victim_id)
+    items, cursor = await service_agreements.list_visible(session, principal, page, victim_id)
     return Page(items=[AgreementRead.model_validate(a) for a in items], next_cursor=cursor)
 
 
@@ -52,7 +52,7 @@ async def create_service_agreement(
     response: Response,
     _key: Idempotency,
 ) -> AgreementRead:
-    agreement = await agreements.create(session, principal, body, rulebook)
+    agreement = await service_agreements.create(session, principal, body, rulebook)
     ids = {"agreement_id": str(agreement.id)}
     created(request, response, "get_service_agreement", agreement.version, **ids)
     return AgreementRead.model_validate(agreement)
@@ -82,7 +82,7 @@ async def terminate_service_agreement(
     _key: Idempotency,
 ) -> AgreementRead:
     ending = Ending(body.terminated_on, body.reason, body.exit_information)
-    agreement = await agreements.end(
+    agreement = await service_agreements.end(
         session, principal, agreement, "terminate", ending, clock.today(), rulebook
     )
     set_etag(response, agreement.version)
@@ -104,7 +104,7 @@ async def complete_service_agreement(
     _key: Idempotency,
 ) -> AgreementRead:
     ending = Ending(body.completed_on, None, body.exit_information)
-    agreement = await agreements.end(
+    agreement = await service_agreements.end(
         session, principal, agreement, "complete", ending, clock.today(), rulebook
     )
     set_etag(response, agreement.version)

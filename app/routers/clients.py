@@ -10,7 +10,7 @@ from app.routing import replay_instead
 from app.schemas.clients import ClientCreate, ClientCreated, ClientRead
 from app.schemas.common import Page
 from app.security import Principal
-from app.services import accounts
+from app.services import clients
 
 router = resource_router("/clients", "clients")
 Admin = Annotated[Principal, require(Action.CLIENT_MANAGE)]
@@ -20,7 +20,7 @@ Admin = Annotated[Principal, require(Action.CLIENT_MANAGE)]
 async def list_clients(
     _: Admin, session: SessionDep, page: PageDep, organisation_id: UUID | None = None
 ) -> Page[ClientRead]:
-    items, cursor = await accounts.list_clients(session, page, organisation_id)
+    items, cursor = await clients.list_clients(session, page, organisation_id)
     return Page(items=[ClientRead.model_validate(c) for c in items], next_cursor=cursor)
 
 
@@ -33,7 +33,7 @@ async def create_client(
     response: Response,
     _key: Idempotency,
 ) -> ClientCreated:
-    client, secret = await accounts.create_client(session, principal, body)
+    client, secret = await clients.create_client(session, principal, body)
     created(request, response, "get_client", client.version, client_id=str(client.id))
     shown = ClientRead.model_validate(client)
     replay_instead(request, shown)  # a retry gets the client, never the secret again
@@ -55,6 +55,6 @@ async def deactivate_client(
     response: Response,
     _key: Idempotency,
 ) -> ClientRead:
-    client = await accounts.deactivate_client(session, principal, client, clock.now())
+    client = await clients.deactivate_client(session, principal, client, clock.now())
     set_etag(response, client.version)
     return ClientRead.model_validate(client)

@@ -16,7 +16,7 @@ from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.consents import ConsentCreate, ConsentRead
 from app.security import Principal
-from app.services import victims
+from app.services import consents
 
 router = resource_router("/victims/{victim_id}/consents", "consents")
 Reader = Annotated[Principal, require(Action.CONSENT_READ)]
@@ -28,8 +28,8 @@ Withdrawer = Annotated[Principal, require(Action.CONSENT_WITHDRAW)]
 async def list_consents(
     principal: Reader, victim: VisibleVictim, session: SessionDep, page: PageDep
 ) -> Page[ConsentRead]:
-    consents, cursor = await victims.list_consents(session, principal, victim, page)
-    return Page(items=[ConsentRead.model_validate(c) for c in consents], next_cursor=cursor)
+    found, cursor = await consents.list_consents(session, principal, victim, page)
+    return Page(items=[ConsentRead.model_validate(c) for c in found], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Record a consent the person gave")
@@ -43,7 +43,7 @@ async def record_consent(
     response: Response,
     _key: Idempotency,
 ) -> ConsentRead:
-    consent = await victims.record_consent(
+    consent = await consents.record_consent(
         session, principal, victim, body, clock.now(), clock.today()
     )
     ids = {"victim_id": str(victim.id), "consent_id": str(consent.id)}
@@ -55,7 +55,7 @@ async def record_consent(
 async def get_consent(
     principal: Reader, consent: VisibleConsent, session: SessionDep, response: Response
 ) -> ConsentRead:
-    victims.read_consent(session, principal, consent)
+    consents.read_consent(session, principal, consent)
     set_etag(response, consent.version)
     return ConsentRead.model_validate(consent)
 
@@ -69,6 +69,6 @@ async def withdraw_consent(
     response: Response,
     _key: Idempotency,
 ) -> ConsentRead:
-    consent = await victims.withdraw_consent(session, principal, consent, clock.now())
+    consent = await consents.withdraw_consent(session, principal, consent, clock.now())
     set_etag(response, consent.version)
     return ConsentRead.model_validate(consent)

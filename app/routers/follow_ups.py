@@ -10,7 +10,7 @@ from app.routers.common import resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.follow_up_contacts import FollowUpRead, FollowUpRecord
 from app.security import Principal
-from app.services import follow_ups, records
+from app.services import follow_up_contacts, records
 
 router = resource_router("/follow-up-contacts", "follow-up contacts")
 Reader = Annotated[Principal, require(Action.FOLLOW_UP_READ)]
@@ -25,7 +25,9 @@ async def list_follow_up_contacts(
     victim_id: UUID | None = None,
     status: FollowUpStatus | None = None,
 ) -> Page[FollowUpRead]:
-    items, cursor = await follow_ups.list_visible(session, principal, page, victim_id, status)
+    items, cursor = await follow_up_contacts.list_visible(
+        session, principal, page, victim_id, status
+    )
     return Page(items=[FollowUpRead.model_validate(f) for f in items], next_cursor=cursor)
 
 
@@ -48,6 +50,6 @@ async def record_follow_up_contact(
     response: Response,
     _key: Idempotency,
 ) -> FollowUpRead:
-    follow_up = await follow_ups.record(session, principal, follow_up, body, clock.today())
+    follow_up = await follow_up_contacts.record(session, principal, follow_up, body, clock.today())
     set_etag(response, follow_up.version)
     return FollowUpRead.model_validate(follow_up)

@@ -27,7 +27,7 @@ from app.schemas.reintegration_grants import (
     GrantUpdate,
 )
 from app.security import Principal
-from app.services import grants, records
+from app.services import records, reintegration_grants
 
 router = resource_router("/reintegration-grants", "reintegration grants")
 Reader = Annotated[Principal, require(Action.GRANT_READ)]
@@ -37,7 +37,7 @@ Decider = Annotated[Principal, require(Action.GRANT_DECIDE)]
 
 async def shown(session: SessionDep, grant: VisibleGrant, response: Response) -> GrantRead:
     set_etag(response, grant.version)
-    return present_grant(grant, await grants.lines_of(session, grant))
+    return present_grant(grant, await reintegration_grants.lines_of(session, grant))
 
 
 @router.get("", summary="List grants of the persons the caller sees")
@@ -48,8 +48,10 @@ async def list_reintegration_grants(
     status: GrantStatus | None = None,
     victim_id: UUID | None = None,
 ) -> Page[GrantRead]:
-    items, cursor = await grants.list_visible(session, principal, page, status, victim_id)
-    lines = await grants.lines_by_grant(session, items)
+    items, cursor = await reintegration_grants.list_visible(
+        session, principal, page, status, victim_id
+    )
+    lines = await reintegration_grants.lines_by_grant(session, items)
     return Page(items=[present_grant(g, lines[g.id]) for g in items], next_cursor=cursor)
 
 
@@ -68,7 +70,7 @@ async def create_reintegration_grant(
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.create(session, principal, body, rulebook)
+    grant = await reintegration_grants.create(session, principal, body, rulebook)
     created(request, response, "get_reintegration_grant", grant.version, grant_id=str(grant.id))
     return await shown(session, grant, response)
 
@@ -91,7 +93,7 @@ async def update_reintegration_grant(
     rulebook: RulebookDep,
     response: Response,
 ) -> GrantRead:
-    grant = await grants.update(session, principal, grant, body, if_match, rulebook)
+    grant = await reintegration_grants.update(session, principal, grant, body, if_match, rulebook)
     return await shown(session, grant, response)
 
 
@@ -105,7 +107,7 @@ async def submit_reintegration_grant(
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.submit(session, principal, grant, clock.now(), rulebook)
+    grant = await reintegration_grants.submit(session, principal, grant, clock.now(), rulebook)
     return await shown(session, grant, response)
 
 
@@ -119,7 +121,9 @@ async def approve_reintegration_grant(
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.decide(session, principal, grant, "approve", body.reason, clock.now())
+    grant = await reintegration_grants.decide(
+        session, principal, grant, "approve", body.reason, clock.now()
+    )
     return await shown(session, grant, response)
 
 
@@ -133,7 +137,9 @@ async def reject_reintegration_grant(
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.decide(session, principal, grant, "reject", body.reason, clock.now())
+    grant = await reintegration_grants.decide(
+        session, principal, grant, "reject", body.reason, clock.now()
+    )
     return await shown(session, grant, response)
 
 
@@ -147,7 +153,7 @@ async def disburse_reintegration_grant(
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await grants.disburse(
+    grant = await reintegration_grants.disburse(
         session, principal, grant, body.disbursed_on, clock.today(), clock.zone
     )
     return await shown(session, grant, response)

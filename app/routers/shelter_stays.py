@@ -28,7 +28,7 @@ from app.schemas.shelter_stays import (
     StayUpdate,
 )
 from app.security import Principal
-from app.services import records, stays
+from app.services import records, shelter_stays
 
 router = resource_router("/shelter-stays", "shelter stays")
 Reader = Annotated[Principal, require(Action.STAY_READ)]
@@ -46,7 +46,7 @@ async def list_shelter_stays(
     status: StayStatus | None = None,
     victim_id: UUID | None = None,
 ) -> Page[StayRead]:
-    items, cursor = await stays.list_visible(
+    items, cursor = await shelter_stays.list_visible(
         session, principal, page, shelter_id, status, victim_id
     )
     return Page(items=[StayRead.model_validate(s) for s in items], next_cursor=cursor)
@@ -68,7 +68,7 @@ async def propose_shelter_stay(
     response: Response,
     _key: Idempotency,
 ) -> StayRead:
-    stay = await stays.propose(session, principal, body, clock.today(), rulebook)
+    stay = await shelter_stays.propose(session, principal, body, clock.today(), rulebook)
     created(request, response, "get_shelter_stay", stay.version, stay_id=str(stay.id))
     return StayRead.model_validate(stay)
 
@@ -93,7 +93,9 @@ async def update_shelter_stay(
     rulebook: RulebookDep,
     response: Response,
 ) -> StayRead:
-    stay = await stays.update(session, principal, stay, body, if_match, clock.today(), rulebook)
+    stay = await shelter_stays.update(
+        session, principal, stay, body, if_match, clock.today(), rulebook
+    )
     set_etag(response, stay.version)
     return StayRead.model_validate(stay)
 
@@ -113,7 +115,9 @@ async def admit_shelter_stay(
     response: Response,
     _key: Idempotency,
 ) -> StayRead:
-    stay = await stays.admit(session, principal, stay, body.admitted_on, clock.today(), rulebook)
+    stay = await shelter_stays.admit(
+        session, principal, stay, body.admitted_on, clock.today(), rulebook
+    )
     set_etag(response, stay.version)
     return StayRead.model_validate(stay)
 
@@ -133,7 +137,7 @@ async def discharge_shelter_stay(
     response: Response,
     _key: Idempotency,
 ) -> StayRead:
-    stay = await stays.discharge(session, principal, stay, body, clock.today(), rulebook)
+    stay = await shelter_stays.discharge(session, principal, stay, body, clock.today(), rulebook)
     set_etag(response, stay.version)
     return StayRead.model_validate(stay)
 
@@ -142,7 +146,7 @@ async def discharge_shelter_stay(
 async def withdraw_shelter_stay(
     principal: Staff, stay: VisibleStay, session: SessionDep, response: Response, _key: Idempotency
 ) -> StayRead:
-    stay = await stays.withdraw(session, principal, stay)
+    stay = await shelter_stays.withdraw(session, principal, stay)
     set_etag(response, stay.version)
     return StayRead.model_validate(stay)
 
@@ -163,7 +167,7 @@ async def report_shelter_stay_monitoring(
     response: Response,
     _key: Idempotency,
 ) -> MonitoringReportRead:
-    report = await stays.report_monitoring(session, principal, stay, body, clock.today())
+    report = await shelter_stays.report_monitoring(session, principal, stay, body, clock.today())
     response.headers["Location"] = request.app.url_path_for(
         "get_shelter_stay_monitoring_report", stay_id=str(stay.id)
     )
@@ -174,7 +178,7 @@ async def report_shelter_stay_monitoring(
 async def get_shelter_stay_monitoring_report(
     principal: Reader, stay: VisibleStay, session: SessionDep
 ) -> MonitoringReportRead:
-    report = await stays.monitoring_report_of(session, principal, stay)
+    report = await shelter_stays.monitoring_report_of(session, principal, stay)
     if report is None:
         raise NotFound("No monitoring report has been recorded for this stay.")
     return MonitoringReportRead.model_validate(report)

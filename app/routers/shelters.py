@@ -20,7 +20,7 @@ from app.schemas.common import Page
 from app.schemas.shelter_visits import VisitCreate, VisitRead
 from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate, ShelterView
 from app.security import Principal
-from app.services import shelters, visits
+from app.services import shelter_visits, shelters
 
 router = resource_router("/shelters", "shelters")
 Reader = Annotated[Principal, require(Action.SHELTER_READ)]
@@ -87,7 +87,7 @@ async def get_shelter_occupancy(
 async def list_shelter_visits(
     principal: VisitReader, shelter: ExistingShelter, session: SessionDep, page: PageDep
 ) -> Page[VisitRead]:
-    items, cursor = await visits.log_of(session, principal, shelter, page)
+    items, cursor = await shelter_visits.log_of(session, principal, shelter, page)
     return Page(items=[VisitRead.model_validate(v) for v in items], next_cursor=cursor)
 
 
@@ -104,5 +104,5 @@ async def record_shelter_visit(
     clock: ClockDep,
     _key: Idempotency,
 ) -> VisitRead:
-    visit = await visits.record(session, principal, shelter, body, clock.now())
+    visit = await shelter_visits.record(session, principal, shelter, body, clock.now())
     return VisitRead.model_validate(visit)

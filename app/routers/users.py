@@ -9,7 +9,7 @@ from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.users import UserCreate, UserRead, UserUpdate
 from app.security import Principal
-from app.services import accounts
+from app.services import users
 
 router = resource_router("/users", "users")
 Admin = Annotated[Principal, require(Action.USER_MANAGE)]
@@ -23,7 +23,7 @@ async def list_users(
     organisation_id: UUID | None = None,
     role: Role | None = None,
 ) -> Page[UserRead]:
-    items, cursor = await accounts.list_users(session, page, organisation_id, role)
+    items, cursor = await users.list_users(session, page, organisation_id, role)
     return Page(items=[UserRead.model_validate(u) for u in items], next_cursor=cursor)
 
 
@@ -36,7 +36,7 @@ async def create_user(
     response: Response,
     _key: Idempotency,
 ) -> UserRead:
-    user = await accounts.create_user(session, principal, body)
+    user = await users.create_user(session, principal, body)
     created(request, response, "get_user", user.version, user_id=str(user.id))
     return UserRead.model_validate(user)
 
@@ -57,7 +57,7 @@ async def update_user(
     clock: ClockDep,
     response: Response,
 ) -> UserRead:
-    user = await accounts.update_user(session, principal, user, body, if_match, clock.now())
+    user = await users.update_user(session, principal, user, body, if_match, clock.now())
     set_etag(response, user.version)
     return UserRead.model_validate(user)
 
@@ -71,6 +71,6 @@ async def deactivate_user(
     response: Response,
     _key: Idempotency,
 ) -> UserRead:
-    user = await accounts.deactivate_user(session, principal, user, clock.now())
+    user = await users.deactivate_user(session, principal, user, clock.now())
     set_etag(response, user.version)
     return UserRead.model_validate(user)

@@ -16,7 +16,7 @@ from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.webhook_endpoints import WebhookEndpointCreate, WebhookEndpointRead
 from app.security import Principal
-from app.services import webhooks
+from app.services import webhook_endpoints
 
 router = resource_router("/webhook-endpoints", "webhook endpoints")
 Manager = Annotated[Principal, require(Action.WEBHOOK_MANAGE)]
@@ -26,7 +26,7 @@ Manager = Annotated[Principal, require(Action.WEBHOOK_MANAGE)]
 async def list_webhook_endpoints(
     principal: Manager, session: SessionDep, page: PageDep
 ) -> Page[WebhookEndpointRead]:
-    endpoints, cursor = await webhooks.list_own(session, principal, page)
+    endpoints, cursor = await webhook_endpoints.list_own(session, principal, page)
     items = [WebhookEndpointRead.model_validate(e) for e in endpoints]
     return Page(items=items, next_cursor=cursor)
 
@@ -46,7 +46,7 @@ async def create_webhook_endpoint(
     response: Response,
     _key: Idempotency,
 ) -> WebhookEndpointRead:
-    endpoint = await webhooks.create(
+    endpoint = await webhook_endpoints.create(
         session, principal, body, settings.webhook_allow_http, clock.now()
     )
     ids = {"endpoint_id": str(endpoint.id)}
@@ -73,6 +73,6 @@ async def deactivate_webhook_endpoint(
     response: Response,
     _key: Idempotency,
 ) -> WebhookEndpointRead:
-    endpoint = await webhooks.deactivate(session, principal, endpoint)
+    endpoint = await webhook_endpoints.deactivate(session, principal, endpoint)
     set_etag(response, endpoint.version)
     return WebhookEndpointRead.model_validate(endpoint)

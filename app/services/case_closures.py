@@ -43,10 +43,10 @@ from app.models import (
 )
 from app.schemas.case_closures import CaseClose
 from app.security import Principal
-from app.services import audit, follow_ups
+from app.services import audit, follow_up_contacts
 from app.services.audit import AuditAction
 from app.services.common import locked
-from app.services.follow_ups import Exit
+from app.services.follow_up_contacts import Exit
 from app.services.pagination import PageParams, fetch_page
 
 # what keeps a case open, by the audit trail's name for it
@@ -127,7 +127,7 @@ async def close(
     if follow_up_after_closure(data.reason):
         trigger = FollowUpTrigger.CASE_CLOSED
         left = Exit(victim.id, victim.organisation_id, closed_on, trigger, closure_id=closure.id)
-        await follow_ups.schedule(session, principal, left, rulebook)
+        await follow_up_contacts.schedule(session, principal, left, rulebook)
     return victim
 
 

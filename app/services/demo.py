@@ -18,7 +18,7 @@ from app.schemas.organisations import OrganisationCreate
 from app.schemas.users import UserCreate
 from app.schemas.victims import VictimCreate
 from app.security import SYSTEM, Principal, hash_secret
-from app.services import accounts, organisations, victims
+from app.services import consents, organisations, users, victims
 
 DEMO_PASSWORD_SUFFIX = "-demo-2026"  # noqa: S105 - synthetic demo data only
 
@@ -162,7 +162,7 @@ async def seed(session: AsyncSession, now: datetime) -> list[DemoLogin]:
             role=role,
             organisation_id=org.id if org else None,
         )
-        await accounts.create_user(session, SYSTEM, data)
+        await users.create_user(session, SYSTEM, data)
     for role, org_key, client_id in _CLIENTS:
         secret = f"{role.value}{DEMO_PASSWORD_SUFFIX}-secret"
         session.add(
@@ -204,4 +204,4 @@ async def _seed_cases(
                 )
             )
         for consent in purposes:
-            await victims.record_consent(session, principal, victim, consent, now, now.date())
+            await consents.record_consent(session, principal, victim, consent, now, now.date())

@@ -30,7 +30,7 @@ from app.models import (
     Visit,
 )
 from app.security import Principal
-from app.services import audit, counselling_sessions, grants, job_referrals, records
+from app.services import audit, counselling_sessions, job_referrals, records, reintegration_grants
 from app.services.audit import AuditAction
 from app.services.counselling_sessions import SessionFile
 from app.services.job_referrals import JobReferralFile
@@ -119,7 +119,7 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
     others = [(f.record.id, v) for f in sessions for v in f.victim_ids if v != victim.id]
     audit.record_reads(session, principal, counselling_sessions.RECORD_TYPE, others)
     granted = [] if "grants" in withheld else await of_person(ReintegrationGrant)
-    lines = await grants.lines_by_grant(session, granted)
+    lines = await reintegration_grants.lines_by_grant(session, granted)
     return PersonFile(
         victim=victim,
         consents=await of_person(Consent),

@@ -4,6 +4,7 @@ from uuid import UUID
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.access import Role, check_membership
 from app.domain.errors import InvalidValue
 from app.domain.vocabulary import OrganisationKind
 from app.errors import Conflict, NotFound
@@ -82,3 +83,9 @@ async def _ensure_name_free(session: AsyncSession, name: str, own_id: UUID | Non
         taken = taken.where(Organisation.id != own_id)
     if (await session.exec(taken)).first() is not None:
         raise Conflict("An organisation with this name exists.")
+
+
+async def check_member(session: AsyncSession, role: Role, organisation_id: UUID | None) -> None:
+    """An account's role fits its organisation (domain.access.check_membership)."""
+    organisation = await get_referenced(session, organisation_id) if organisation_id else None
+    check_membership(role, organisation.kind if organisation else None)

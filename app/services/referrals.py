@@ -28,9 +28,9 @@ from app.errors import Forbidden, NotFound
 from app.models import Assessment, Organisation, Referral, Victim
 from app.schemas.referrals import ReferralComplete, ReferralCreate, ReferralDecline
 from app.security import Principal
-from app.services import audit, facts, follow_ups, records, webhooks
+from app.services import audit, facts, follow_up_contacts, records, webhook_endpoints
 from app.services.audit import AuditAction
-from app.services.follow_ups import Exit
+from app.services.follow_up_contacts import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import visible_referrals
@@ -99,7 +99,7 @@ async def create(
     audit.record(
         session, principal, AuditAction.CREATE, "referral", referral.id, victim_id=victim.id
     )
-    await webhooks.referral_changed(
+    await webhook_endpoints.referral_changed(
         session, principal, referral, WebhookEvent.REFERRAL_REQUESTED, now
     )
     return referral
@@ -182,7 +182,7 @@ async def decline(
     left = Exit(
         referral.victim_id, referral.from_organisation_id, today, trigger, referral_id=referral.id
     )
-    await follow_ups.schedule(session, principal, left, rulebook)
+    await follow_up_contacts.schedule(session, principal, left, rulebook)
     return await _save(session, principal, referral, next_status, now)
 
 
@@ -250,7 +250,7 @@ async def complete(
         trigger,
         referral_id=referral.id,
     )
-    await follow_ups.schedule(session, principal, left, rulebook)
+    await follow_up_contacts.schedule(session, principal, left, rulebook)
     return await _save(session, principal, referral, next_status, now)
 
 
@@ -272,7 +272,7 @@ async def _save(
     now: datetime,
 ) -> Referral:
     await records.save_step(session, principal, referral, status)
-    await webhooks.referral_changed(session, principal, referral, _EVENTS[status], now)
+    await webhook_endpoints.referral_changed(session, principal, referral, _EVENTS[status], now)
     return referral
 
 

@@ -1,34 +1,27 @@
-"""Persons assisted and their consents."""
+"""Persons assisted: their record, registration and health-insurance situation."""
 
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain import consent as consent_rules
 from app.domain.closure import check_in_work
-from app.domain.consent import ConsentPurpose
-from app.domain.dates import check_event_date, check_not_future
-from app.domain.errors import InvalidTransition
-from app.domain.exchange import WebhookEvent
+from app.domain.dates import check_not_future
 from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import VictimStatus
 from app.errors import NotFound
-from app.models import Consent, Victim
-from app.schemas.consents import ConsentCreate
+from app.models import Victim
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
-from app.services import audit, job_referrals, webhooks
+from app.services import audit
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
-from app.services.facts import consent_facts
-from app.services.organisations import get_referenced
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import visible_victims
 
@@ -89,7 +82,6 @@ async def update(
     expected_version: int | None,
     today: date,
 ) -> Victim:
-    _not_erased(victim, "update")
     check_in_work(victim.status, "update")
     ensure_version(victim, expected_version)
     _check_dates(changes.model_dump(exclude_unset=True), today)
@@ -98,84 +90,6 @@ async def update(
     await session.flush()
     audit.record(session, principal, AuditAction.UPDATE, "victim", victim.id, victim_id=victim.id)
     return victim
-
-
-async def list_consents(
-    session: AsyncSession, principal: Principal, victim: Victim, page: PageParams
-) -> tuple[Sequence[Consent], str | None]:
-    query = select(Consent).where(Consent.victim_id == victim.id)
-    consents, cursor = await fetch_page(session, query, Consent.id, page)
-    audit.record(session, principal, AuditAction.LIST, "consent", None, victim_id=victim.id)
-    return consents, cursor
-
-
-async def get_consent(session: AsyncSession, victim: Victim, consent_id: UUID) -> Consent:
-    consent = await session.get(Consent, consent_id)
-    if consent is None or consent.victim_id != victim.id:
-        raise NotFound("No such consent.")
-    return consent
-
-
-def read_consent(session: AsyncSession, principal: Principal, consent: Consent) -> Consent:
-    audit.record(
-        session, principal, AuditAction.READ, "consent", consent.id, victim_id=consent.victim_id
-    )
-    return consent
-
-
-async def record_consent(
-    session: AsyncSession,
-    principal: Principal,
-    victim: Victim,
-    data: ConsentCreate,
-    now: datetime,
-    today: date,
-) -> Consent:
-    _not_erased(victim, "record a consent")
-    check_in_work(victim.status, "record a consent")
-    given_on = data.given_on or today
-    check_event_date("given_on", given_on, today, victim.identified_on)
-    if data.recipient_organisation_id is not None:
-        await get_referenced(session, data.recipient_organisation_id, "recipient_organisation_id")
-    existing = [consent_facts(c) for c in await _consents_of(session, victim.id)]
-    consent_rules.check_new_consent(data.purpose, data.recipient_organisation_id, existing)
-    consent = Consent(
-        victim_id=victim.id,
-        purpose=data.purpose,
-        recipient_organisation_id=data.recipient_organisation_id,
-        given_on=given_on,
-        given_at=now,
-        recorded_by=principal.actor_id,
-    )
-    session.add(consent)
-    await session.flush()
-    audit.record(session, principal, AuditAction.CREATE, "consent", consent.id, victim_id=victim.id)
-    await webhooks.consent_changed(session, consent, WebhookEvent.CONSENT_GIVEN, now)
-    return consent
-
-
-async def withdraw_consent(
-    session: AsyncSession, principal: Principal, consent: Consent, now: datetime
-) -> Consent:
-    """Withdrawal is stamped once; the consent stays on record (who, when) for the audit. What
-    was shared on its strength stops: the recipient organisation is told, and job referrals to
-    SCME are withdrawn there (MAN-SCME-PRIORITY)."""
-    consent_rules.check_withdrawable(consent_facts(consent))
-    consent.withdrawn_at, consent.withdrawn_by = now, principal.actor_id
-    session.add(consent)
-    await session.flush()
-    audit.record(
-        session, principal, AuditAction.WITHDRAW, "consent", consent.id, victim_id=consent.victim_id
-    )
-    await webhooks.consent_changed(session, consent, WebhookEvent.CONSENT_WITHDRAWN, now)
-    if consent.purpose is ConsentPurpose.SCME_JOB_REFERRAL:
-        await job_referrals.withdraw_open(session, consent.victim_id, now)
-    return consent
-
-
-async def _consents_of(session: AsyncSession, victim_id: UUID) -> Sequence[Consent]:
-    query = select(Consent).where(Consent.victim_id == victim_id).order_by(col(Consent.id).desc())
-    return (await session.exec(query)).all()
 
 
 def _check_dates(values: dict[str, Any], today: date) -> None:
@@ -210,8 +124,3 @@ def health_insurance(
         eligible_for_social_benefits=victim.eligible_for_social_benefits,
     )
     return insurance_situation(facts, rulebook)
-
-
-def _not_erased(victim: Victim, action: str) -> None:
-    if victim.status is VictimStatus.ERASED:
-        raise InvalidTransition("person", "erased", action)

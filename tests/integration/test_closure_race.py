@@ -17,7 +17,7 @@ from app.domain.rulebook import GrantForm
 from app.models import GrantLine, ReintegrationGrant, Victim
 from app.schemas.case_closures import CaseClose
 from app.security import Principal
-from app.services import case_closures, grants
+from app.services import case_closures, reintegration_grants
 from tests.api.shelter_world import API, ShelterWorld, build_shelter_world, resident, stay_body
 from tests.factories import Actors
 
@@ -84,7 +84,7 @@ async def test_a_closure_waits_for_a_grant_submitted_meanwhile_and_then_sees_it(
 
     async with sessions() as submitting:
         draft = await submitting.get_one(ReintegrationGrant, grant.id)
-        await grants.submit(submitting, worker, draft, actors.clock.now(), rulebook)
+        await reintegration_grants.submit(submitting, worker, draft, actors.clock.now(), rulebook)
         closure = asyncio.create_task(close())
         await asyncio.sleep(0.5)
         assert not closure.done(), "the closure did not wait for the submission in flight"

@@ -1,4 +1,4 @@
-"""Users and machine clients: admin-only management, hashed secrets, deactivation."""
+"""Staff accounts: admin-only management, hashed passwords, deactivation."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -7,33 +7,25 @@ from uuid import UUID
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import Role, check_membership
+from app.domain.access import Role
 from app.domain.errors import InvalidTransition
 from app.errors import Conflict, Forbidden, NotFound
-from app.models import Client, User
-from app.schemas.clients import ClientCreate
+from app.models import User
 from app.schemas.users import UserCreate, UserUpdate
-from app.security import Principal, hash_secret, new_opaque_token
+from app.security import Principal, hash_secret
 from app.services import audit
 from app.services.audit import AuditAction
 from app.services.auth import revoke_user_tokens
 from app.services.common import ensure_version
-from app.services.organisations import get_referenced
+from app.services.organisations import check_member
 from app.services.pagination import PageParams, fetch_page
-
-
-async def _check_membership(
-    session: AsyncSession, role: Role, organisation_id: UUID | None
-) -> None:
-    organisation = await get_referenced(session, organisation_id) if organisation_id else None
-    check_membership(role, organisation.kind if organisation else None)
 
 
 async def create_user(session: AsyncSession, principal: Principal, data: UserCreate) -> User:
     taken = select(func.count()).select_from(User).where(User.username == data.username)
     if (await session.exec(taken)).one():
         raise Conflict("This username is taken.")
-    await _check_membership(session, data.role, data.organisation_id)
+    await check_member(session, data.role, data.organisation_id)
     user = User(
         username=data.username,
         password_hash=await hash_secret(data.password),
@@ -82,7 +74,7 @@ async def update_user(
         user.organisation_id,
     ):
         raise Forbidden("Administrators do not change their own role; another admin does.")
-    await _check_membership(session, role, organisation_id)
+    await check_member(session, role, organisation_id)
     user.role, user.organisation_id = role, organisation_id
     if changes.password is not None:
         user.password_hash = await hash_secret(changes.password)
@@ -110,48 +102,3 @@ async def deactivate_user(
     await session.flush()
     audit.record(session, principal, AuditAction.DEACTIVATE, "user", user.id)
     return user
-
-
-async def create_client(
-    session: AsyncSession, principal: Principal, data: ClientCreate
-) -> tuple[Client, str]:
-    await _check_membership(session, data.role, data.organisation_id)
-    secret = new_opaque_token()
-    client = Client(
-        name=data.name,
-        role=data.role,
-        organisation_id=data.organisation_id,
-        secret_hash=await hash_secret(secret),
-    )
-    session.add(client)
-    await session.flush()
-    audit.record(session, principal, AuditAction.CREATE, "client", client.id)
-    return client, secret
-
-
-async def get_client(session: AsyncSession, client_id: UUID) -> Client:
-    client = await session.get(Client, client_id)
-    if client is None:
-        raise NotFound("No such client.")
-    return client
-
-
-async def list_clients(
-    session: AsyncSession, page: PageParams, organisation_id: UUID | None
-) -> tuple[Sequence[Client], str | None]:
-    query = select(Client)
-    if organisation_id is not None:
-        query = query.where(Client.organisation_id == organisation_id)
-    return await fetch_page(session, query, Client.id, page)
-
-
-async def deactivate_client(
-    session: AsyncSession, principal: Principal, client: Client, now: datetime
-) -> Client:
-    if not client.active:
-        raise InvalidTransition("client", "inactive", "deactivate")
-    client.active, client.deactivated_at = False, now
-    session.add(client)
-    await session.flush()
-    audit.record(session, principal, AuditAction.DEACTIVATE, "client", client.id)
-    return client

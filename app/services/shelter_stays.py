@@ -43,10 +43,10 @@ from app.schemas.shelter_stays import (
     StayUpdate,
 )
 from app.security import Principal
-from app.services import facts, follow_ups, records, shelters
+from app.services import facts, follow_up_contacts, records, shelters
 from app.services.audit import AuditAction
 from app.services.common import ensure_version, locked
-from app.services.follow_ups import Exit
+from app.services.follow_up_contacts import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
 
@@ -184,7 +184,7 @@ async def discharge(
     left = Exit(
         stay.victim_id, shelter.organisation_id, data.discharged_on, trigger, stay_id=stay.id
     )
-    await follow_ups.schedule(session, principal, left, rulebook)
+    await follow_up_contacts.schedule(session, principal, left, rulebook)
     return await records.save_step(session, principal, stay, next_status)
 
 

@@ -21,9 +21,9 @@ from app.errors import Forbidden
 from app.models import CarePlan, ServiceAgreement
 from app.schemas.service_agreements import AgreementCreate
 from app.security import Principal
-from app.services import facts, follow_ups, records
+from app.services import facts, follow_up_contacts, records
 from app.services.audit import AuditAction
-from app.services.follow_ups import Exit
+from app.services.follow_up_contacts import Exit
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
 from app.services.referrals import licences_of
@@ -108,7 +108,7 @@ async def end(
         FollowUpTrigger.AGREEMENT_ENDED,
         agreement_id=agreement.id,
     )
-    await follow_ups.schedule(session, principal, left, rulebook)
+    await follow_up_contacts.schedule(session, principal, left, rulebook)
     records.audit_change(session, principal, agreement, AuditAction.UPDATE)
     return agreement
 
