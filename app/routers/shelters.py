@@ -1,9 +1,10 @@
+"""Shelters, their capacity and occupancy (MAN-CAPACITY, MAN-CONFIDENTIAL-LOCATION)."""
+
 from typing import Annotated
 
 from fastapi import Request, Response
 
 from app.deps import (
-    ClockDep,
     ExistingShelter,
     Idempotency,
     IfMatch,
@@ -17,16 +18,17 @@ from app.domain.rulebook import ShelterKind
 from app.presenters import present_shelter
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.shelter_visits import VisitCreate, VisitRead
 from app.schemas.shelters import Occupancy, ShelterCreate, ShelterUpdate, ShelterView
 from app.security import Principal
-from app.services import shelter_visits, shelters
+from app.services import shelters
 
 router = resource_router("/shelters", "shelters")
+
+
 Reader = Annotated[Principal, require(Action.SHELTER_READ)]
+
+
 Manager = Annotated[Principal, require(Action.SHELTER_MANAGE)]
-VisitRecorder = Annotated[Principal, require(Action.VISIT_RECORD)]
-VisitReader = Annotated[Principal, require(Action.VISIT_READ)]
 
 
 @router.get("", summary="List shelters (the address only for their own staff and the coordinator)")
@@ -81,28 +83,3 @@ async def get_shelter_occupancy(
     _: Reader, shelter: ExistingShelter, session: SessionDep
 ) -> Occupancy:
     return await shelters.occupancy(session, shelter)
-
-
-@router.get("/{shelter_id}/visits", summary="The visitor log (shelter manager and coordinator)")
-async def list_shelter_visits(
-    principal: VisitReader, shelter: ExistingShelter, session: SessionDep, page: PageDep
-) -> Page[VisitRead]:
-    items, cursor = await shelter_visits.log_of(session, principal, shelter, page)
-    return Page(items=[VisitRead.model_validate(v) for v in items], next_cursor=cursor)
-
-
-@router.post(
-    "/{shelter_id}/visits",
-    status_code=201,
-    summary="Record a visit, with its justification (MAN-VISITORS)",
-)
-async def record_shelter_visit(
-    principal: VisitRecorder,
-    shelter: ExistingShelter,
-    body: VisitCreate,
-    session: SessionDep,
-    clock: ClockDep,
-    _key: Idempotency,
-) -> VisitRead:
-    visit = await shelter_visits.record(session, principal, shelter, body, clock.now())
-    return VisitRead.model_validate(visit)

@@ -1,3 +1,5 @@
+"""Persons assisted: their record, its export, health insurance and erasure."""
+
 from typing import Annotated
 
 from fastapi import Query, Request, Response
@@ -14,26 +16,34 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
-from app.presenters import present_file, present_health_record, present_victim
+from app.presenters import present_file, present_victim
 from app.routers.common import created, resource_router, set_etag
-from app.schemas.case_closures import CaseClose, CaseClosureRead, CaseReopen
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
-from app.schemas.health_records import HealthRecordView, HealthRecordWrite
 from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
-from app.services import case_closures, erasure, exports, health_records, victims
+from app.services import erasure, exports, victims
 
 router = resource_router("/victims", "victims")
+
+
 Reader = Annotated[Principal, require(Action.VICTIM_READ)]
+
+
 Creator = Annotated[Principal, require(Action.VICTIM_CREATE)]
+
+
 Editor = Annotated[Principal, require(Action.VICTIM_UPDATE)]
+
+
 Exporter = Annotated[Principal, require(Action.VICTIM_EXPORT)]
+
+
 InsuranceReader = Annotated[Principal, require(Action.INSURANCE_READ)]
-HealthStaff = Annotated[Principal, require(Action.HEALTH_RECORD)]
+
+
 Eraser = Annotated[Principal, require(Action.VICTIM_ERASE)]
-Closer = Annotated[Principal, require(Action.VICTIM_CLOSE)]
 
 
 @router.get("", summary="List the persons whose cases the caller sees")
@@ -115,36 +125,6 @@ async def get_health_insurance(
     return HealthInsuranceRead.model_validate(situation, from_attributes=True)
 
 
-@router.get(
-    "/{victim_id}/health-record",
-    summary="Read the health record (psychologist, medical officer; HIV status: medical only)",
-)
-async def get_health_record(
-    principal: HealthStaff, victim: VisibleVictim, session: SessionDep, response: Response
-) -> HealthRecordView:
-    record = await health_records.read(session, principal, victim)
-    set_etag(response, record.version)
-    return present_health_record(record, principal.role)
-
-
-@router.put(
-    "/{victim_id}/health-record",
-    summary="Write the health record (MAN-HIV: HIV status by the medical officer only)",
-)
-async def put_health_record(
-    principal: HealthStaff,
-    victim: VisibleVictim,
-    body: HealthRecordWrite,
-    if_match: IfMatch,
-    session: SessionDep,
-    clock: ClockDep,
-    response: Response,
-) -> HealthRecordView:
-    record = await health_records.write(session, principal, victim, body, if_match, clock.today())
-    set_etag(response, record.version)
-    return present_health_record(record, principal.role)
-
-
 @router.post(
     "/{victim_id}/erase",
     summary="Erase the person's data, six months after the last discharge (MAN-RETENTION-6M)",
@@ -159,45 +139,3 @@ async def erase_victim(
 ) -> VictimView:
     victim = await erasure.erase(session, principal, victim, clock.now(), clock.today(), rulebook)
     return present_victim(victim, principal.role)
-
-
-@router.post(
-    "/{victim_id}/close",
-    summary="Close the case with a reason, when nothing is open (MAN-CASE-CLOSE, MAN-EXIT)",
-)
-async def close_victim_case(
-    principal: Closer,
-    victim: VisibleVictim,
-    body: CaseClose,
-    session: SessionDep,
-    clock: ClockDep,
-    rulebook: RulebookDep,
-    response: Response,
-    _key: Idempotency,
-) -> VictimView:
-    victim = await case_closures.close(session, principal, victim, body, clock.today(), rulebook)
-    set_etag(response, victim.version)
-    return present_victim(victim, principal.role)
-
-
-@router.post("/{victim_id}/reopen", summary="Reopen a closed case, with the reason")
-async def reopen_victim_case(
-    principal: Closer,
-    victim: VisibleVictim,
-    body: CaseReopen,
-    session: SessionDep,
-    clock: ClockDep,
-    response: Response,
-    _key: Idempotency,
-) -> VictimView:
-    victim = await case_closures.reopen(session, principal, victim, body.reason, clock.now())
-    set_etag(response, victim.version)
-    return present_victim(victim, principal.role)
-
-
-@router.get("/{victim_id}/closures", summary="The case's closures and reopenings, newest first")
-async def list_victim_closures(
-    principal: Reader, victim: VisibleVictim, session: SessionDep, page: PageDep
-) -> Page[CaseClosureRead]:
-    items, cursor = await case_closures.closures_of(session, principal, victim, page)
-    return Page(items=[CaseClosureRead.model_validate(c) for c in items], next_cursor=cursor)
