@@ -41,3 +41,22 @@ def test_the_error_mapping_knows_no_domain_module_but_its_errors() -> None:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("app.domain")
     }
     assert domain == {"app.domain.errors"}
+
+
+# one name per resource: routers/<name>.py, services/<name>.py, schemas/<name>.py
+NAMED_OTHERWISE = {
+    "common": "helpers of every router",
+    "health": "the liveness and readiness probes (services/readiness.py)",
+    "outgoing": "documents the webhooks this service sends (schemas/webhook_endpoints.py)",
+    "audit_events": "read from the trail every service writes (services/audit.py)",
+    "reports": "three reports: services/shelter_report.py, compliance.py, aggregate.py",
+}
+ROUTERS = sorted(p.stem for p in (APP / "routers").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("name", ROUTERS)
+def test_a_resource_has_one_name_in_every_layer(name: str) -> None:
+    if name in NAMED_OTHERWISE:
+        return
+    assert (APP / "services" / f"{name}.py").exists(), f"services/{name}.py"
+    assert (APP / "schemas" / f"{name}.py").exists(), f"schemas/{name}.py"
