@@ -2,7 +2,14 @@
 
 SQLite by default; PostgreSQL when TEST_DATABASE_URL is set, in a fresh database made for this
 run (and dropped after it), so parallel runs and CI never see each other's rows. The schema comes
-from the migrations, as in production. Each test starts from empty tables.
+from the migrations, as in production.
+
+Each test runs inside one transaction of its own, rolled back at its end: every session the
+application and the test open joins it as a savepoint (SQLAlchemy's
+``join_transaction_mode="create_savepoint"``), so a commit commits the savepoint and nothing
+reaches the next test. A test that needs real commits — parallel connections racing, a second
+process or application on the database — is marked ``commits``: it runs on a second database
+of its own, whose tables are emptied after each such test.
 """
 
 import asyncio
@@ -20,7 +27,9 @@ from alembic.config import Config
 from fastapi import FastAPI
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.clock import Clock
 from app.config import Settings
@@ -91,6 +100,25 @@ def database_url(empty_database_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
+def committing_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second migrated database, for the tests that must really commit."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('commits') / 'commits.db'}"
+        command.upgrade(alembic_config(url), "head")
+        yield url
+        return
+    name = f"commits_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_sql(server_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        command.upgrade(alembic_config(url), "head")
+        yield url
+    finally:
+        asyncio.run(_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     # the fake partner receiver listens on plain HTTP on loopback
     return Settings(database_url=database_url, env="test", webhook_allow_http=True)
@@ -109,31 +137,66 @@ def clock(session_clock: FakeClock) -> FakeClock:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: Settings, session_clock: FakeClock) -> AsyncIterator[FastAPI]:
+async def shared_app(settings: Settings, session_clock: FakeClock) -> AsyncIterator[FastAPI]:
     """One application for the run (as in production: one process, many requests)."""
     application = create_app(settings, session_clock)
     yield application
     await application.state.engine.dispose()
 
 
-@pytest.fixture
-async def empty_tables(app: FastAPI, clock: FakeClock) -> AsyncIterator[None]:
-    """Each test starts from empty tables and leaves nothing behind."""
-    yield
-    async with app.state.engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            await connection.execute(delete(table))
+@pytest.fixture(scope="session")
+async def committing_app(
+    settings: Settings, session_clock: FakeClock, committing_url: str
+) -> AsyncIterator[FastAPI]:
+    """The application of the tests that must really commit, on a database of their own."""
+    committing = settings.model_copy(update={"database_url": committing_url})
+    application = create_app(committing, session_clock)
+    yield application
+    await application.state.engine.dispose()
 
 
 @pytest.fixture
-async def client(app: FastAPI, empty_tables: None) -> AsyncIterator[httpx.AsyncClient]:
+async def app(
+    request: pytest.FixtureRequest,
+    shared_app: FastAPI,
+    committing_app: FastAPI,
+    clock: FakeClock,
+) -> AsyncIterator[FastAPI]:
+    """The application of this test: the run's, inside a transaction rolled back at the end;
+    or, for a test marked ``commits``, the committing one, whose tables are emptied after it."""
+    if request.node.get_closest_marker("commits"):
+        try:
+            yield committing_app
+        finally:
+            async with committing_app.state.engine.begin() as connection:
+                for table in reversed(SQLModel.metadata.sorted_tables):
+                    await connection.execute(delete(table))
+        return
+    async with shared_app.state.engine.connect() as connection:
+        transaction = await connection.begin()
+        run_wide = shared_app.state.sessionmaker
+        shared_app.state.sessionmaker = async_sessionmaker(
+            connection,
+            class_=AsyncSession,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        )
+        try:
+            yield shared_app
+        finally:
+            shared_app.state.sessionmaker = run_wide
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
 
 @pytest.fixture
-def actors(app: FastAPI, settings: Settings, clock: FakeClock, empty_tables: None) -> Actors:
+def actors(app: FastAPI, settings: Settings, clock: FakeClock) -> Actors:
     return Actors(app.state.sessionmaker, settings, clock)
 
 

@@ -62,7 +62,6 @@ async def outbox_worker(
     settings: Settings,
     clock: Clock,
     scme_server: tuple[FakeScme, Server],
-    empty_tables: None,
 ) -> AsyncIterator[WorkerFactory]:
     """Makes workers on the test database, sending to the fake SCME; backoff without jitter
     (half the nominal delay: 0.5 s, 1 s, 2 s ...) so that a test knows when the next try is due."""

@@ -254,6 +254,7 @@ async def test_responses_are_never_cached_and_not_sniffed(
     assert "default-src 'none'" in answer.headers["content-security-policy"]
 
 
+@pytest.mark.commits  # readiness asks the database on a connection of its own
 async def test_health(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health/live")).json() == {"status": "ok"}
     assert (await client.get("/health/ready")).json() == {"status": "ok"}

@@ -19,6 +19,7 @@ from tests.api.shelter_world import (
     ShelterWorld,
     admitted_stay,
     build_shelter_world,
+    propose,
     resident,
     shared_with,
 )
@@ -30,7 +31,15 @@ async def hold_everything(
 ) -> dict[str, str]:
     """One of each new kind of record about the woman."""
     woman = world.woman
-    await admitted_stay(client, world)
+    # admitted two days ago: the visit, half an hour ago, falls within the stay at any hour
+    two_days_ago = (world.today - timedelta(days=2)).isoformat()
+    proposed = await propose(client, world, proposed_on=two_days_ago)
+    admitted = await client.post(
+        f"{API}/shelter-stays/{proposed.json()['id']}/admit",
+        json={"admitted_on": two_days_ago},
+        headers=world.coordinator.headers,
+    )
+    assert admitted.status_code == 200, admitted.text
     grant = await actors.add(
         ReintegrationGrant(
             victim_id=woman.id,

@@ -621,6 +621,7 @@ async def test_erasing_the_person_withdraws_the_referral_at_scme(
     assert (kept.status, kept.skills, kept.education) == ("withdrawn", [], None)
 
 
+@pytest.mark.commits  # the worker sends while the request runs: two connections
 async def test_a_delivery_landing_after_the_withdrawal_is_recorded_and_then_withdrawn(
     client: httpx.AsyncClient,
     actors: Actors,

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.domain.access import Role
 from app.domain.casework import (
@@ -22,6 +23,7 @@ from app.domain.grants import GrantStatus
 from app.domain.rulebook import GrantForm, ServiceTerm
 from app.domain.shelter import StaySource, StayStatus
 from app.domain.vocabulary import ExploitationType, Funding, Sex
+from app.main import create_app
 from app.models import (
     Assessment,
     GrantLine,
@@ -32,6 +34,7 @@ from app.models import (
     Victim,
 )
 from tests.api.shelter_world import ShelterWorld, build_shelter_world, resident
+from tests.conftest import FakeClock
 from tests.factories import Actors
 from tests.helpers import expect_problem
 
@@ -542,14 +545,13 @@ async def test_aggregate_counts_are_for_the_auditor_and_the_coordinator(
     assert (await client.get(f"{API}/aggregate", headers=coordinator.headers)).status_code == 200
 
 
+@pytest.mark.commits  # read by an application of its own, in another time zone
 async def test_the_month_is_the_business_month_and_counts_only_what_belongs_to_it(
-    actors: Actors, october: ShelterWorld, settings: Any
+    actors: Actors, october: ShelterWorld, app: FastAPI
 ) -> None:
     """In Bishkek (UTC+6) a grant submitted on 30 September at 20:00 UTC was submitted on
     1 October; a rejected grant is not an approved one; an examination after discharge is not a
     service of the shelter; a grant for someone who left long before is not the shelter's."""
-    from app.main import create_app
-    from tests.conftest import FakeClock
 
     someone = await actors.victim(october.runner)
     await stay(actors, october, someone, "2026-09-10", "2026-09-20")
@@ -563,7 +565,7 @@ async def test_the_month_is_the_business_month_and_counts_only_what_belongs_to_i
         decided_at=at("2026-10-03T09:00:00"),
     )
     await assessment(actors, october, someone, AssessmentKind.MEDICAL, "2026-10-07")
-    bishkek = create_app(settings, FakeClock("Asia/Bishkek"))
+    bishkek = create_app(app.state.settings, FakeClock("Asia/Bishkek"))
     transport = httpx.ASGITransport(app=bishkek)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         url = f"{API}/shelters/{october.adult.id}/monthly"
@@ -577,11 +579,11 @@ async def test_the_month_is_the_business_month_and_counts_only_what_belongs_to_i
     assert report["services_delivered"] == {"medical": 1, "psychological": 1}
 
 
+@pytest.mark.commits  # read by applications of their own, in other time zones
 async def test_a_grant_for_a_resident_is_counted_in_the_month_it_was_submitted_there(
-    actors: Actors, october: ShelterWorld, settings: Any
+    actors: Actors, october: ShelterWorld, app: FastAPI
 ) -> None:
-    from app.main import create_app
-    from tests.conftest import FakeClock
+    committed = app  # the test's own database, which other applications read
 
     resident = await actors.victim(october.runner)
     await stay(actors, october, resident, "2026-09-25")
@@ -596,7 +598,7 @@ async def test_a_grant_for_a_resident_is_counted_in_the_month_it_was_submitted_t
     )
     reports = {}
     for zone in ("UTC", "Asia/Bishkek"):
-        app = create_app(settings, FakeClock(zone))
+        app = create_app(committed.state.settings, FakeClock(zone))
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://t"
         ) as http:

@@ -275,7 +275,7 @@ async def test_an_official_visit_needs_the_coordinators_approval(
         "MAN-VISITORS",
     )
     assert "approval" in problem["detail"]
-    day = datetime.now(UTC).date()
+    day = datetime.fromisoformat(str(official["arrived_at"])).date()  # the day of the visit
     approval = {"by_user_id": str(world.coordinator.id), "on": day.isoformat()}
     made = await client.post(
         url, json=official | {"approved_by_coordinator": approval}, headers=world.worker.headers

@@ -12,6 +12,8 @@ from app.models import Shelter
 from tests.api.shelter_world import API, build_shelter_world, proposed_directly, resident
 from tests.factories import Actors
 
+pytestmark = pytest.mark.commits  # real parallel connections, or a second app
+
 ATTEMPTS = 32
 
 

@@ -21,6 +21,8 @@ from app.services import case_closures, reintegration_grants
 from tests.api.shelter_world import API, ShelterWorld, build_shelter_world, resident, stay_body
 from tests.factories import Actors
 
+pytestmark = pytest.mark.commits  # real parallel connections, or a second app
+
 ROUNDS = 12
 
 

@@ -8,7 +8,7 @@ import pytest
 from app.domain.access import Role
 from tests.factories import Actor, Actors, victim_body
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
 
 
 async def test_concurrent_wrong_passwords_cannot_outrun_the_throttle(

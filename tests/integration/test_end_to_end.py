@@ -7,6 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 
 import httpx
+import pytest
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 from app.clock import Clock
@@ -18,6 +20,8 @@ from app.main import create_app
 from tests.factories import Actors
 from tests.fakes import SCME_TOKEN
 
+pytestmark = pytest.mark.commits  # real parallel connections, or a second app
+
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
     """Polls: the in-process worker sends on its own schedule."""
@@ -28,8 +32,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
 
 
 async def test_a_job_referral_reaches_scme_from_the_running_service(
-    settings: Settings, actors: Actors, fake_scme: FakeScme, scme_server: tuple[FakeScme, Server]
+    app: FastAPI, actors: Actors, fake_scme: FakeScme, scme_server: tuple[FakeScme, Server]
 ) -> None:
+    settings: Settings = app.state.settings  # the test's own database, which uvicorn serves
     served = settings.model_copy(
         update={
             "outbox_in_process": True,

@@ -18,7 +18,7 @@ from app.models import JobReferral, JobReferralEvent, OutboxMessage, WebhookEndp
 from tests.factories import Actors
 from tests.fakes import PARTNER_SECRET, WorkerFactory
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
 MESSAGES = 40
 
 
