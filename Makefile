@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run fake-scme test test-postgres lint format openapi docs-check clean
+.PHONY: run fake-scme test test-postgres lint format openapi clients docs-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -59,9 +60,28 @@ format: $(VENV)/.installed-test
 openapi: $(VENV)/.installed-run
 	$(BIN)/python -m app export-openapi
 
+## clients: generate a TypeScript and a Python client from the committed contract, type-check the
+## TypeScript one, import the Python one; any warning about a skipped part fails
+CLIENTS := build/clients
+clients: $(VENV)/.installed-test
+	npm ci --prefix clients --no-audit --no-fund --silent
+	@mkdir -p $(CLIENTS)/ts
+	clients/node_modules/.bin/openapi-typescript openapi/openapi.json -o $(CLIENTS)/ts/schema.d.ts \
+		2>&1 | tee $(CLIENTS)/ts.log
+	@! grep -iE "warn|skip|error" $(CLIENTS)/ts.log
+	clients/node_modules/.bin/tsc -p clients/tsconfig.json
+	@test -x $(CLIENTS)/venv/bin/openapi-python-client || { $(PYTHON) -m venv $(CLIENTS)/venv \
+		&& $(CLIENTS)/venv/bin/pip install --quiet "openapi-python-client==0.29.1"; }
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CLIENTS)/venv/bin/openapi-python-client generate \
+		--path openapi/openapi.json --output-path $(CLIENTS)/python --overwrite 2>&1 \
+		| tee $(CLIENTS)/python.log
+	@! grep -iE "warn|skip|error" $(CLIENTS)/python.log
+	cd $(CLIENTS)/python && ../venv/bin/python -c "import trafficking_case_management_api_client.models"
+
 ## docs-check: with `make run` serving, check /docs and /redoc in headless Chromium (offline)
 docs-check:
 	$(BIN)/python scripts/check_offline_docs.py http://$(HOST):$(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build \
+		clients/node_modules

@@ -1,5 +1,6 @@
 """The application: routers, problem+json handlers, stable operation ids, offline docs."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -113,7 +114,7 @@ def create_app(
         await engine.dispose()
 
     app = FastAPIOffline(
-        title="VoT case management API",
+        title="Trafficking Case Management API",
         version="1.0.0",
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
@@ -165,8 +166,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             ref_template="#/components/schemas/{model}"
         )
         components.update(components["Problem"].pop("$defs", {}))
-        app.openapi_schema = schema
+        app.openapi_schema = readable_names(schema)
     return app.openapi_schema
+
+
+def readable_names(document: dict[str, Any]) -> dict[str, Any]:
+    """Each schema component named as its model is (``AlertPage``, not ``Page_AlertRead_``), so
+    a generated client gets class names a person would write."""
+    schemas = document["components"]["schemas"]
+    renames = {
+        key: title
+        for key, item in schemas.items()
+        if (title := item.get("title", key)) != key
+        and title.isidentifier()
+        and title not in schemas
+    }
+    if len(set(renames.values())) != len(renames):
+        raise ValueError("two components would have the same name")
+    text = json.dumps(document)
+    for old, new in renames.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    parts = renamed["components"]["schemas"]
+    renamed["components"]["schemas"] = {renames.get(k, k): v for k, v in parts.items()}
+    return renamed
 
 
 app = create_app()

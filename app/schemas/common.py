@@ -1,8 +1,9 @@
 """Base models and field types shared by every resource."""
 
+import os
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -52,6 +53,23 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     next_cursor: str | None = None
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        """``AgreementPage``, ``VictimPage``: names a generated client can use as class names."""
+        return f"{_resource_name(params[0])}Page"
+
+
+def _resource_name(item: Any) -> str:
+    """The resource a page lists: its read model's name without ``Read``; for a union of views
+    (``VictimRead | VictimExchangeRead``), the part of the names they share."""
+    if get_origin(item) is Annotated:
+        item = get_args(item)[0]
+    members = get_args(item) or (item,)
+    names = [m.__name__.removesuffix("Read") for m in members]
+    prefix = os.path.commonprefix(names)  # noqa: RUF071 - names, not paths
+    shared = prefix or os.path.commonprefix([n[::-1] for n in names])[::-1]  # noqa: RUF071
+    return shared or "Or".join(names)
 
 
 def _iso_country(code: str) -> str:

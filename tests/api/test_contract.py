@@ -1,6 +1,7 @@
 """The contract: the committed OpenAPI document is what the app serves, and it is complete."""
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -98,3 +99,15 @@ async def test_docs_pages_reference_nothing_outside_this_server(client: httpx.As
         assert "img-src 'self' data:" in answer.headers["content-security-policy"]
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png"):
         assert (await client.get(f"/static-offline-docs/{asset}")).status_code == 200
+
+
+def test_component_names_are_what_a_generated_client_can_call_its_classes(contract: dict) -> None:
+    names = list(contract["components"]["schemas"])
+    assert [n for n in names if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", n)] == []
+    assert {"VictimPage", "ShelterPage", "JobReferralPage", "AlertPage"} <= set(names)
+    refs = re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(contract))
+    assert set(refs) <= set(names)  # every reference resolves
+
+
+def test_the_title_makes_a_sane_package_name(contract: dict) -> None:
+    assert re.fullmatch(r"[A-Z][a-z]+( [A-Z][a-z]+)* API", contract["info"]["title"])
