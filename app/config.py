@@ -15,7 +15,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="APP_", env_file=".env", extra="ignore")
 
     env: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite+aiosqlite:///./data/app.db"
+    # may carry a password: never shown in a repr or an error (load_settings)
+    database_url: str = Field("sqlite+aiosqlite:///./data/app.db", repr=False)
     database_echo: bool = False
 
     jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)

@@ -77,3 +77,8 @@ def test_production_without_https_scme_says_so_in_one_line() -> None:
 def test_the_jwt_secret_is_never_printed() -> None:
     settings = Settings(jwt_secret="q" * 40)  # type: ignore[arg-type]
     assert "q" * 40 not in repr(settings) and "q" * 40 not in str(settings.model_dump())
+
+
+def test_the_database_url_with_its_password_is_never_printed() -> None:
+    settings = Settings(database_url="postgresql+asyncpg://app:pw-nobody-sees@db/cases")
+    assert "pw-nobody-sees" not in repr(settings)
