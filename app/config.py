@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError("is not a known IANA time zone (such as Asia/Bishkek)") from exc
         return value
 
     @model_validator(mode="after")

@@ -13,8 +13,6 @@ from app.domain.access import (
     reads_as_scme,
     reads_findings,
     reads_health_record,
-    reads_hiv,
-    reads_session_notes,
     shelter_address_visible,
     victim_view,
 )
@@ -33,6 +31,7 @@ from app.models import (
     Shelter,
     Victim,
 )
+from app.models.personal_data import readable
 from app.schemas.alerts import AlertRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
@@ -62,6 +61,13 @@ from app.services.counselling_sessions import SessionFile
 from app.services.exports import PersonFile
 from app.services.job_referrals import JobReferralFile
 
+# the columns of a class only some roles read (app/models/personal_data.py) that these
+# presenters withhold, value by value; the rest of the health record is behind its route's
+# permission, findings are withheld by their kind (present_assessment)
+HIV_STATUS = ("health_records", "hiv_status")
+SESSION_NOTES = ("counselling_sessions", "notes")
+WITHHELD_BY_VALUE = frozenset({HIV_STATUS, SESSION_NOTES})
+
 
 def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRead:
     if victim_view(role) is View.FULL:
@@ -83,7 +89,7 @@ def present_session(file: SessionFile, role: Role, *, for_person: bool = False) 
     in one person's own file (``for_person``), which the person takes away."""
     row = file.record
     group_notes_withheld = file.others > 0 or (for_person and row.kind is SessionKind.GROUP)
-    notes = row.notes if reads_session_notes(role) and not group_notes_withheld else None
+    notes = row.notes if readable(role, *SESSION_NOTES) and not group_notes_withheld else None
     return SessionRead(
         **row.model_dump(exclude={"notes", "author_role"}),
         victim_ids=file.victim_ids,
@@ -106,7 +112,7 @@ def present_health_record(
     record: HealthRecord, role: Role
 ) -> HealthRecordRead | HealthRecordWithoutHiv:
     """MAN-HIV: the HIV status for the medical officer only."""
-    if reads_hiv(role):
+    if readable(role, *HIV_STATUS):
         return HealthRecordRead.model_validate(record)
     return HealthRecordWithoutHiv.model_validate(record)
 

@@ -14,7 +14,9 @@ from fastapi import FastAPI
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select
 from sqlmodel import SQLModel
 
-from app.domain.privacy import ERASED, DataClass
+from app.domain.access import Action, can
+from app.domain.privacy import ERASED, READERS, DataClass
+from app.domain.roles import Role
 from app.models import Victim
 from app.models.base import Money, UTCDateTime
 from app.models.personal_data import (
@@ -24,6 +26,7 @@ from app.models.personal_data import (
     PERSONAL_DATA,
     data_class,
 )
+from app.presenters import WITHHELD_BY_VALUE
 from app.services import erasure
 from app.services.exports import SECTIONS, PersonFile
 
@@ -39,10 +42,47 @@ def test_every_column_of_every_table_has_a_class() -> None:
     assert unclassified(SQLModel.metadata, PERSONAL_DATA) == set()
 
 
+_HEALTH = DataClass.HEALTH
+
+
 def test_a_column_without_a_class_is_found() -> None:
     metadata = MetaData()
     Table("t", metadata, Column("id", Integer, primary_key=True), Column("nickname", String))
     assert unclassified(metadata, {"t": {"id": DataClass.NOT_PERSONAL}}) == {"t.nickname"}
+
+
+def restricted(registry: Mapping[str, Mapping[str, DataClass]]) -> set[tuple[str, str]]:
+    """Columns of a class that only some roles read (HEALTH, HIV, PSYCHOLOGICAL)."""
+    return {
+        (table, column)
+        for table, columns in registry.items()
+        for column, cls in columns.items()
+        if cls in READERS
+    }
+
+
+def withheld(registry: Mapping[str, Mapping[str, DataClass]]) -> set[tuple[str, str]]:
+    """What the API withholds from other roles: the presenters' columns, and the health record's
+    other columns, which only the roles that read health data reach (its route's permission)."""
+    behind_the_route = {("health_records", c) for c in registry.get("health_records", {})}
+    return set(WITHHELD_BY_VALUE) | behind_the_route
+
+
+def test_every_column_only_some_roles_read_is_withheld_from_the_others() -> None:
+    assert restricted(PERSONAL_DATA) <= withheld(PERSONAL_DATA)
+
+
+def test_a_restricted_column_nobody_withholds_is_found() -> None:
+    registry = {
+        **PERSONAL_DATA,
+        "care_plans": {**PERSONAL_DATA["care_plans"], "diagnosis": _HEALTH},
+    }
+    assert restricted(registry) - withheld(registry) == {("care_plans", "diagnosis")}
+
+
+def test_the_health_record_is_reached_by_the_roles_that_read_health_data_only() -> None:
+    reaching = {role for role in Role if can(role, Action.HEALTH_RECORD)}
+    assert reaching == READERS[DataClass.HEALTH]
 
 
 def test_every_table_with_personal_values_is_linked_to_its_person_or_kept_on_purpose() -> None:

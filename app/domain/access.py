@@ -9,8 +9,8 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.casework import AssessmentKind
-from app.domain.errors import InvalidValue
-from app.domain.privacy import DataClass, reads_class
+from app.domain.errors import InvalidValue, NotPermitted
+from app.domain.privacy import DataClass, findings_class, reads_class
 from app.domain.roles import MACHINE_ROLES, PERSON_ROLES, STAFF_ROLES, Role
 from app.domain.vocabulary import OrganisationKind
 
@@ -227,10 +227,6 @@ ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
     # MAN 3.0.6: the NGO coordinator's status identification interview
     AssessmentKind.STATUS_IDENTIFICATION: frozenset({Role.COORDINATOR}),
 }
-# Findings of these kinds are health data: only the health professions read them (MAN-HIV,
-# API.md field-level rule); everyone else sees that the assessment exists and when.
-HEALTH_KINDS = frozenset({AssessmentKind.PSYCHOLOGICAL, AssessmentKind.MEDICAL})
-HEALTH_READERS = frozenset({Role.PSYCHOLOGIST, Role.MEDICAL_OFFICER})
 
 
 def reads_health_record(role: Role) -> bool:
@@ -241,6 +237,12 @@ def reads_health_record(role: Role) -> bool:
 def reads_hiv(role: Role) -> bool:
     """MAN-HIV: HIV status is readable (and writable) by medical staff only."""
     return reads_class(role, DataClass.HIV)
+
+
+def check_hiv_recorder(role: Role, hiv_status_given: bool) -> None:
+    """MAN-HIV: only those who may read HIV status record it."""
+    if hiv_status_given and not reads_hiv(role):
+        raise NotPermitted("MAN-HIV", "HIV status is recorded by medical staff only.")
 
 
 def reads_session_notes(role: Role) -> bool:
@@ -261,8 +263,8 @@ def may_author(role: Role, kind: AssessmentKind) -> bool:
 
 
 def reads_findings(role: Role, kind: AssessmentKind) -> bool:
-    """Field-level rule for assessment findings."""
-    return kind not in HEALTH_KINDS or role in HEALTH_READERS
+    """Field-level rule for assessment findings: by the class their kind gives them."""
+    return reads_class(role, findings_class(kind))
 
 
 def can(role: Role, action: Action) -> bool:

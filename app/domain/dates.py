@@ -24,6 +24,13 @@ def check_event_date(field: str, day: date, today: date, identified_on: date | N
         )
 
 
+def check_in_order(field: str, later: date, earlier: date | None, why: str) -> None:
+    """One step of a record comes on or after the one before it (a contact after the referral,
+    a discharge after the admission); ``why`` says which order, in the refusal."""
+    if earlier is not None and later < earlier:
+        raise InvalidValue(field, why)
+
+
 def add_months(day: date, months: int) -> date:
     """The same calendar day ``months`` later, clamped to the end of a shorter month
     (2026-08-31 + 6 months = 2027-02-28)."""

@@ -83,6 +83,16 @@ class OpenWork(DomainError):
         return {**super().members(), "open_records": self.open_records}
 
 
+class NotPermitted(DomainError):
+    """A rule reserves this to other roles (403 forbidden, with the rule)."""
+
+    status, code = 403, "forbidden"
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.rule = rule
+
+
 class InvalidValue(DomainError):
     """A value is well-formed but not acceptable here (reported like a validation error)."""
 

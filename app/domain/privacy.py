@@ -37,6 +37,18 @@ READERS: Mapping[DataClass, frozenset[Role]] = {
 }
 
 
+# assessment findings are what was written of the person; of these kinds, health data (MAN-HIV,
+# API.md field-level rule): everyone else sees that the assessment exists and when
+FINDINGS_CLASS_BY_KIND: Mapping[str, DataClass] = {
+    "psychological": DataClass.PSYCHOLOGICAL,
+    "medical": DataClass.HEALTH,
+}
+
+
+def findings_class(kind: str) -> DataClass:
+    return FINDINGS_CLASS_BY_KIND.get(kind, DataClass.FREE_TEXT)
+
+
 def reads_class(role: Role, data_class: DataClass) -> bool:
     """Whether ``role`` reads values of this class on the records it sees."""
     readers = READERS.get(data_class)

@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import CaseScope, case_scope, keeps_record
 from app.domain.casework import AssessmentKind
-from app.domain.errors import InvalidTransition
 from app.domain.shelter import StayStatus, psychiatric_alert_needed
+from app.domain.states import check_not_done
 from app.errors import Forbidden, NotFound
 from app.models import Alert, Assessment, Shelter, ShelterStay
 from app.security import Principal
@@ -78,8 +78,7 @@ async def acknowledge(
     oversees = case_scope(principal.role) is CaseScope.ALL
     if not oversees and not keeps_record(principal.organisation_id, alert.organisation_id):
         raise Forbidden("The shelter manager concerned, or the coordinator, acknowledges it.")
-    if alert.acknowledged_at is not None:
-        raise InvalidTransition("alert", "acknowledged", "acknowledge")
+    check_not_done("alert", alert.acknowledged_at is not None, "acknowledged", "acknowledge")
     alert.acknowledged_at, alert.acknowledged_by = now, principal.actor_id
     session.add(alert)
     await session.flush()

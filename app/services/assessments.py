@@ -98,15 +98,12 @@ async def complete(
         )
     if data.findings is None and assessment.findings is None:
         raise InvalidValue("findings", "A completed assessment has its findings.")
-    assessment.status = next_status
     if data.findings is not None:
         assessment.findings = data.findings.model_dump(mode="json")
     assessment.performed_on = performed_on
     assessment.late_by_days = late_by_days(assessment.due_on, performed_on)
     assessment.completed_at = now
-    session.add(assessment)
-    await session.flush()
-    records.audit_change(session, principal, assessment, AuditAction.UPDATE)
+    await records.save_step(session, principal, assessment, next_status)
     await alerts.raise_if_needed(session, principal, assessment, today)
     return assessment
 

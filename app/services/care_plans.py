@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access import keeps_record
 from app.domain.care import check_plan_basis
 from app.domain.casework import CARE_PLAN_STEPS, CarePlanStatus
-from app.domain.dates import check_event_date, check_not_future
+from app.domain.dates import check_event_date, check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.pathway import check_plan_consent, check_plan_duration
 from app.domain.rulebook import Rulebook
@@ -76,8 +76,12 @@ async def activate(
     victim = await session.get_one(Victim, plan.victim_id)
     check_event_date("activated_on", activated_on, today, victim.identified_on)
     basis = await session.get_one(Assessment, plan.assessment_id)
-    if basis.performed_on is not None and activated_on < basis.performed_on:
-        raise InvalidValue("activated_on", "A plan begins after the assessment it rests on.")
+    check_in_order(
+        "activated_on",
+        activated_on,
+        basis.performed_on,
+        "A plan begins after the assessment it rests on.",
+    )
     plan.activated_on = activated_on
     return await records.save_step(session, principal, plan, next_status)
 
@@ -94,8 +98,7 @@ async def end(
     next_status = _next(principal, plan, action)
     ended_on = ended_on or today
     check_not_future("ended_on", ended_on, today)
-    if plan.activated_on and ended_on < plan.activated_on:
-        raise InvalidValue("ended_on", "A plan ends after it began.")
+    check_in_order("ended_on", ended_on, plan.activated_on, "A plan ends after it began.")
     plan.ended_on = ended_on
     return await records.save_step(session, principal, plan, next_status)
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.errors import InvalidTransition
+from app.domain.states import check_not_done
 from app.errors import NotFound
 from app.models import Client
 from app.schemas.clients import ClientCreate
@@ -54,8 +54,7 @@ async def list_clients(
 async def deactivate_client(
     session: AsyncSession, principal: Principal, client: Client, now: datetime
 ) -> Client:
-    if not client.active:
-        raise InvalidTransition("client", "inactive", "deactivate")
+    check_not_done("client", not client.active, "inactive", "deactivate")
     client.active, client.deactivated_at = False, now
     session.add(client)
     await session.flush()

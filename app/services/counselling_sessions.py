@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import keeps_record, reads_session_notes
+from app.domain.access import keeps_record
 from app.domain.care import (
     PlanPeriod,
     SessionRequest,
@@ -26,6 +26,7 @@ from app.domain.dates import check_event_date
 from app.domain.errors import InvalidValue
 from app.errors import NotFound
 from app.models import CarePlan, CounsellingSession, SessionParticipant, Victim
+from app.models.personal_data import readable
 from app.schemas.counselling_sessions import SessionCreate
 from app.security import Principal
 from app.services import audit, facts
@@ -48,7 +49,7 @@ async def record(
 ) -> SessionFile:
     persons = await _participants(session, principal, data.victim_ids)
     notes_given = data.notes is not None
-    reads_notes = reads_session_notes(principal.role)
+    reads_notes = readable(principal.role, CounsellingSession.__tablename__, "notes")
     check_session(SessionRequest(data.kind, len(persons), notes_given, reads_notes))
     for person in persons:
         check_event_date("held_on", data.held_on, today, person.identified_on)

@@ -68,17 +68,14 @@ async def record(
 ) -> FollowUpContact:
     if not keeps_record(principal.organisation_id, follow_up.organisation_id):
         raise Forbidden("The organisation that arranged the follow-up contact records it.")
-    follow_up.status = advance(FOLLOW_UP_STEPS, "follow-up contact", follow_up.status, "record")
+    next_status = advance(FOLLOW_UP_STEPS, "follow-up contact", follow_up.status, "record")
     check_not_future("done_on", data.done_on, today)
     follow_up.done_on, follow_up.channel, follow_up.outcome = (
         data.done_on,
         data.channel,
         data.outcome,
     )
-    session.add(follow_up)
-    await session.flush()
-    records.audit_change(session, principal, follow_up, AuditAction.UPDATE)
-    return follow_up
+    return await records.save_step(session, principal, follow_up, next_status)
 
 
 async def list_visible(

@@ -6,11 +6,12 @@ from datetime import date
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import reads_hiv
+from app.domain.access import check_hiv_recorder
 from app.domain.closure import check_in_work
 from app.domain.dates import check_not_future
-from app.errors import Forbidden, NotFound
+from app.errors import NotFound
 from app.models import HealthRecord, Victim
+from app.models.personal_data import readable
 from app.schemas.health_records import HealthRecordWrite
 from app.security import Principal
 from app.services import records
@@ -41,8 +42,7 @@ async def write(
 ) -> HealthRecord:
     """Replace the record; HIV status only from the medical officer, kept as it was otherwise."""
     check_in_work(victim.status, "write the health record")
-    if data.hiv_status is not None and not reads_hiv(principal.role):
-        raise Forbidden("HIV status is recorded by medical staff only.", rule="MAN-HIV")
+    check_hiv_recorder(principal.role, data.hiv_status is not None)
     check_not_future("last_examined_on", data.last_examined_on, today)
     record = await _of(session, victim)
     fields = data.model_dump(exclude={"hiv_status"})
@@ -55,7 +55,7 @@ async def write(
             setattr(record, name, value)
         record.updated_by = principal.actor_id
         action = AuditAction.UPDATE
-    if reads_hiv(principal.role):
+    if readable(principal.role, HealthRecord.__tablename__, "hiv_status"):
         record.hiv_status = data.hiv_status
     session.add(record)
     await session.flush()

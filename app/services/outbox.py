@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -93,9 +93,7 @@ async def notify(
 def _visible(principal: Principal) -> ColumnElement[bool]:
     if sees_all_deliveries(principal.role):
         return true()
-    if principal.organisation_id is None:
-        return false()
-    return col(OutboxMessage.organisation_id) == principal.organisation_id
+    return col(OutboxMessage.organisation_id) == principal.organisation
 
 
 async def list_visible(

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access import answers_referral, cancels_referral
 from app.domain.care import check_exit_information
 from app.domain.casework import REFERRAL_STEPS, AssessmentKind, FollowUpTrigger, ReferralStatus
-from app.domain.dates import check_event_date, check_not_future
+from app.domain.dates import check_event_date, check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.exchange import WebhookEvent
 from app.domain.pathway import (
@@ -216,8 +216,12 @@ async def record_initial_contact(
     _receiver_only(principal, referral)
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "initial-contact")
     check_not_future("contact_on", contact_on, today)
-    if contact_on < referral.referred_on:
-        raise InvalidValue("contact_on", "The initial contact comes after the referral.")
+    check_in_order(
+        "contact_on",
+        contact_on,
+        referral.referred_on,
+        "The initial contact comes after the referral.",
+    )
     referral.contact_on = contact_on
     referral.individual_assessment_due_on = individual_assessment_due(contact_on, rulebook)
     return await _save(session, principal, referral, next_status, now)
@@ -238,8 +242,12 @@ async def complete(
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "complete")
     completed_on = data.completed_on or today
     check_not_future("completed_on", completed_on, today)
-    if referral.contact_on and completed_on < referral.contact_on:
-        raise InvalidValue("completed_on", "The service completes after the initial contact.")
+    check_in_order(
+        "completed_on",
+        completed_on,
+        referral.contact_on,
+        "The service completes after the initial contact.",
+    )
     check_exit_information(data.exit_information)
     referral.completed_on, referral.exit_information = completed_on, data.exit_information
     trigger = FollowUpTrigger.REFERRAL_COMPLETED

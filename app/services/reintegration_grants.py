@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import keeps_record
-from app.domain.dates import check_not_future
+from app.domain.dates import check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.grants import (
     GRANT_STEPS,
@@ -179,8 +179,9 @@ async def disburse(
     status = advance(GRANT_STEPS, "grant", grant.status, "disburse")
     check_not_future("disbursed_on", disbursed_on, today)
     approved_on = grant.decided_at.astimezone(zone).date() if grant.decided_at else None
-    if approved_on is not None and disbursed_on < approved_on:
-        raise InvalidValue("disbursed_on", "A grant is disbursed after its approval.")
+    check_in_order(
+        "disbursed_on", disbursed_on, approved_on, "A grant is disbursed after its approval."
+    )
     grant.disbursed_on = disbursed_on
     return await _save(session, principal, grant, status, AuditAction.DISBURSE)
 

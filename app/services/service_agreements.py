@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access import keeps_record
 from app.domain.care import check_exit_information
 from app.domain.casework import AGREEMENT_STEPS, FollowUpTrigger
-from app.domain.dates import check_not_future
+from app.domain.dates import check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.pathway import AgreementRequest, check_agreement
 from app.domain.rulebook import Rulebook
@@ -95,12 +95,11 @@ async def end(
     next_status = advance(AGREEMENT_STEPS, "service agreement", agreement.status, action)
     ended_on = ending.ended_on or today
     check_not_future("ended_on", ended_on, today)
-    if ended_on < agreement.starts_on:
-        raise InvalidValue("ended_on", "An agreement ends after it starts.")
+    check_in_order("ended_on", ended_on, agreement.starts_on, "An agreement ends after it starts.")
     check_exit_information(ending.exit_information)
-    agreement.status, agreement.ended_on = next_status, ended_on
+    agreement.ended_on = ended_on
     agreement.end_reason, agreement.exit_information = ending.reason, ending.exit_information
-    session.add(agreement)
+    await records.save_step(session, principal, agreement, next_status)
     left = Exit(
         agreement.victim_id,
         agreement.organisation_id,
@@ -109,7 +108,6 @@ async def end(
         agreement_id=agreement.id,
     )
     await follow_up_contacts.schedule(session, principal, left, rulebook)
-    records.audit_change(session, principal, agreement, AuditAction.UPDATE)
     return agreement
 
 

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access import keeps_record
 from app.domain.care import check_exit_information
 from app.domain.casework import AssessmentKind, FollowUpTrigger
-from app.domain.dates import check_event_date, check_not_future
+from app.domain.dates import check_event_date, check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import (
@@ -138,8 +138,9 @@ async def admit(
     next_status = advance(STAY_STEPS, "shelter stay", stay.status, "admit")
     admitted_on = admitted_on or today
     check_not_future("admitted_on", admitted_on, today)
-    if admitted_on < stay.proposed_on:
-        raise InvalidValue("admitted_on", "Admission comes after the proposal.")
+    check_in_order(
+        "admitted_on", admitted_on, stay.proposed_on, "Admission comes after the proposal."
+    )
     check_admission_documents(stay.rules_signed_on, stay.rights_signed_on)
     interviewed = await facts.has_completed(
         session,
@@ -170,8 +171,9 @@ async def discharge(
     (MAN-EXIT): the shelter follows up (SOP-FOLLOW-UP), monitoring falls due six months on."""
     next_status = await _staff_step(session, principal, stay, "discharge")
     check_not_future("discharged_on", data.discharged_on, today)
-    if stay.admitted_on and data.discharged_on < stay.admitted_on:
-        raise InvalidValue("discharged_on", "Discharge comes after admission.")
+    check_in_order(
+        "discharged_on", data.discharged_on, stay.admitted_on, "Discharge comes after admission."
+    )
     check_exit_information(data.exit_information)
     if data.handover_organisation_id is not None:
         await get_referenced(session, data.handover_organisation_id, "handover_organisation_id")

@@ -9,6 +9,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import CaseScope, Role, case_scope, keeps_record
+from app.domain.dates import check_in_order
 from app.domain.errors import InvalidValue
 from app.domain.shelter import StayStatus, VisitFacts, check_visit
 from app.errors import Forbidden
@@ -28,8 +29,8 @@ async def record(
         raise Forbidden("The staff of the shelter keep its visitor log.")
     if data.arrived_at > now:
         raise InvalidValue("arrived_at", "A visit is recorded once the visitor has arrived.")
-    if data.left_at is not None and data.left_at < data.arrived_at:
-        raise InvalidValue("left_at", "A visitor leaves after arriving.")
+    if data.left_at is not None:
+        check_in_order("left_at", data.left_at, data.arrived_at, "A visitor leaves after arriving.")
     organisation_kind = None
     if data.visitor_organisation_id is not None:
         visitor_org = await get_referenced(
@@ -66,8 +67,12 @@ async def _check_approval(
     approver = await session.get(User, approval.by_user_id)
     if approver is None or approver.role is not Role.COORDINATOR or not approver.active:
         raise InvalidValue("approved_by_coordinator", "No active coordinator has this id.")
-    if approval.on > arrived_at.date():
-        raise InvalidValue("approved_by_coordinator", "The approval comes before the visit.")
+    check_in_order(
+        "approved_by_coordinator",
+        arrived_at.date(),
+        approval.on,
+        "The approval comes before the visit.",
+    )
 
 
 async def _check_resident(

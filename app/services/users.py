@@ -8,7 +8,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Role
-from app.domain.errors import InvalidTransition
+from app.domain.states import check_not_done
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import User
 from app.schemas.users import UserCreate, UserUpdate
@@ -94,8 +94,7 @@ async def deactivate_user(
     Nobody deactivates their own account, so there is always an administrator left."""
     if user.id == principal.actor_id:
         raise Forbidden("Administrators do not deactivate their own account.")
-    if not user.active:
-        raise InvalidTransition("user", "inactive", "deactivate")
+    check_not_done("user", not user.active, "inactive", "deactivate")
     user.active, user.deactivated_at = False, now
     await revoke_user_tokens(session, user.id, now)
     session.add(user)
