@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run fake-scme test test-postgres lint format openapi clients docs-check clean
+.PHONY: run fake-scme test test-postgres lint format openapi clients bench docs-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -45,6 +45,19 @@ test: $(VENV)/.installed-test
 ## test-postgres: the whole suite against the local PostgreSQL server
 test-postgres:
 	TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(MAKE) test
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@touch $@ $(VENV)/.installed-run
+
+## bench: seed PostgreSQL with a national caseload (SCALES="100000 1000000"), load this service
+## and the bare baseline with wrk, print the table and write bench/results/ (bench/README.md)
+SCALES ?= 100000
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	@pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	$(BIN)/python -m bench.run $(foreach s,$(SCALES),--scale $(s)) $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

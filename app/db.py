@@ -14,8 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        # hide_parameters: an IntegrityError message must never carry a person's data into a log
-        return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+        # hide_parameters: an IntegrityError message must never carry a person's data into a log.
+        # No pre-ping: it cost a round trip per request; a connection the server dropped fails
+        # its request once and SQLAlchemy then replaces the whole pool.
+        return create_async_engine(url, echo=echo, hide_parameters=True, pool_recycle=1800)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, echo=echo, hide_parameters=True)

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from app.domain.casework import ReferralStatus, Service
@@ -12,11 +13,15 @@ class Referral(Versioned, table=True):
     """A person referred by one organisation to another for a service (SOP points 1–2)."""
 
     __tablename__ = "referrals"
+    # the cases referred to an organisation, by person: its shared cases, page by page
+    __table_args__ = (
+        Index("ix_referrals_to_organisation_id_victim_id", "to_organisation_id", "victim_id"),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
     from_organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
-    to_organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    to_organisation_id: UUID = Field(foreign_key="organisations.id")
     service: Service = Field(sa_type=enum_type(Service))
     funding: Funding = Field(sa_type=enum_type(Funding))
     # the INA named as the referral document (SOP-INA); checked on the way in. No foreign key:

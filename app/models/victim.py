@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
@@ -18,11 +19,13 @@ from app.models.base import (
 
 class Victim(Versioned, table=True):
     __tablename__ = "victims"
+    # an organisation's cases, newest first: a page is read off this index (keyset by id)
+    __table_args__ = (Index("ix_victims_organisation_id_id", "organisation_id", "id"),)
 
     id: UUID = id_field()
     registration_number: str = Field(max_length=20, unique=True)
     # the organisation whose case this is
-    organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    organisation_id: UUID = Field(foreign_key="organisations.id")
     given_name: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
     birth_date: date

@@ -1,4 +1,9 @@
-"""The audit trail: every read and change of a person's data, in the same transaction."""
+"""The audit trail: every read and change of a person's data, in the same transaction.
+
+Events are gathered on the session and written by one multi-row INSERT just before it commits
+(or before the trail is read in the same transaction): a page of fifty persons costs one
+statement and no ORM objects. A rolled-back transaction writes none of them.
+"""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -6,10 +11,13 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models import AuditEvent
+from app.models.base import new_id, utcnow
 from app.security import Principal
 from app.services.pagination import PageParams, fetch_page
 
@@ -35,6 +43,8 @@ class AuditAction(StrEnum):
 
 
 _TOUCHED = "audited_victims"
+_PENDING = "audit_events_pending"
+_TABLE = AuditEvent.__table__  # type: ignore[attr-defined] # Core: no ORM objects
 
 
 def record(
@@ -46,7 +56,7 @@ def record(
     *,
     victim_id: UUID | None = None,
 ) -> None:
-    session.add(_event(session, principal, action, record_type, record_id, victim_id))
+    _gather(session, principal, action, record_type, [(record_id, victim_id)])
 
 
 def record_reads(
@@ -56,12 +66,7 @@ def record_reads(
     records: Iterable[tuple[UUID, UUID]],
 ) -> None:
     """One ``list`` event per (record id, victim id) shown in a list response."""
-    session.add_all(
-        [
-            _event(session, principal, AuditAction.LIST, record_type, rid, vid)
-            for rid, vid in records
-        ]
-    )
+    _gather(session, principal, AuditAction.LIST, record_type, records)
 
 
 def victims_touched(session: AsyncSession) -> set[UUID]:
@@ -70,27 +75,41 @@ def victims_touched(session: AsyncSession) -> set[UUID]:
     return touched
 
 
-def _event(
+def _gather(
     session: AsyncSession,
     principal: Principal,
     action: AuditAction,
     record_type: str,
-    record_id: UUID | None,
-    victim_id: UUID | None,
-) -> AuditEvent:
-    if victim_id is not None:
-        session.info.setdefault(_TOUCHED, set()).add(victim_id)
-    return AuditEvent(
-        actor_type=principal.actor_type,
-        actor_id=principal.actor_id,
-        role=principal.role.value,
-        organisation_id=principal.organisation_id,
-        action=action.value,
-        record_type=record_type,
-        record_id=record_id,
-        victim_id=victim_id,
-        client_address=principal.client_address,
-    )
+    records: Iterable[tuple[UUID | None, UUID | None]],
+) -> None:
+    at = utcnow()
+    who = {
+        "at": at,
+        "actor_type": principal.actor_type,
+        "actor_id": principal.actor_id,
+        "role": principal.role.value,
+        "organisation_id": principal.organisation_id,
+        "action": action.value,
+        "record_type": record_type,
+        "client_address": principal.client_address,
+    }
+    rows = [{"id": new_id(), **who, "record_id": rid, "victim_id": vid} for rid, vid in records]
+    session.info.setdefault(_PENDING, []).extend(rows)
+    touched = {row["victim_id"] for row in rows if row["victim_id"] is not None}
+    session.info.setdefault(_TOUCHED, set()).update(touched)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    """Every session's gathered events, in one INSERT inside the transaction it commits."""
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.execute(insert(_TABLE), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,9 @@ class AuditFilter:
 async def list_events(
     session: AsyncSession, filters: AuditFilter, page: PageParams
 ) -> tuple[Sequence[AuditEvent], str | None]:
+    rows = session.info.pop(_PENDING, None)  # this transaction's events are part of the trail
+    if rows:
+        await session.exec(insert(_TABLE), params=rows)
     query = select(AuditEvent)
     if filters.victim_id:
         query = query.where(AuditEvent.victim_id == filters.victim_id)

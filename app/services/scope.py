@@ -5,10 +5,11 @@ Every read of a person's data filters with ``visible_victims`` (lists) or loads 
 hang off a person (referrals aside) are visible exactly when their person is.
 """
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true, union
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
@@ -34,6 +35,42 @@ def visible_victims(principal: Principal) -> ColumnElement[bool]:
         org = principal.organisation_id
         return and_(in_case_work, or_(col(Victim.organisation_id) == org, _shared_with(org)))
     return false()
+
+
+def on_visible_page(
+    principal: Principal, conditions: Sequence[ColumnElement[bool]], before: UUID | None, size: int
+) -> ColumnElement[bool]:
+    """``visible_victims`` for one keyset page (newest first, ids below ``before``): the
+    organisation's own cases and the cases shared with it are each read off their index, at
+    most ``size`` of each, so a page costs the same at any caseload."""
+    org = principal.organisation_id
+    if case_scope(principal.role) is not CaseScope.ORGANISATION or org is None:
+        return visible_victims(principal)
+    in_case_work = col(Victim.status) != VictimStatus.ERASED
+    own: Select[tuple[UUID]] = select(col(Victim.id).label("id")).where(
+        col(Victim.organisation_id) == org, in_case_work, *conditions
+    )
+    shared: Select[tuple[UUID]] = (
+        select(col(Referral.victim_id).label("id"))
+        .join(Victim, col(Victim.id) == col(Referral.victim_id))
+        .where(
+            col(Referral.to_organisation_id) == org,
+            col(Referral.status).in_(SHARING_STATES),
+            _consent_to_share(col(Victim.id), org),
+            in_case_work,
+            *conditions,
+        )
+        .distinct()
+    )
+    if before is not None:
+        own = own.where(col(Victim.id) < before)
+        shared = shared.where(col(Referral.victim_id) < before)
+    # each branch limited inside a subquery: SQLite allows no LIMIT on a UNION's members
+    branches = [
+        own.order_by(col(Victim.id).desc()).limit(size).subquery(),
+        shared.order_by(col(Referral.victim_id).desc()).limit(size).subquery(),
+    ]
+    return col(Victim.id).in_(union(*(select(branch.c.id) for branch in branches)))
 
 
 def _shared_with(organisation_id: UUID) -> ColumnElement[bool]:

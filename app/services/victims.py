@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.closure import check_in_work
@@ -22,8 +22,8 @@ from app.security import Principal
 from app.services import audit
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
-from app.services.pagination import PageParams, fetch_page
-from app.services.scope import visible_victims
+from app.services.pagination import PageParams, decode_cursor, fetch_page
+from app.services.scope import on_visible_page, visible_victims
 
 _DATED_FIELDS = ("birth_date", "identified_on", "returned_on", "departed_on")
 
@@ -43,11 +43,14 @@ async def list_visible(
     status: VictimStatus | None,
     registration: str | None,
 ) -> tuple[Sequence[Victim], str | None]:
-    query = select(Victim).where(visible_victims(principal))
+    conditions = []
     if status is not None:
-        query = query.where(Victim.status == status)
+        conditions.append(col(Victim.status) == status)
     if registration is not None:
-        query = query.where(Victim.registration_number == registration)
+        conditions.append(col(Victim.registration_number) == registration)
+    before = decode_cursor(page.cursor) if page.cursor is not None else None
+    on_page = on_visible_page(principal, conditions, before, page.limit + 1)
+    query = select(Victim).where(on_page, *conditions)
     victims, cursor = await fetch_page(session, query, Victim.id, page)
     audit.record_reads(session, principal, "victim", [(v.id, v.id) for v in victims])
     return victims, cursor
