@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     # may carry a password: never shown in a repr or an error (load_settings)
     database_url: str = Field("sqlite+aiosqlite:///./data/app.db", repr=False)
     database_echo: bool = False
+    # connections kept open per process (PostgreSQL): as many as requests it serves at once
+    database_pool_size: int = Field(20, ge=1, le=200)
 
     jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
     jwt_issuer: str = "vot-case-management"

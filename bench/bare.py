@@ -161,9 +161,9 @@ async def list_page(request: Request) -> Response:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> Any:
-    # the same pool size as SQLAlchemy's default (5, overflow 10)
+    # as many connections as the service keeps (APP_DATABASE_POOL_SIZE, 20)
     app.state.pool = await asyncpg.create_pool(
-        os.environ["BENCH_DATABASE_URL"], min_size=5, max_size=15
+        os.environ["BENCH_DATABASE_URL"], min_size=20, max_size=20
     )
     yield
     await app.state.pool.close()

@@ -77,6 +77,7 @@ async def prepare_database(scale: int, reseed: bool) -> dict[str, Any]:
         if exists and layout_file.exists() and not reseed:
             print(f"== bench_{scale}: seeded before, kept (--reseed to seed again)")
             layout: dict[str, Any] = json.loads(layout_file.read_text())
+            seed.migrate(database_url(scale))  # a kept database gets the newest indexes too
             await _free_admission_pool(database_url(scale), layout)
             return layout
         await admin.execute(f'drop database if exists "{name}" with (force)')

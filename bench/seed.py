@@ -58,6 +58,19 @@ class Layout:
     persons: int = 0
 
 
+# findings of the form each kind asks for (app/schemas/assessments.py)
+_NEEDS = {"summary": "Synthetic findings.", "needs": ["housing"]}
+_FINDINGS: dict[str, dict[str, Any]] = {
+    "primary_interview": {**_NEEDS, "expectations": "Safety.", "safe": True},
+    "psychological": {
+        "summary": "Synthetic findings.",
+        "recovery_stage": "II",
+        "plan": {"informational": "-", "content": "-", "organisational": "-"},
+        "signs_of_mental_disorder": False,
+    },
+}
+
+
 def uuid7(at: datetime, rng: random.Random) -> uuid.UUID:
     """Time-ordered like the app's ids (app/models/base.py), at a chosen moment."""
     millis = int(at.timestamp() * 1000)
@@ -238,7 +251,7 @@ class Seeder:
             performed_on=day,
             due_on=due,
             late_by_days=max(0, (day - due).days) if due else None,
-            findings=json.dumps({"notes": "synthetic"}),
+            findings=json.dumps(_FINDINGS.get(kind, _NEEDS)),
             completed_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
             rulebook_version=RULEBOOK,
             **_stamps(day),
@@ -350,7 +363,7 @@ class Seeder:
             assessment_id=assessment,
             organisation_id=org,
             kind="care",
-            goals=json.dumps(["synthetic"]),
+            goals=json.dumps([{"area": "housing", "objective": "A safe place to live."}]),
             recovery_stage=None,
             planned_months=6,
             status="active",
@@ -580,7 +593,8 @@ async def _caseload(s: Seeder, tables: Tables, layout: Layout, scale: int) -> No
     others = orgs[2:]
     plan = [(layout.caseworker_org, CASEWORKER_CASES, s.today - timedelta(days=700))]
     plan.append((layout.old_org, OLD_CASES, date(2019, 1, 1)))
-    rest = max(0, scale - CASEWORKER_CASES - OLD_CASES - ADMISSION_POOL)
+    pool = min(ADMISSION_POOL, scale // 5)  # a small caseload (the tests' guards) has a small one
+    rest = max(0, scale - CASEWORKER_CASES - OLD_CASES - pool)
     large = orgs[2:]
     plan += [
         (org, rest // len(large) + (i < rest % len(large)), date(2020, 1, 1))
@@ -598,7 +612,7 @@ async def _caseload(s: Seeder, tables: Tables, layout: Layout, scale: int) -> No
                 await tables.flush()
                 _progress(done, scale, started)
     author = s.workers[layout.big_org]
-    for _ in range(ADMISSION_POOL):
+    for _ in range(pool):
         layout.admission_pool.append(str(s.ready_for_shelter(layout.big_org, author)))
         done += 1
     await tables.flush()

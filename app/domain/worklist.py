@@ -1,6 +1,6 @@
-"""The worklist: what is due or overdue, and under which rule. Pure: facts in, items out."""
+"""The worklist: what is due or overdue, and under which rule. Pure: facts in, items out (the
+database finds and orders the open items: services/worklist.py)."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -29,67 +29,28 @@ class WorkItem:
     record_id: UUID
 
 
-def _item(
-    kind: WorkKind, due_on: date, rule: str, victim_id: UUID, record_id: UUID, today: date
+# the rule that makes each kind of item due
+RULE_OF = {
+    WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT: "SOP-INDIVIDUAL-20D",
+    WorkKind.MEDICAL_EXAMINATION: "MAN-MEDICAL-EXAM",
+    WorkKind.MONITORING_REPORT: "MAN-MONITORING-6M",
+    WorkKind.FOLLOW_UP_CONTACT: "SOP-FOLLOW-UP",
+    WorkKind.AGREEMENT_ENDING: "SOP-TERM",
+    WorkKind.PSYCHIATRIC_ALERT: "MAN-PSYCHIATRIC-ALERT",
+    WorkKind.PLAN_REVIEW: "MAN-STAFF-MEETING",
+}
+
+
+def work_item(
+    kind: WorkKind, record_id: UUID, victim_id: UUID, due_on: date, today: date
 ) -> WorkItem:
-    return WorkItem(kind, due_on, due_on < today, rule, victim_id, record_id)
+    """An item due on ``due_on``: overdue strictly after it, under the rule of its kind. The
+    record to act on is the referral for an individual needs assessment (the assessment may not
+    exist yet), the follow-up contact, the agreement, the stay, the alert or the care plan."""
+    return WorkItem(kind, due_on, due_on < today, RULE_OF[kind], victim_id, record_id)
 
 
-def individual_assessment_item(
-    referral_id: UUID, victim_id: UUID, due_on: date, today: date
-) -> WorkItem:
-    """SOP-INDIVIDUAL-20D: from the initial contact until the assessment is completed; the
-    record to act on is the referral (the assessment may not exist yet)."""
-    kind = WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT
-    return _item(kind, due_on, "SOP-INDIVIDUAL-20D", victim_id, referral_id, today)
-
-
-def follow_up_item(follow_up_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
-    """SOP-FOLLOW-UP: a follow-up contact not yet recorded."""
-    kind = WorkKind.FOLLOW_UP_CONTACT
-    return _item(kind, due_on, "SOP-FOLLOW-UP", victim_id, follow_up_id, today)
-
-
-def agreement_ending_item(
-    agreement_id: UUID, victim_id: UUID, ends_on: date, today: date, rulebook: Rulebook
-) -> WorkItem | None:
-    """SOP-TERM: an active agreement that ends within the notice period (or has run out)."""
-    if ends_on > today + timedelta(days=rulebook.agreement_ending_notice_days):
-        return None
-    return _item(WorkKind.AGREEMENT_ENDING, ends_on, "SOP-TERM", victim_id, agreement_id, today)
-
-
-def sort_key(item: WorkItem) -> tuple[str, str, str]:
-    return (item.due_on.isoformat(), item.kind.value, str(item.record_id))
-
-
-def medical_examination_item(stay_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
-    """MAN-MEDICAL-EXAM: from admission until a medical assessment is recorded."""
-    kind = WorkKind.MEDICAL_EXAMINATION
-    return _item(kind, due_on, "MAN-MEDICAL-EXAM", victim_id, stay_id, today)
-
-
-def monitoring_report_item(stay_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
-    """MAN-MONITORING-6M: from discharge until the Annex 7 report is recorded."""
-    kind = WorkKind.MONITORING_REPORT
-    return _item(kind, due_on, "MAN-MONITORING-6M", victim_id, stay_id, today)
-
-
-def psychiatric_alert_item(
-    alert_id: UUID, victim_id: UUID, raised_on: date, today: date
-) -> WorkItem:
-    """MAN-PSYCHIATRIC-ALERT: due at once, until acknowledged."""
-    kind = WorkKind.PSYCHIATRIC_ALERT
-    return _item(kind, raised_on, "MAN-PSYCHIATRIC-ALERT", victim_id, alert_id, today)
-
-
-def plan_review_item(plan_id: UUID, victim_id: UUID, due_on: date, today: date) -> WorkItem:
-    """MAN-STAFF-MEETING: an admitted resident's active rehabilitation plan, due for the weekly
-    staff meeting."""
-    kind = WorkKind.PLAN_REVIEW
-    return _item(kind, due_on, "MAN-STAFF-MEETING", victim_id, plan_id, today)
-
-
-def ordered(items: Iterable[WorkItem]) -> list[WorkItem]:
-    """Soonest first; the overdue are the earliest."""
-    return sorted(items, key=sort_key)
+def agreement_ending_horizon(today: date, rulebook: Rulebook) -> date:
+    """SOP-TERM: an active agreement is on the worklist once it ends on or before this day
+    (within the notice period, or run out)."""
+    return today + timedelta(days=rulebook.agreement_ending_notice_days)

@@ -33,7 +33,7 @@ class Assessment(Versioned, table=True):
     organisation_id: UUID = Field(foreign_key="organisations.id")
     author_id: UUID
     author_role: Role = Field(sa_type=enum_type(Role))
-    performed_on: date | None = None
+    performed_on: date | None = Field(default=None, index=True)  # a month's report
     due_on: date | None = None
     late_by_days: int | None = None
     findings: dict[str, Any] | None = Field(default=None, sa_type=JSONType)

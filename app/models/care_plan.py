@@ -18,7 +18,7 @@ class CarePlan(Versioned, table=True):
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
     assessment_id: UUID = Field(foreign_key="assessments.id")
-    organisation_id: UUID = Field(foreign_key="organisations.id")
+    organisation_id: UUID = Field(foreign_key="organisations.id", index=True)  # its worklist
     kind: CarePlanKind = Field(sa_type=enum_type(CarePlanKind))
     goals: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     recovery_stage: RecoveryStage | None = Field(default=None, sa_type=enum_type(RecoveryStage))

@@ -18,8 +18,9 @@ class ServiceAgreement(Versioned, table=True):
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
     care_plan_id: UUID = Field(foreign_key="care_plans.id", index=True)
-    provider_organisation_id: UUID = Field(foreign_key="organisations.id")
-    organisation_id: UUID = Field(foreign_key="organisations.id")
+    # both parties' worklists find it (SOP-TERM)
+    provider_organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
+    organisation_id: UUID = Field(foreign_key="organisations.id", index=True)
     term: ServiceTerm = Field(sa_type=enum_type(ServiceTerm))
     starts_on: date
     ends_on: date

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
@@ -16,11 +16,17 @@ from app.models.base import (
     utcnow,
 )
 
+_ERASED = text("status = 'erased'")
+
 
 class Victim(Versioned, table=True):
     __tablename__ = "victims"
     # an organisation's cases, newest first: a page is read off this index (keyset by id)
-    __table_args__ = (Index("ix_victims_organisation_id_id", "organisation_id", "id"),)
+    __table_args__ = (
+        Index("ix_victims_organisation_id_id", "organisation_id", "id"),
+        # the few erased persons, which national counts leave out (MAN-RETENTION-6M)
+        Index("ix_victims_erased", "id", sqlite_where=_ERASED, postgresql_where=_ERASED),
+    )
 
     id: UUID = id_field()
     registration_number: str = Field(max_length=20, unique=True)

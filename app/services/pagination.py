@@ -2,8 +2,7 @@
 
 import base64
 import binascii
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -48,26 +47,3 @@ async def fetch_page(
         return rows, None
     rows = rows[: params.limit]
     return rows, encode_cursor(getattr(rows[-1], id_column.key))
-
-
-def page_of(
-    items: Sequence[T], key: Callable[[T], tuple[str, ...]], params: PageParams
-) -> tuple[list[T], str | None]:
-    """Keyset paging of a list computed in memory and sorted by ``key``."""
-    after = _decode_key(params.cursor) if params.cursor is not None else None
-    remaining = [item for item in items if after is None or key(item) > after]
-    shown = remaining[: params.limit]
-    if len(remaining) <= params.limit:
-        return shown, None
-    encoded = base64.urlsafe_b64encode(json.dumps(list(key(shown[-1]))).encode()).decode()
-    return shown, encoded.rstrip("=")
-
-
-def _decode_key(cursor: str) -> tuple[str, ...]:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error):
-        decoded = None
-    if not isinstance(decoded, list) or not all(isinstance(part, str) for part in decoded):
-        raise InvalidValue("cursor", "The cursor is not one this API returned.", source="query")
-    return tuple(decoded)

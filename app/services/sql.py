@@ -1,4 +1,4 @@
-"""SQL the two databases spell differently, written once: date differences, least, greatest."""
+"""SQL the two databases spell differently, written once: date arithmetic, least, greatest."""
 
 from typing import Any
 
@@ -60,3 +60,22 @@ def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
 def as_date(value: Any) -> ColumnElement[Any]:
     """A bound date parameter typed as a date (so both databases compare it as one)."""
     return bindparam(None, value, type_=Date())
+
+
+class add_days(FunctionElement[Any]):
+    """A date ``days`` later: ``add_days(column, 7)``."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_days)
+def _add_days(element: add_days, compiler: Any, **kw: Any) -> str:
+    day, days = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(({day}) + {days})"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element: add_days, compiler: Any, **kw: Any) -> str:
+    day, days = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"date({day}, '+' || ({days}) || ' days')"

@@ -1,16 +1,26 @@
 """The worklist: what the caller's organisation must do next, across the cases it sees. A closed
 case leaves it, but for its follow-up contacts, its monitoring reports and an alert not yet
-acknowledged (MAN-CASE-CLOSE, MAN-PSYCHIATRIC-ALERT)."""
+acknowledged (MAN-CASE-CLOSE, MAN-PSYCHIATRIC-ALERT).
 
-from datetime import date, timedelta
+Served by the database in keyset pages: each kind of item is one SELECT of (due date, record,
+person), cut at the cursor and at the page size, and their UNION ALL is ordered and cut again.
+One statement per page, whatever the caseload; nothing is sorted in Python.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import exists
+from sqlalchemy import ColumnElement, and_, case, exists, literal, or_, union_all
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Action, can
-from app.domain.care import plan_review_due
 from app.domain.casework import (
     AgreementStatus,
     AssessmentKind,
@@ -20,20 +30,10 @@ from app.domain.casework import (
     FollowUpStatus,
     ReferralStatus,
 )
+from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import StayStatus
-from app.domain.worklist import (
-    WorkItem,
-    agreement_ending_item,
-    follow_up_item,
-    individual_assessment_item,
-    medical_examination_item,
-    monitoring_report_item,
-    ordered,
-    plan_review_item,
-    psychiatric_alert_item,
-    sort_key,
-)
+from app.domain.worklist import WorkItem, WorkKind, agreement_ending_horizon, work_item
 from app.models import (
     Alert,
     Assessment,
@@ -48,8 +48,29 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit
-from app.services.pagination import PageParams, page_of
+from app.services.pagination import PageParams
 from app.services.scope import kept_by_caller, victim_in_work, victim_is_visible
+from app.services.sql import add_days
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One kind of item: its due date, the record to act on and the person, and the
+    conditions that make it open for the caller."""
+
+    kind: WorkKind
+    due_on: Any
+    record_id: Any
+    victim_id: Any
+    conditions: Sequence[Any]
+    joins: Sequence[tuple[Any, Any]] = ()
+
+
+@dataclass(frozen=True)
+class _After:
+    due_on: date
+    kind: str
+    record_id: UUID
 
 
 async def page_for(
@@ -60,89 +81,123 @@ async def page_for(
     page: PageParams,
 ) -> tuple[list[WorkItem], str | None]:
     """One page of the caller's items, soonest first; each person shown is an audited read."""
-    items = [
-        *await _individual_assessments(session, principal, today),
-        *await _follow_ups(session, principal, today),
-        *await _agreements_ending(session, principal, today, rulebook),
-        *await _medical_examinations(session, principal, today),
-        *await _monitoring_reports(session, principal, today),
-        *await _psychiatric_alerts(session, principal, today),
-        *await _plan_reviews(session, principal, today, rulebook),
+    after = _decode(page.cursor) if page.cursor is not None else None
+    size = page.limit + 1
+    branches = [
+        _select(source, after, size).subquery() for source in _sources(principal, today, rulebook)
     ]
-    shown, cursor = page_of(ordered(items), sort_key, page)
+    items = union_all(*(select(*branch.c) for branch in branches)).subquery()
+    query = (
+        select(items.c.due_on, items.c.kind, items.c.record_id, items.c.victim_id)
+        .order_by(items.c.due_on, items.c.kind, items.c.record_id)
+        .limit(size)
+    )
+    rows = (await session.exec(query)).all()
+    shown = [work_item(WorkKind(k), record, victim, due, today) for due, k, record, victim in rows]
+    shown, more = shown[: page.limit], len(shown) > page.limit
     audit.record_reads(session, principal, "work_item", [(i.record_id, i.victim_id) for i in shown])
-    return shown, cursor
+    return shown, _encode(shown[-1]) if more else None
 
 
-async def _individual_assessments(
-    session: AsyncSession, principal: Principal, today: date
-) -> list[WorkItem]:
+def _select(source: _Source, after: _After | None, size: int) -> Any:
+    query = select(
+        source.due_on.label("due_on"),
+        literal(source.kind.value).label("kind"),
+        source.record_id.label("record_id"),
+        source.victim_id.label("victim_id"),
+    )
+    for target, on in source.joins:
+        query = query.join(target, on)
+    query = query.where(*source.conditions)
+    if after is not None:
+        query = query.where(_beyond(source, after))
+    return query.order_by(source.due_on, source.record_id).limit(size)
+
+
+def _beyond(source: _Source, after: _After) -> ColumnElement[bool]:
+    """Past the cursor in (due date, kind, record) order; the kind is this source's own, so
+    the condition stays one an index on the due date can serve."""
+    kind = source.kind.value
+    if kind > after.kind:
+        return source.due_on >= after.due_on  # type: ignore[no-any-return]
+    if kind < after.kind:
+        return source.due_on > after.due_on  # type: ignore[no-any-return]
+    same_day = and_(source.due_on == after.due_on, source.record_id > after.record_id)
+    return or_(source.due_on > after.due_on, same_day)
+
+
+def _sources(principal: Principal, today: date, rulebook: Rulebook) -> list[_Source]:
+    sources = [
+        _individual_assessments(principal),
+        _follow_ups(principal),
+        _agreements_ending(principal, today, rulebook),
+        _medical_examinations(principal),
+        _monitoring_reports(principal),
+        _plan_reviews(principal, rulebook),
+    ]
+    if can(principal.role, Action.ALERT_ACKNOWLEDGE):  # MAN-PSYCHIATRIC-ALERT
+        sources.append(_psychiatric_alerts(principal))
+    return sources
+
+
+def _individual_assessments(principal: Principal) -> _Source:
     """SOP-INDIVIDUAL-20D: the service that made the initial contact owes the assessment."""
     done = exists().where(
         col(Assessment.referral_id) == col(Referral.id),
         col(Assessment.kind) == AssessmentKind.INDIVIDUAL_NEEDS,
         col(Assessment.status) == AssessmentStatus.COMPLETED,
     )
-    query = select(Referral).where(
-        col(Referral.status) == ReferralStatus.IN_PROGRESS,
-        col(Referral.individual_assessment_due_on).is_not(None),
-        kept_by_caller(principal, Referral.to_organisation_id),
-        victim_in_work(principal, col(Referral.victim_id)),
-        ~done,
-    )
-    return [
-        individual_assessment_item(r.id, r.victim_id, r.individual_assessment_due_on, today)
-        for r in (await session.exec(query)).all()
-        if r.individual_assessment_due_on is not None
-    ]
-
-
-async def _follow_ups(session: AsyncSession, principal: Principal, today: date) -> list[WorkItem]:
-    query = select(FollowUpContact).where(
-        col(FollowUpContact.status) == FollowUpStatus.DUE,
-        kept_by_caller(principal, FollowUpContact.organisation_id),
-        victim_is_visible(principal, col(FollowUpContact.victim_id)),
-    )
-    return [
-        follow_up_item(f.id, f.victim_id, f.due_on, today)
-        for f in (await session.exec(query)).all()
-    ]
-
-
-async def _agreements_ending(
-    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
-) -> list[WorkItem]:
-    horizon = today + timedelta(days=rulebook.agreement_ending_notice_days)
-    query = select(ServiceAgreement).where(
-        col(ServiceAgreement.status) == AgreementStatus.ACTIVE,
-        col(ServiceAgreement.ends_on) <= horizon,
-        kept_by_caller(principal, ServiceAgreement.organisation_id)
-        | kept_by_caller(principal, ServiceAgreement.provider_organisation_id),
-        victim_in_work(principal, col(ServiceAgreement.victim_id)),
-    )
-    found = [
-        agreement_ending_item(a.id, a.victim_id, a.ends_on, today, rulebook)
-        for a in (await session.exec(query)).all()
-    ]
-    return [item for item in found if item is not None]
-
-
-def _stays_of_our_shelters(principal: Principal, *conditions: Any, in_work: bool = True) -> Any:
-    seen = victim_in_work if in_work else victim_is_visible
-    return (
-        select(ShelterStay)
-        .join(Shelter, col(Shelter.id) == col(ShelterStay.shelter_id))
-        .where(
-            kept_by_caller(principal, Shelter.organisation_id),
-            seen(principal, col(ShelterStay.victim_id)),
-            *conditions,
-        )
+    return _Source(
+        WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT,
+        col(Referral.individual_assessment_due_on),
+        col(Referral.id),
+        col(Referral.victim_id),
+        [
+            col(Referral.status) == ReferralStatus.IN_PROGRESS,
+            col(Referral.individual_assessment_due_on).is_not(None),
+            kept_by_caller(principal, Referral.to_organisation_id),
+            victim_in_work(principal, col(Referral.victim_id)),
+            ~done,
+        ],
     )
 
 
-async def _medical_examinations(
-    session: AsyncSession, principal: Principal, today: date
-) -> list[WorkItem]:
+def _follow_ups(principal: Principal) -> _Source:
+    """SOP-FOLLOW-UP: on a closed case too (MAN-CASE-CLOSE)."""
+    return _Source(
+        WorkKind.FOLLOW_UP_CONTACT,
+        col(FollowUpContact.due_on),
+        col(FollowUpContact.id),
+        col(FollowUpContact.victim_id),
+        [
+            col(FollowUpContact.status) == FollowUpStatus.DUE,
+            kept_by_caller(principal, FollowUpContact.organisation_id),
+            victim_is_visible(principal, col(FollowUpContact.victim_id)),
+        ],
+    )
+
+
+def _agreements_ending(principal: Principal, today: date, rulebook: Rulebook) -> _Source:
+    """SOP-TERM: an active agreement ending within the notice period (or run out)."""
+    return _Source(
+        WorkKind.AGREEMENT_ENDING,
+        col(ServiceAgreement.ends_on),
+        col(ServiceAgreement.id),
+        col(ServiceAgreement.victim_id),
+        [
+            col(ServiceAgreement.status) == AgreementStatus.ACTIVE,
+            col(ServiceAgreement.ends_on) <= agreement_ending_horizon(today, rulebook),
+            kept_by_caller(principal, ServiceAgreement.organisation_id)
+            | kept_by_caller(principal, ServiceAgreement.provider_organisation_id),
+            victim_in_work(principal, col(ServiceAgreement.victim_id)),
+        ],
+    )
+
+
+_AT_OUR_SHELTERS = ((Shelter, col(Shelter.id) == col(ShelterStay.shelter_id)),)
+
+
+def _medical_examinations(principal: Principal) -> _Source:
     """MAN-MEDICAL-EXAM: admitted, and no medical assessment completed since admission."""
     examined = exists().where(
         col(Assessment.victim_id) == col(ShelterStay.victim_id),
@@ -150,75 +205,99 @@ async def _medical_examinations(
         col(Assessment.status) == AssessmentStatus.COMPLETED,
         col(Assessment.performed_on) >= col(ShelterStay.admitted_on),
     )
-    query = _stays_of_our_shelters(
-        principal, col(ShelterStay.status) == StayStatus.ADMITTED, ~examined
+    return _Source(
+        WorkKind.MEDICAL_EXAMINATION,
+        col(ShelterStay.medical_exam_due_on),
+        col(ShelterStay.id),
+        col(ShelterStay.victim_id),
+        [
+            col(ShelterStay.status) == StayStatus.ADMITTED,
+            col(ShelterStay.medical_exam_due_on).is_not(None),
+            kept_by_caller(principal, Shelter.organisation_id),
+            victim_in_work(principal, col(ShelterStay.victim_id)),
+            ~examined,
+        ],
+        _AT_OUR_SHELTERS,
     )
-    return [
-        medical_examination_item(s.id, s.victim_id, s.medical_exam_due_on, today)
-        for s in (await session.exec(query)).all()
-        if s.medical_exam_due_on is not None
-    ]
 
 
-async def _monitoring_reports(
-    session: AsyncSession, principal: Principal, today: date
-) -> list[WorkItem]:
-    """MAN-MONITORING-6M: discharged, and no Annex 7 report yet."""
+def _monitoring_reports(principal: Principal) -> _Source:
+    """MAN-MONITORING-6M: discharged, and no Annex 7 report yet; on a closed case too."""
     reported = exists().where(col(MonitoringReport.stay_id) == col(ShelterStay.id))
-    query = _stays_of_our_shelters(
-        principal, col(ShelterStay.status) == StayStatus.DISCHARGED, ~reported, in_work=False
+    return _Source(
+        WorkKind.MONITORING_REPORT,
+        col(ShelterStay.monitoring_due_on),
+        col(ShelterStay.id),
+        col(ShelterStay.victim_id),
+        [
+            col(ShelterStay.status) == StayStatus.DISCHARGED,
+            col(ShelterStay.monitoring_due_on).is_not(None),
+            kept_by_caller(principal, Shelter.organisation_id),
+            victim_is_visible(principal, col(ShelterStay.victim_id)),
+            ~reported,
+        ],
+        _AT_OUR_SHELTERS,
     )
-    return [
-        monitoring_report_item(s.id, s.victim_id, s.monitoring_due_on, today)
-        for s in (await session.exec(query)).all()
-        if s.monitoring_due_on is not None
-    ]
 
 
-async def _psychiatric_alerts(
-    session: AsyncSession, principal: Principal, today: date
-) -> list[WorkItem]:
-    """MAN-PSYCHIATRIC-ALERT: for the shelter manager and the coordinator only."""
-    if not can(principal.role, Action.ALERT_ACKNOWLEDGE):
-        return []
-    query = select(Alert).where(
-        col(Alert.acknowledged_at).is_(None),
-        kept_by_caller(principal, Alert.organisation_id),
-        victim_is_visible(principal, col(Alert.victim_id)),  # at once, closed case or not
+def _psychiatric_alerts(principal: Principal) -> _Source:
+    """MAN-PSYCHIATRIC-ALERT: due at once, closed case or not, until acknowledged."""
+    return _Source(
+        WorkKind.PSYCHIATRIC_ALERT,
+        col(Alert.raised_on),
+        col(Alert.id),
+        col(Alert.victim_id),
+        [
+            col(Alert.acknowledged_at).is_(None),
+            kept_by_caller(principal, Alert.organisation_id),
+            victim_is_visible(principal, col(Alert.victim_id)),
+        ],
     )
-    return [
-        psychiatric_alert_item(a.id, a.victim_id, a.raised_on, today)
-        for a in (await session.exec(query)).all()
-    ]
 
 
-async def _plan_reviews(
-    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
-) -> list[WorkItem]:
+def _plan_reviews(principal: Principal, rulebook: Rulebook) -> _Source:
     """MAN-STAFF-MEETING: each admitted resident's active rehabilitation plan, at the weekly
-    staff meeting of the organisation that keeps it."""
+    staff meeting of the organisation that keeps it: due a week after the plan was activated
+    or last reviewed (a review before activation does not count; domain.care.plan_review_due)."""
     last_review = (
         select(func.max(CarePlanReview.held_on))
         .where(col(CarePlanReview.care_plan_id) == col(CarePlan.id))
         .scalar_subquery()
     )
+    activated = col(CarePlan.activated_on)
+    since = case((last_review > activated, last_review), else_=activated)
     admitted_here = exists().where(  # at a shelter of the organisation that keeps the plan
         col(ShelterStay.victim_id) == col(CarePlan.victim_id),
         col(ShelterStay.status) == StayStatus.ADMITTED,
         col(Shelter.id) == col(ShelterStay.shelter_id),
         col(Shelter.organisation_id) == col(CarePlan.organisation_id),
     )
-    query = select(
-        col(CarePlan.id), col(CarePlan.victim_id), col(CarePlan.activated_on), last_review
-    ).where(
-        col(CarePlan.status) == CarePlanStatus.ACTIVE,
-        col(CarePlan.kind) == CarePlanKind.REHABILITATION,
-        kept_by_caller(principal, CarePlan.organisation_id),
-        victim_in_work(principal, col(CarePlan.victim_id)),
-        admitted_here,
+    return _Source(
+        WorkKind.PLAN_REVIEW,
+        add_days(since, rulebook.plan_review_days),
+        col(CarePlan.id),
+        col(CarePlan.victim_id),
+        [
+            col(CarePlan.status) == CarePlanStatus.ACTIVE,
+            col(CarePlan.kind) == CarePlanKind.REHABILITATION,
+            activated.is_not(None),
+            kept_by_caller(principal, CarePlan.organisation_id),
+            victim_in_work(principal, col(CarePlan.victim_id)),
+            admitted_here,
+        ],
     )
-    return [
-        plan_review_item(plan_id, victim_id, plan_review_due(activated, reviewed, rulebook), today)
-        for plan_id, victim_id, activated, reviewed in await session.exec(query)
-        if activated is not None
-    ]
+
+
+def _encode(item: WorkItem) -> str:
+    key = [item.due_on.isoformat(), item.kind.value, str(item.record_id)]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> _After:
+    try:
+        due, kind, record = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return _After(date.fromisoformat(due), WorkKind(kind).value, UUID(record))
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidValue(
+            "cursor", "The cursor is not one this API returned.", source="query"
+        ) from None

@@ -203,3 +203,32 @@ async def test_the_worklist_pages_in_due_order(
         f"{API}/worklist", params={"cursor": "nonsense"}, headers=world.directorate_worker.headers
     )
     expect_problem(bad, 422, "validation_error")
+
+
+async def test_the_worklist_pages_across_kinds_due_the_same_day(
+    client: httpx.AsyncClient, actors: Actors, world: World
+) -> None:
+    """Each kind is read by its own branch, cut at the cursor: an item of another kind due the
+    same day is neither lost nor shown twice between pages (ordered by due date, kind, record)."""
+    referral = await referral_in_progress(client, world)  # the assessment due in 20 days
+    due = date.fromisoformat(referral["individual_assessment_due_on"])
+    follow_ups = [
+        await _follow_up(actors, world, due + timedelta(days=d), world.provider.id)
+        for d in (0, -1, 0, 1)
+    ]
+    expected = sorted(
+        [(f.due_on.isoformat(), "follow_up_contact", str(f.id)) for f in follow_ups]
+        + [(due.isoformat(), "individual_needs_assessment", referral["id"])]
+    )
+    headers = world.provider_worker.headers
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(f"{API}/worklist", params=params, headers=headers)).json()
+        seen += [(i["due_on"], i["kind"], i["record_id"]) for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    whole = (await client.get(f"{API}/worklist", headers=headers)).json()["items"]
+    assert seen == expected
+    assert [(i["due_on"], i["kind"], i["record_id"]) for i in whole] == expected

@@ -40,7 +40,7 @@ from app.domain.pathway import AssessmentFacts
 from app.domain.rulebook import DEFAULT_RULEBOOK
 from app.domain.states import advance
 from app.domain.vocabulary import VictimStatus
-from app.domain.worklist import WorkKind, plan_review_item
+from app.domain.worklist import WorkKind, work_item
 
 RB = DEFAULT_RULEBOOK
 PERSON, OTHER_PERSON = uuid4(), uuid4()
@@ -169,7 +169,7 @@ def test_a_plan_review_is_due_a_week_after_activation_or_the_last_review(
 )
 def test_the_plan_review_item_names_the_staff_meeting_rule(today: date, overdue: bool) -> None:
     plan = uuid4()
-    item = plan_review_item(plan, PERSON, date(2026, 3, 9), today)
+    item = work_item(WorkKind.PLAN_REVIEW, plan, PERSON, date(2026, 3, 9), today)
     assert (item.kind, item.rule, item.record_id, item.overdue) == (
         WorkKind.PLAN_REVIEW,
         "MAN-STAFF-MEETING",

@@ -4,6 +4,7 @@ state machine and the shelter work items."""
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -41,13 +42,7 @@ from app.domain.shelter import (
 )
 from app.domain.states import advance
 from app.domain.vocabulary import OrganisationKind, Sex
-from app.domain.worklist import (
-    WorkItem,
-    WorkKind,
-    medical_examination_item,
-    monitoring_report_item,
-    psychiatric_alert_item,
-)
+from app.domain.worklist import WorkItem, WorkKind, work_item
 
 RB = DEFAULT_RULEBOOK
 ADULT, CHILDREN = ShelterKind.ADULT, ShelterKind.CHILDREN
@@ -645,19 +640,19 @@ ItemMaker = Callable[[UUID, UUID, date, date], WorkItem]
     ("make", "kind", "rule"),
     [
         pytest.param(
-            medical_examination_item,
+            partial(work_item, WorkKind.MEDICAL_EXAMINATION),
             WorkKind.MEDICAL_EXAMINATION,
             "MAN-MEDICAL-EXAM",
             id="medical-examination",
         ),
         pytest.param(
-            monitoring_report_item,
+            partial(work_item, WorkKind.MONITORING_REPORT),
             WorkKind.MONITORING_REPORT,
             "MAN-MONITORING-6M",
             id="monitoring-report",
         ),
         pytest.param(
-            psychiatric_alert_item,
+            partial(work_item, WorkKind.PSYCHIATRIC_ALERT),
             WorkKind.PSYCHIATRIC_ALERT,
             "MAN-PSYCHIATRIC-ALERT",
             id="psychiatric-alert",

@@ -1,4 +1,5 @@
-"""The worklist: what is due, when it is overdue (strictly after the due date), and its order."""
+"""The worklist: what is due, when it is overdue (strictly after the due date), the rule of each
+kind, and when an ending agreement joins it."""
 
 from datetime import date, timedelta
 from uuid import uuid4
@@ -8,12 +9,11 @@ import pytest
 from app.domain.pathway import follow_up_due
 from app.domain.rulebook import DEFAULT_RULEBOOK
 from app.domain.worklist import (
+    RULE_OF,
     WorkItem,
     WorkKind,
-    agreement_ending_item,
-    follow_up_item,
-    individual_assessment_item,
-    ordered,
+    agreement_ending_horizon,
+    work_item,
 )
 
 RB = DEFAULT_RULEBOOK
@@ -21,6 +21,10 @@ VICTIM, RECORD = uuid4(), uuid4()
 CONTACT = date(2026, 3, 10)
 DUE = date(2026, 3, 30)  # contact + 20 days
 ENDS = date(2026, 7, 14)
+
+
+def test_every_kind_has_its_rule() -> None:
+    assert set(RULE_OF) == set(WorkKind)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +38,7 @@ ENDS = date(2026, 7, 14)
     ],
 )
 def test_individual_assessment_item(today: date, overdue: bool) -> None:
-    item = individual_assessment_item(RECORD, VICTIM, DUE, today)
+    item = work_item(WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT, RECORD, VICTIM, DUE, today)
     assert item == WorkItem(
         WorkKind.INDIVIDUAL_NEEDS_ASSESSMENT, DUE, overdue, "SOP-INDIVIDUAL-20D", VICTIM, RECORD
     )
@@ -50,15 +54,14 @@ def test_individual_assessment_item(today: date, overdue: bool) -> None:
     ],
 )
 def test_agreement_ending_item_within_the_notice(today: date, overdue: bool) -> None:
-    item = agreement_ending_item(RECORD, VICTIM, ENDS, today, RB)
+    assert agreement_ending_horizon(today, RB) >= ENDS
+    item = work_item(WorkKind.AGREEMENT_ENDING, RECORD, VICTIM, ENDS, today)
     assert item == WorkItem(WorkKind.AGREEMENT_ENDING, ENDS, overdue, "SOP-TERM", VICTIM, RECORD)
 
 
 @pytest.mark.parametrize("days_before", [15, 16, 180])
 def test_no_agreement_ending_item_before_the_notice(days_before: int) -> None:
-    assert (
-        agreement_ending_item(RECORD, VICTIM, ENDS, ENDS - timedelta(days=days_before), RB) is None
-    )
+    assert agreement_ending_horizon(ENDS - timedelta(days=days_before), RB) < ENDS
 
 
 @pytest.mark.parametrize(
@@ -71,29 +74,7 @@ def test_no_agreement_ending_item_before_the_notice(days_before: int) -> None:
 )
 def test_follow_up_item(today: date, overdue: bool) -> None:
     due = follow_up_due(date(2026, 3, 2), RB)
-    item = follow_up_item(RECORD, VICTIM, due, today)
+    item = work_item(WorkKind.FOLLOW_UP_CONTACT, RECORD, VICTIM, due, today)
     assert item == WorkItem(
         WorkKind.FOLLOW_UP_CONTACT, date(2026, 4, 1), overdue, "SOP-FOLLOW-UP", VICTIM, RECORD
     )
-
-
-def test_ordered_soonest_first() -> None:
-    today = date(2026, 4, 1)
-    follow_up = follow_up_item(uuid4(), VICTIM, date(2026, 4, 20), today)
-    overdue_assessment = individual_assessment_item(uuid4(), VICTIM, date(2026, 3, 21), today)
-    ending = agreement_ending_item(uuid4(), VICTIM, date(2026, 4, 10), today, RB)
-    assert ending is not None
-    later_assessment = individual_assessment_item(uuid4(), VICTIM, date(2026, 4, 19), today)
-    items = [follow_up, later_assessment, ending, overdue_assessment]
-
-    result = ordered(items)
-
-    assert [i.due_on for i in result] == [
-        date(2026, 3, 21),
-        date(2026, 4, 10),
-        date(2026, 4, 19),
-        date(2026, 4, 20),
-    ]
-    assert [i.overdue for i in result] == [True, False, False, False]
-    assert ordered(reversed(items)) == result
-    assert ordered([]) == []
