@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import uvicorn
@@ -23,7 +23,7 @@ from app.integrations.fakes import FakeScme
 from app.integrations.worker import OutboxWorker
 from app.schemas.users import UserCreate
 from app.security import SYSTEM
-from app.services import demo, idempotency, users
+from app.services import audit_partitions, demo, idempotency, users
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -106,6 +106,28 @@ async def _work(settings: Settings, once: bool) -> None:
         await engine.dispose()
 
 
+async def _audit_partitions(settings: Settings, since: date | None) -> None:
+    """Prepare the months to come (and, with --since, the months back to it), then show them."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.begin() as connection:
+            if not await audit_partitions.is_partitioned(connection):
+                print("The audit trail is one plain table here (SQLite): nothing to prepare.")
+                return
+            today = Clock(settings.zone).today()
+            created = await audit_partitions.prepare(connection, today, since=since)
+            shown = await audit_partitions.show(connection)
+            stray = await audit_partitions.rows_in_default(connection)
+    finally:
+        await engine.dispose()
+    for name in created:
+        print(f"created {name}")
+    for partition in shown:
+        print(f"  {partition.name:28} {partition.bounds:70} ~{partition.rows:,} rows")
+    if stray:
+        print(f"{stray:,} events in {audit_partitions.DEFAULT}: they found no month of their own")
+
+
 def _fake_scme(port: int, token: str | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     print(f"fake SCME on http://127.0.0.1:{port}  (GET /job-referrals lists what arrived)")
@@ -127,6 +149,14 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("purge-expired", help="delete idempotency records past retention")
     work = commands.add_parser("worker", help="send the outbox: to SCME and partner endpoints")
     work.add_argument("--once", action="store_true", help="send what is due, then stop")
+    audit = commands.add_parser("audit", help="the audit trail's housekeeping")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    parts = audit_commands.add_parser(
+        "partitions", help="show the monthly partitions and prepare the months ahead"
+    )
+    parts.add_argument(
+        "--since", type=date.fromisoformat, default=None, help="also prepare back to this day"
+    )
     fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
     fake.add_argument("--port", type=int, default=8900)
     fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
@@ -152,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_purge(settings))
         elif args.command == "worker":
             asyncio.run(_work(settings, args.once))
+        elif args.command == "audit":
+            asyncio.run(_audit_partitions(settings, args.since))
         elif args.command == "fake-scme":
             _fake_scme(args.port, args.token)
     except (ValidationError, DomainError, AppError) as exc:

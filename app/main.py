@@ -1,6 +1,7 @@
 """The application: routers, problem+json handlers, stable operation ids, offline docs."""
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -10,6 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.clock import Clock
 from app.config import Settings, get_settings
@@ -49,6 +52,7 @@ from app.routers import (
     worklist,
 )
 from app.routing import install_idempotency
+from app.services import audit_partitions
 
 API_PREFIX = "/api/v1"
 RESOURCE_ROUTERS = (
@@ -94,6 +98,19 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
+logger = logging.getLogger(__name__)
+
+
+async def _prepare_audit_partitions(engine: AsyncEngine, clock: Clock) -> None:
+    """This month's and the next months' audit partitions exist before the first request (on
+    PostgreSQL). A database not reachable yet is no reason not to start: readiness tells."""
+    try:
+        async with engine.begin() as connection:
+            await audit_partitions.prepare(connection, clock.today())
+    except (OSError, SQLAlchemyError) as error:
+        logger.warning("audit partitions not prepared: %s", type(error).__name__)
+
+
 def create_app(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -107,6 +124,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await _prepare_audit_partitions(engine, app.state.clock)
         async with AsyncExitStack() as stack:
             if settings.outbox_in_process:
                 await stack.enter_async_context(

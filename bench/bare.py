@@ -54,9 +54,10 @@ def _page(after: str) -> str:
     shared = (
         "SELECT DISTINCT referrals.victim_id AS id FROM referrals JOIN victims ON victims.id = "
         "referrals.victim_id WHERE referrals.to_organisation_id = $1 AND referrals.status IN "
-        "('accepted', 'in_progress', 'completed') AND (EXISTS (SELECT * FROM consents WHERE "
+        "('accepted', 'in_progress', 'completed') AND (SELECT 1 FROM consents WHERE "
         "consents.victim_id = victims.id AND consents.purpose = 'share_with_organisation' AND "
-        "consents.recipient_organisation_id = $1 AND consents.withdrawn_at IS NULL)) AND "
+        "consents.recipient_organisation_id = $1 AND consents.withdrawn_at IS NULL LIMIT 1) "
+        "IS NOT NULL AND "
         f"{NOT_ERASED}{after.format('referrals.victim_id')} "
         "ORDER BY referrals.victim_id DESC LIMIT $2"
     )

@@ -31,8 +31,10 @@ import asyncpg
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table
+from app.db import create_engine
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.security import hash_secret_blocking
+from app.services import audit_partitions
 
 PASSWORD = "bench-password-0123456789"  # noqa: S105 - a synthetic account's password
 CASEWORKER_CASES = 500
@@ -549,7 +551,19 @@ def _progress(done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
+async def _audit_months(url: str, today: date) -> None:
+    """The trail's monthly partitions back to the oldest seeded event (the app prepares only
+    the months to come)."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))
+    try:
+        async with engine.begin() as connection:
+            await audit_partitions.prepare(connection, today, since=date(2019, 1, 1))
+    finally:
+        await engine.dispose()
+
+
 async def seed(url: str, scale: int, today: date, rng_seed: int = 7) -> Layout:
+    await _audit_months(url, today)
     connection = await asyncpg.connect(url)
     try:
         if await connection.fetchval("select count(*) from victims"):

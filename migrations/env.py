@@ -16,6 +16,7 @@ import app.models  # noqa: F401 - registers every table on SQLModel.metadata
 from app.config import get_settings
 from app.db import create_engine
 from app.models.base import Money, UTCDateTime
+from app.services.audit_partitions import is_partition
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -46,6 +47,11 @@ def render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+    """The audit trail's monthly partitions are made by the app, not declared as models."""
+    return not (type_ == "table" and name is not None and is_partition(name))
+
+
 def configure(connection: Connection | None = None, **kwargs: Any) -> None:
     is_sqlite = (connection.dialect.name if connection else database_url()).startswith("sqlite")
     context.configure(
@@ -54,6 +60,7 @@ def configure(connection: Connection | None = None, **kwargs: Any) -> None:
         render_as_batch=is_sqlite,  # SQLite cannot ALTER a column: rebuild the table
         render_item=render_item,
         compare_type=True,
+        include_name=include_name,
         **kwargs,
     )
 

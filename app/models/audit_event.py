@@ -3,6 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import id_field, timestamp_field
@@ -13,15 +14,22 @@ class AuditEvent(SQLModel, table=True):
     the trail outlives the records it speaks of (erasure keeps it). Never holds personal data."""
 
     __tablename__ = "audit_events"
+    # a person's and an actor's trail, newest first (GET /audit-events). On PostgreSQL the table
+    # is partitioned by month of ``at`` and its primary key is (id, at): the migration and
+    # app/services/audit_partitions.py, not these models, make the partitions.
+    __table_args__ = (
+        Index("ix_audit_events_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_events_victim_id_id", "victim_id", "id"),
+    )
 
     id: UUID = id_field()
     at: datetime = timestamp_field(index=True)
     actor_type: str = Field(max_length=16)
-    actor_id: UUID = Field(index=True)
+    actor_id: UUID
     role: str = Field(max_length=32)
     organisation_id: UUID | None = None
     action: str = Field(max_length=32)
     record_type: str = Field(max_length=32)
     record_id: UUID | None = None
-    victim_id: UUID | None = Field(default=None, index=True)
+    victim_id: UUID | None = None
     client_address: str | None = Field(default=None, max_length=64)

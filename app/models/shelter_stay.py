@@ -37,11 +37,14 @@ class ShelterStay(Versioned, table=True):
             sqlite_where=_OPEN,
             postgresql_where=_OPEN,
         ),
+        # a shelter's residents, and its stays owing a medical examination or a monitoring
+        # report (the worklist): by shelter and state
+        Index("ix_shelter_stays_shelter_id_status", "shelter_id", "status"),
     )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
-    shelter_id: UUID = Field(foreign_key="shelters.id", index=True)
+    shelter_id: UUID = Field(foreign_key="shelters.id")
     status: StayStatus = Field(default=StayStatus.PROPOSED, sa_type=enum_type(StayStatus))
     source: StaySource = Field(sa_type=enum_type(StaySource))  # MAN 3.0.1: who told the shelter
     rules_signed_on: date | None = None

@@ -9,7 +9,18 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
@@ -56,7 +67,7 @@ def on_visible_page(
         .where(
             col(Referral.to_organisation_id) == org,
             col(Referral.status).in_(SHARING_STATES),
-            _consent_to_share(col(Victim.id), org),
+            _consent_row_to_share(col(Victim.id), org),
             in_case_work,
             *conditions,
         )
@@ -89,6 +100,24 @@ def _consent_to_share(victim_id: Any, organisation_id: UUID) -> ColumnElement[bo
         col(Consent.purpose) == ConsentPurpose.SHARE_WITH_ORGANISATION,
         col(Consent.recipient_organisation_id) == organisation_id,
         col(Consent.withdrawn_at).is_(None),
+    )
+
+
+def _consent_row_to_share(victim_id: Any, organisation_id: UUID) -> ColumnElement[bool]:
+    """``_consent_to_share`` as a subquery looked up per referral (LIMIT 1 keeps PostgreSQL
+    from turning it into a join that reads every sharing consent of the organisation first:
+    at a million persons that was 290 ms a page instead of 2; bench/README.md)."""
+    return (
+        select(literal(1))
+        .where(
+            col(Consent.victim_id) == victim_id,
+            col(Consent.purpose) == ConsentPurpose.SHARE_WITH_ORGANISATION,
+            col(Consent.recipient_organisation_id) == organisation_id,
+            col(Consent.withdrawn_at).is_(None),
+        )
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
     )
 
 
