@@ -107,22 +107,22 @@ async def _stay_counts(
 async def _services(
     session: AsyncSession, shelter: Shelter, first: date, last: date
 ) -> dict[str, int]:
-    """Assessments completed in the month, on a day the person lived there."""
-    stayed = exists().where(
-        col(ShelterStay.shelter_id) == shelter.id,
-        col(ShelterStay.victim_id) == col(Assessment.victim_id),
-        col(ShelterStay.admitted_on) <= col(Assessment.performed_on),
-        or_(
-            col(ShelterStay.discharged_on).is_(None),
-            col(ShelterStay.discharged_on) >= col(Assessment.performed_on),
-        ),
-    )
+    """Assessments completed in the month, on a day the person lived there. Read from the
+    shelter's stays to their persons' assessments (a person counted once per assessment, also
+    on the day one stay ended and the next began)."""
     query = (
-        select(col(Assessment.kind), func.count())
+        select(col(Assessment.kind), func.count(func.distinct(col(Assessment.id))))
+        .select_from(ShelterStay)
+        .join(Assessment, col(Assessment.victim_id) == col(ShelterStay.victim_id))
         .where(
+            col(ShelterStay.shelter_id) == shelter.id,
+            col(ShelterStay.admitted_on) <= col(Assessment.performed_on),
+            or_(
+                col(ShelterStay.discharged_on).is_(None),
+                col(ShelterStay.discharged_on) >= col(Assessment.performed_on),
+            ),
             col(Assessment.status) == AssessmentStatus.COMPLETED,
             col(Assessment.performed_on).between(first, last),
-            stayed,
         )
         .group_by(col(Assessment.kind))
     )
