@@ -39,7 +39,9 @@ ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 SECRET = "bench-only-jwt-secret-0123456789abcdef0123"  # noqa: S105 - a throwaway secret
 ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-OURS, BARE = 8011, 8012
+OURS, BARE, STACKS = 8011, 8012, 8013
+# the layers between bare and ours, for get-a-person (bench/stacks.py)
+LAYERS = {"fastapi+asyncpg": "/fastapi-asyncpg/victims/", "fastapi+core": "/fastapi-core/victims/"}
 ENV = {
     "APP_ENV": "production",
     "APP_JWT_SECRET": SECRET,
@@ -278,12 +280,18 @@ def run_scale(scale: int, args: argparse.Namespace) -> list[Figures]:
             raw = load(BARE, lines, args)
             results.append(figures(name, "bare", scale, raw, rss_mb(process.pid)))
             _show(results[-1])
+    with server(uvicorn("bench.stacks:app", STACKS), STACKS, bare_env) as process:
+        for layer, prefix in LAYERS.items():
+            lines = [r.replace("/api/v1/victims/", prefix) for r in operations["get a person"]]
+            raw = load(STACKS, lines, args)
+            results.append(figures("get a person", layer, scale, raw, rss_mb(process.pid)))
+            _show(results[-1])
     return results
 
 
 def _show(f: Figures) -> None:
     print(
-        f"   {f.server:4} {f.operation:24} {f.rps:8.1f} req/s  p50 {f.p50_ms:7.1f}  "
+        f"   {f.server:15} {f.operation:24} {f.rps:8.1f} req/s  p50 {f.p50_ms:7.1f}  "
         f"p95 {f.p95_ms:7.1f}  p99 {f.p99_ms:7.1f} ms  errors {f.errors}  rss {f.rss_mb:.0f} MB"
     )
 
@@ -301,6 +309,19 @@ def report(results: list[Figures]) -> list[str]:
             f"| {f.scale:,} | {f.operation} | {f.rps:.0f} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} "
             f"| {f.errors} | {f.rss_mb:.0f} | {ratio} |"
         )
+    return rows
+
+
+def layers(results: list[Figures]) -> list[str]:
+    """Get-a-person through each layer, as a ratio of the bare baseline of the same scale."""
+    rows = ["| scale | get a person on | req/s | × bare |", "|---|---|---|---|"]
+    for scale in sorted({r.scale for r in results}):
+        bare = _bare(results, scale, "get a person")
+        for server in ("bare", *LAYERS, "ours"):
+            found = [r for r in results if (r.scale, r.server) == (scale, server)]
+            f = next((r for r in found if r.operation == "get a person"), None)
+            if f and bare:
+                rows.append(f"| {scale:,} | {server} | {f.rps:.0f} | {f.rps / bare.rps:.2f} |")
     return rows
 
 
@@ -383,6 +404,7 @@ def main() -> None:
     for scale in args.scale or [100_000]:
         results += run_scale(scale, args)
     table, verdicts = report(results), targets(results)
+    table += ["", *layers(results)]
     print("\n".join(["", *table, "", *verdicts]))
     summary = {
         "machine": machine(),

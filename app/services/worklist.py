@@ -49,7 +49,7 @@ from app.models import (
 from app.security import Principal
 from app.services import audit
 from app.services.pagination import PageParams
-from app.services.scope import kept_by_caller, victim_in_work, victim_is_visible
+from app.services.scope import kept_by_caller, person_seen_per_record, victim_in_work
 from app.services.sql import add_days
 
 
@@ -172,7 +172,7 @@ def _follow_ups(principal: Principal) -> _Source:
         [
             col(FollowUpContact.status) == FollowUpStatus.DUE,
             kept_by_caller(principal, FollowUpContact.organisation_id),
-            victim_is_visible(principal, col(FollowUpContact.victim_id)),
+            person_seen_per_record(principal, col(FollowUpContact.victim_id)),
         ],
     )
 
@@ -233,7 +233,7 @@ def _monitoring_reports(principal: Principal) -> _Source:
             col(ShelterStay.status) == StayStatus.DISCHARGED,
             col(ShelterStay.monitoring_due_on).is_not(None),
             kept_by_caller(principal, Shelter.organisation_id),
-            victim_is_visible(principal, col(ShelterStay.victim_id)),
+            person_seen_per_record(principal, col(ShelterStay.victim_id)),
             ~reported,
         ],
         _AT_OUR_SHELTERS,
@@ -250,7 +250,7 @@ def _psychiatric_alerts(principal: Principal) -> _Source:
         [
             col(Alert.acknowledged_at).is_(None),
             kept_by_caller(principal, Alert.organisation_id),
-            victim_is_visible(principal, col(Alert.victim_id)),
+            person_seen_per_record(principal, col(Alert.victim_id)),
         ],
     )
 
