@@ -20,6 +20,9 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_audit_events_actor_id_id", "actor_id", "id"),
         Index("ix_audit_events_victim_id_id", "victim_id", "id"),
+        # who exported, who erased; what was read of one kind of record
+        Index("ix_audit_events_action_id", "action", "id"),
+        Index("ix_audit_events_record_type_id", "record_type", "id"),
     )
 
     id: UUID = id_field()

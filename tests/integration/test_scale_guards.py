@@ -36,6 +36,11 @@ PERSONS = 20_000
 # to use instead (the query needs one at any scale, even where today's planner prefers a scan)
 LARGE = 5_000
 GROWING = 500
+# requests that read every case of the country by design, with the reason
+WHOLE_COUNTRY = {
+    f"{API}/reports/aggregate": "the donors' all-time counts by month, sex, age and service: "
+    "every person counts, so every person is read (pre-computed counts would be the remedy)",
+}
 
 
 @dataclass
@@ -178,6 +183,11 @@ def _requests(layout: seed.Layout, callers: Callers) -> list[tuple[str, dict[str
         (f"{API}/reports/compliance", callers.coordinator),
         (f"{API}/audit-events?victim_id={person}", callers.coordinator),
         (f"{API}/audit-events?actor_id={layout.users['worker-2']}", callers.coordinator),
+        (f"{API}/audit-events?record_type=victim&limit=50", callers.coordinator),
+        (f"{API}/audit-events?action=export&limit=50", callers.coordinator),
+        (f"{API}/audit-events?since=2026-01-01T00:00:00Z&limit=50", callers.coordinator),
+        (f"{API}/audit-events?limit=50", callers.coordinator),
+        (f"{API}/reports/aggregate", callers.coordinator),
     ]
 
 
@@ -216,7 +226,7 @@ async def test_no_request_scans_a_large_table(
                     )
                     tables = _sequential_scans(json.loads(plan)[0]["Plan"])
                     scanned |= {t for t in tables if sizes.get(t, 0) >= smallest}
-                if scanned:
+                if scanned and path.split("?")[0] not in WHOLE_COUNTRY:
                     found.setdefault(path.split("?")[0], set()).update(scanned)
     finally:
         await connection.close()
