@@ -70,31 +70,50 @@ def database_url(scale: int) -> str:
 
 
 async def prepare_database(scale: int, reseed: bool) -> dict[str, Any]:
-    """Seed ``bench_<scale>`` unless it holds this scale's caseload already."""
-    layout_file = RESULTS / f"layout-{scale}.json"
+    """Seed ``bench_<scale>`` unless it holds this scale's caseload already. The layout (the
+    ids the requests address) is kept in the database itself, so that runs from different
+    clones on one server never read another seed's ids."""
+    name = f"bench_{scale}"
+    layout = None if reseed else await _kept_layout(scale)
+    if layout is not None:
+        print(f"== {name}: seeded before, kept (--reseed to seed again)")
+        seed.migrate(database_url(scale))  # a kept database gets the newest indexes too
+        await _free_admission_pool(database_url(scale), layout)
+        return layout
     admin = await asyncpg.connect(ADMIN_URL)
     try:
-        name = f"bench_{scale}"
-        exists = await admin.fetchval("select 1 from pg_database where datname = $1", name)
-        if exists and layout_file.exists() and not reseed:
-            print(f"== bench_{scale}: seeded before, kept (--reseed to seed again)")
-            layout: dict[str, Any] = json.loads(layout_file.read_text())
-            seed.migrate(database_url(scale))  # a kept database gets the newest indexes too
-            await _free_admission_pool(database_url(scale), layout)
-            return layout
         await admin.execute(f'drop database if exists "{name}" with (force)')
         await admin.execute(f'create database "{name}"')
     finally:
         await admin.close()
-    print(f"== seeding bench_{scale} with {scale:,} persons")
+    print(f"== seeding {name} with {scale:,} persons")
     seed.migrate(database_url(scale))
     started = time.monotonic()
     made = await seed.seed(database_url(scale), scale, date.today())
     print(f"   seeded in {time.monotonic() - started:.0f} s")
     layout = {k: str(v) if isinstance(v, UUID) else v for k, v in vars(made).items()}
     layout["users"] = {k: str(v) for k, v in made.users.items()}
-    layout_file.write_text(json.dumps(layout))
+    connection = await asyncpg.connect(database_url(scale))
+    try:
+        await connection.execute("create table bench_layout (layout text not null)")
+        await connection.execute("insert into bench_layout values ($1)", json.dumps(layout))
+    finally:
+        await connection.close()
     return layout
+
+
+async def _kept_layout(scale: int) -> dict[str, Any] | None:
+    try:
+        connection = await asyncpg.connect(database_url(scale))
+    except asyncpg.InvalidCatalogNameError:
+        return None
+    try:
+        kept = await connection.fetchval("select layout from bench_layout")
+    except asyncpg.UndefinedTableError:
+        return None
+    finally:
+        await connection.close()
+    return dict(json.loads(kept)) if kept else None
 
 
 async def _free_admission_pool(url: str, layout: dict[str, Any]) -> None:
