@@ -16,6 +16,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -74,6 +75,20 @@ async def _admin_sql(server_url: str, *statements: str) -> None:
         await connection.close()
 
 
+@contextmanager
+def migrated_postgres_database(prefix: str) -> Iterator[str]:
+    """A new database on the TEST_DATABASE_URL server, migrated to head, dropped after use."""
+    server_url = os.environ["TEST_DATABASE_URL"]
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_sql(server_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        command.upgrade(alembic_config(url), "head")
+        yield url
+    finally:
+        asyncio.run(_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def is_postgres() -> bool:
     return bool(os.environ.get("TEST_DATABASE_URL"))
 
@@ -108,14 +123,8 @@ def committing_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         command.upgrade(alembic_config(url), "head")
         yield url
         return
-    name = f"commits_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin_sql(server_url, f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        command.upgrade(alembic_config(url), "head")
+    with migrated_postgres_database("commits") as url:
         yield url
-    finally:
-        asyncio.run(_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

@@ -5,37 +5,34 @@ one plain table."""
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import create_engine
 from app.services import audit_partitions as partitions
-from tests.conftest import _admin_sql, alembic_config
+from tests.conftest import alembic_config, migrated_postgres_database
 
 TODAY = date(2026, 12, 2)
 
 
 @pytest.fixture
-async def engine() -> AsyncIterator[AsyncEngine]:
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
+def partitioned_url() -> Iterator[str]:
+    if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("partitions are PostgreSQL's: set TEST_DATABASE_URL")
-    name = f"partitions_{uuid.uuid4().hex[:12]}"
-    await _admin_sql(server, f'CREATE DATABASE "{name}"')
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
-        await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
-        made = create_engine(url)
-        yield made
-        await made.dispose()
-    finally:
-        await _admin_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_postgres_database("partitions") as url:
+        yield url
+
+
+@pytest.fixture
+async def engine(partitioned_url: str) -> AsyncIterator[AsyncEngine]:
+    made = create_engine(partitioned_url)
+    yield made
+    await made.dispose()
 
 
 async def _event_at(engine: AsyncEngine, at: datetime) -> str:

@@ -3,10 +3,7 @@ persons), every list, export, worklist, report and audit request costs the same 
 statements whatever its page size and the caller's caseload, and PostgreSQL plans none of their
 queries as a sequential scan of a large table."""
 
-import asyncio
 import json
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,7 +13,6 @@ from uuid import UUID
 import asyncpg
 import httpx
 import pytest
-from alembic import command
 from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -26,7 +22,7 @@ from app.domain.roles import Role
 from app.main import create_app
 from app.security import TokenClaims, encode_access_token
 from bench import seed
-from tests.conftest import _admin_sql, alembic_config
+from tests.conftest import migrated_postgres_database
 
 pytestmark = pytest.mark.postgres_only
 API = "/api/v1"
@@ -51,15 +47,8 @@ class Captured:
 
 @pytest.fixture(scope="module")
 def caseload_url() -> Iterator[str]:
-    server_url = os.environ["TEST_DATABASE_URL"]
-    name = f"scale_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin_sql(server_url, f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        command.upgrade(alembic_config(url), "head")
+    with migrated_postgres_database("scale") as url:
         yield url
-    finally:
-        asyncio.run(_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _plain(url: str) -> str:
