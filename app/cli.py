@@ -45,7 +45,7 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
     engine = create_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            user = await users.create_user(session, SYSTEM, data)
+            user = await users.create_user(session, SYSTEM, data, Clock(settings.zone).today())
         print(f"created {user.role} '{user.username}' ({user.id})")
     finally:
         await engine.dispose()

@@ -1,5 +1,6 @@
 """Async engine, sessions and the one transaction per request."""
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+log = logging.getLogger(__name__)
+# statements a request leaves in ``session.info`` under this key are executed after its
+# transaction was rolled back, in a transaction of their own (a refusal's audit event)
+KEPT_AFTER_ROLLBACK = "kept_after_rollback"
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
@@ -73,5 +79,21 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
         except BaseException:
             await session.rollback()
+            await _write_kept(session)
             raise
+        for statement in session.info.pop(KEPT_AFTER_ROLLBACK, ()):
+            await session.exec(statement)  # committed with the rest
         await session.commit()
+
+
+async def _write_kept(session: AsyncSession) -> None:
+    kept = session.info.pop(KEPT_AFTER_ROLLBACK, None)
+    if not kept:
+        return
+    try:
+        for statement in kept:
+            await session.exec(statement)
+        await session.commit()
+    except Exception:  # the request's own error is the answer; this one is only logged
+        log.exception("could not write what a rolled-back request keeps")
+        await session.rollback()

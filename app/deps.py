@@ -14,7 +14,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.clock import Clock
 from app.config import Settings
 from app.db import get_session
-from app.domain.access import FOR_AN_ORGANISATION, MACHINE_ROLES, RESERVED_BY, Action, can
+from app.domain.access import (
+    FOR_AN_ORGANISATION,
+    MACHINE_ROLES,
+    RESERVED_BY,
+    Action,
+    can,
+    check_confidentiality_signed,
+)
 from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.errors import Forbidden, Unauthenticated, VersionMismatch
@@ -23,10 +30,14 @@ from app.models import (
     Assessment,
     CarePlan,
     Client,
+    Complaint,
     Consent,
     CounsellingSession,
+    Disclosure,
     FollowUpContact,
+    Incident,
     JobReferral,
+    LegalConsultation,
     Organisation,
     OutboxMessage,
     Referral,
@@ -42,9 +53,11 @@ from app.security import Principal, decode_access_token
 from app.services import alerts as alerts_service
 from app.services import auth as auth_service
 from app.services import clients as clients_service
+from app.services import complaints as complaints_service
 from app.services import consents as consents_service
 from app.services import counselling_sessions as sessions_service
 from app.services import idempotency, records
+from app.services import incidents as incidents_service
 from app.services import job_referrals as job_referrals_service
 from app.services import organisations as organisations_service
 from app.services import outbox as outbox_service
@@ -109,14 +122,16 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 def require(action: Action) -> Any:
     """A dependency that lets through only roles the permission table allows ``action`` (the
-    refusal names the rule that reserves it), and for work done on an organisation's behalf
-    only callers that belong to one."""
+    refusal names the rule that reserves it), staff only once their confidentiality agreement
+    is recorded (MAN-STAFF-CONFIDENTIALITY), and for work done on an organisation's behalf only
+    callers that belong to one."""
     reserved_by: dict[str, Any] = {"rule": RESERVED_BY[action]} if action in RESERVED_BY else {}
 
     async def allowed(principal: CurrentPrincipal) -> Principal:
         if not can(principal.role, action):
             doing = action.value.replace(":", " ")
             raise Forbidden(f"The role '{principal.role}' may not {doing}.", **reserved_by)
+        check_confidentiality_signed(principal.role, principal.confidentiality_signed, action)
         if action in FOR_AN_ORGANISATION and principal.organisation_id is None:
             raise Forbidden("This is done for an organisation, and the caller belongs to none.")
         return principal
@@ -276,3 +291,9 @@ VisibleJobReferral = Annotated[
 ]
 VisibleOutboxMessage = Annotated[OutboxMessage, visible(outbox_service.get_visible, "message_id")]
 OwnWebhookEndpoint = Annotated[WebhookEndpoint, visible(webhooks_service.get_own, "endpoint_id")]
+VisibleLegalConsultation = Annotated[
+    LegalConsultation, visible(of_visible_person(LegalConsultation), "consultation_id")
+]
+VisibleDisclosure = Annotated[Disclosure, visible(of_visible_person(Disclosure), "disclosure_id")]
+VisibleIncident = Annotated[Incident, visible(incidents_service.get_visible, "incident_id")]
+HandledComplaint = Annotated[Complaint, visible(complaints_service.get_handled, "complaint_id")]

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from app.domain.access import (
     Role,
+    handles_complaint,
     reads_as_scme,
     reads_findings,
     reads_health_record,
@@ -22,9 +23,11 @@ from app.domain.exchange import Topic, WebhookEvent
 from app.domain.rulebook import Rulebook
 from app.models import (
     Assessment,
+    Complaint,
     GrantLine,
     HealthRecord,
     JobReferral,
+    LegalConsultation,
     OutboxMessage,
     Referral,
     ReintegrationGrant,
@@ -36,17 +39,21 @@ from app.schemas.alerts import AlertRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.case_closures import CaseClosureRead
+from app.schemas.complaints import ComplaintRead, ComplaintReceipt
 from app.schemas.consents import ConsentRead
 from app.schemas.counselling_sessions import SessionRead
-from app.schemas.exports import VictimExport
+from app.schemas.disclosures import DisclosureRead
+from app.schemas.exports import DisclosureWithConsent, VictimExport
 from app.schemas.follow_up_contacts import FollowUpRead
 from app.schemas.health_records import HealthRecordRead, HealthRecordWithoutHiv
+from app.schemas.incidents import IncidentRead
 from app.schemas.job_referrals import (
     JobReferralEventRead,
     JobReferralRead,
     ScmeJobReferral,
     ScmeJobReferralRead,
 )
+from app.schemas.legal_consultations import LegalConsultationRead
 from app.schemas.outbox import OutboxMessageRead
 from app.schemas.referrals import ReferralRead
 from app.schemas.reintegration_grants import GrantLineRead, GrantRead
@@ -59,6 +66,7 @@ from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.counselling_sessions import SessionFile
 from app.services.exports import PersonFile
+from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
 
 # the columns of a class only some roles read (app/models/personal_data.py) that these
@@ -66,7 +74,11 @@ from app.services.job_referrals import JobReferralFile
 # permission, findings are withheld by their kind (present_assessment)
 HIV_STATUS = ("health_records", "hiv_status")
 SESSION_NOTES = ("counselling_sessions", "notes")
-WITHHELD_BY_VALUE = frozenset({HIV_STATUS, SESSION_NOTES})
+LEGAL_DATA = tuple(
+    ("legal_consultations", column)
+    for column in ("options_explained", "decision", "court_readiness", "notes")
+)
+WITHHELD_BY_VALUE = frozenset({HIV_STATUS, SESSION_NOTES, *LEGAL_DATA})
 
 
 def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRead:
@@ -97,6 +109,36 @@ def present_session(file: SessionFile, role: Role, *, for_person: bool = False) 
         notes=notes,
         notes_withheld=row.notes is not None and notes is None,
     )
+
+
+def present_legal_consultation(
+    consultation: LegalConsultation, role: Role
+) -> LegalConsultationRead:
+    """MAN-LEGAL-ADVICE: the legal data for the legal counsellor, the psychologist and the
+    coordinator; others see that a consultation took place."""
+    shown = LegalConsultationRead.model_validate(consultation)
+    if all(readable(role, *column) for column in LEGAL_DATA):
+        return shown
+    hidden = dict.fromkeys(column for _table, column in LEGAL_DATA)
+    return shown.model_copy(update=hidden | {"legal_withheld": True})
+
+
+def present_incident(file: IncidentFile) -> IncidentRead:
+    """Residents by id, those the caller sees; the shelter by id, never its address."""
+    return IncidentRead(
+        **file.record.model_dump(), victim_ids=file.victim_ids, other_residents=file.others
+    )
+
+
+def present_complaint(
+    complaint: Complaint, role: Role, caller_id: UUID, caller_organisation: UUID | None
+) -> ComplaintRead | ComplaintReceipt:
+    """MAN-COMPLAINT: all of it for those who handle it; a receipt for the one who recorded it."""
+    if handles_complaint(
+        role, caller_id, caller_organisation, complaint.organisation_id, complaint.about_user_id
+    ):
+        return ComplaintRead.model_validate(complaint)
+    return ComplaintReceipt.model_validate(complaint)
 
 
 def present_shelter(
@@ -143,6 +185,7 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
         monitoring_months=rulebook.monitoring_months,
         retention_months=rulebook.retention_months,
         pocket_money_min_per_day=rulebook.pocket_money_min_per_day,
+        complaint_meeting_days=rulebook.complaint_meeting_days,
         grant_lines={
             form.value: {
                 category: GrantLineRuleRead(
@@ -183,6 +226,15 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         alerts=[AlertRead.model_validate(a) for a in file.alerts],
         visits=[VisitRead.model_validate(v) for v in file.visits],
         closures=[CaseClosureRead.model_validate(c) for c in file.closures],
+        legal_consultations=[present_legal_consultation(c, role) for c in file.legal_consultations],
+        disclosures=[
+            DisclosureWithConsent(
+                disclosure=DisclosureRead.model_validate(d), consent=ConsentRead.model_validate(c)
+            )
+            for d, c in file.disclosures
+        ],
+        incidents=[present_incident(i) for i in file.incidents],
+        complaints=[ComplaintRead.model_validate(c) for c in file.complaints],
         withheld=list(file.withheld),
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,

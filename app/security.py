@@ -76,6 +76,8 @@ class Principal:
     role: Role
     organisation_id: UUID | None
     client_address: str | None
+    # MAN-STAFF-CONFIDENTIALITY: the account's signed Annex 4 is recorded (staff need it)
+    confidentiality_signed: bool = False
 
     @property
     def caller_key(self) -> str:

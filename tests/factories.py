@@ -91,8 +91,15 @@ class Actors:
         return await self.add(Organisation(kind=kind, **fields))  # type: ignore[no-any-return]
 
     async def user(
-        self, role: Role, organisation: Organisation | None = None, *, active: bool = True
+        self,
+        role: Role,
+        organisation: Organisation | None = None,
+        *,
+        active: bool = True,
+        signed: bool = True,
     ) -> Actor:
+        """A user; staff come with their confidentiality agreement recorded unless ``signed``
+        is false (MAN-STAFF-CONFIDENTIALITY)."""
         if organisation is None and HOME_KIND[role] is not None:
             organisation = await self.organisation(HOME_KIND[role])
         user = await self.add(
@@ -102,6 +109,7 @@ class Actors:
                 role=role,
                 organisation_id=organisation.id if organisation else None,
                 active=active,
+                confidentiality_signed_on=self.clock.today() if signed else None,
             )
         )
         return self._actor("user", user.id, user.username, role, user.organisation_id)

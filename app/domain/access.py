@@ -9,7 +9,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.casework import AssessmentKind
-from app.domain.errors import InvalidValue, NotPermitted
+from app.domain.errors import ConfidentialityAgreementRequired, InvalidValue, NotPermitted
 from app.domain.privacy import DataClass, findings_class, reads_class
 from app.domain.roles import MACHINE_ROLES, PERSON_ROLES, STAFF_ROLES, Role
 from app.domain.vocabulary import OrganisationKind
@@ -71,6 +71,16 @@ class Action(StrEnum):
     SESSION_READ = "session:read"  # notes: reads_session_notes
     SESSION_WRITE = "session:write"  # MAN-SESSIONS: the psychologist and the social worker
     VICTIM_CLOSE = "victim:close"  # MAN-CASE-CLOSE: close and reopen the case
+    LEGAL_CONSULTATION_READ = "legal_consultation:read"  # notes: the LEGAL data class
+    LEGAL_CONSULTATION_WRITE = "legal_consultation:write"  # MAN-LEGAL-ADVICE: the counsellor
+    DISCLOSURE_READ = "disclosure:read"
+    DISCLOSURE_RECORD = "disclosure:record"  # MAN-LEGAL-ADVICE: with the person's consent
+    INCIDENT_READ = "incident:read"  # the running organisation's staff and the coordinator
+    INCIDENT_RECORD = "incident:record"  # MAN-INCIDENT: the shelter's staff
+    INCIDENT_ACKNOWLEDGE = "incident:acknowledge"  # the shelter manager and the coordinator
+    COMPLAINT_RECORD = "complaint:record"  # MAN-COMPLAINT: whoever the resident tells
+    COMPLAINT_HANDLE = "complaint:handle"  # read, meeting, resolve: never the staff named
+    CONFIDENTIALITY_RECORD = "user:confidentiality"  # MAN-STAFF-CONFIDENTIALITY (Annex 4)
 
 
 _A = Action
@@ -86,10 +96,22 @@ _CASE_READ = {
     _A.WORKLIST_READ,
     _A.JOB_REFERRAL_READ,
     _A.SESSION_READ,
+    _A.LEGAL_CONSULTATION_READ,
+    _A.DISCLOSURE_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
-_STAFF = _CASE_READ | {_A.REFERRAL_RESPOND, _A.SHELTER_READ, _A.STAY_READ, _A.VISIT_RECORD}
+_STAFF = _CASE_READ | {
+    _A.REFERRAL_RESPOND,
+    _A.SHELTER_READ,
+    _A.STAY_READ,
+    _A.VISIT_RECORD,
+    _A.INCIDENT_READ,
+    _A.INCIDENT_RECORD,
+    _A.COMPLAINT_RECORD,
+}
+# MAN-INCIDENT, MAN-COMPLAINT: what reaches the shelter manager and the coordinator
+_OVERSIGHT = {_A.ALERT_ACKNOWLEDGE, _A.INCIDENT_ACKNOWLEDGE, _A.COMPLAINT_HANDLE}
 _SHELTER_WORK = {_A.STAY_PROPOSE, _A.MONITORING_REPORT, _A.GRANT_READ, _A.GRANT_DRAFT}
 _CASE_WORK = (
     _STAFF
@@ -107,6 +129,7 @@ _CASE_WORK = (
         _A.INSURANCE_READ,
         _A.JOB_REFERRAL_CREATE,
         _A.VICTIM_CLOSE,
+        _A.DISCLOSURE_RECORD,
     }
     | _SHELTER_WORK
 )
@@ -114,7 +137,9 @@ _CASE_WORK = (
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     # admin runs the directory and accounts and never sees a person's data
     Role.ADMIN: frozenset(
-        _DIRECTORY | {_A.ORGANISATION_WRITE, _A.USER_MANAGE, _A.CLIENT_MANAGE, _A.AUDIT_READ}
+        _DIRECTORY
+        | {_A.ORGANISATION_WRITE, _A.USER_MANAGE, _A.CLIENT_MANAGE, _A.AUDIT_READ}
+        | {_A.CONFIDENTIALITY_RECORD}
     ),
     # the coordinator oversees every case and refers; staff do the case work
     Role.COORDINATOR: frozenset(
@@ -135,7 +160,6 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.STAY_ADMIT,
             _A.VISIT_READ,
             _A.VICTIM_ERASE,
-            _A.ALERT_ACKNOWLEDGE,
             _A.GRANT_READ,
             _A.GRANT_DECIDE,
             _A.REPORT_SHELTER,
@@ -146,13 +170,18 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.OUTBOX_RETRY,
             _A.ASSESSMENT_WRITE,  # the status identification interview: ASSESSMENT_AUTHORS
             _A.VICTIM_CLOSE,
+            _A.DISCLOSURE_RECORD,
+            _A.INCIDENT_READ,
+            _A.COMPLAINT_RECORD,
         }
+        | _OVERSIGHT
     ),
     # the organisation's manager also runs its exchange with other systems
     Role.SHELTER_MANAGER: frozenset(
         _DIRECTORY
         | _CASE_WORK
-        | {_A.VISIT_READ, _A.ALERT_ACKNOWLEDGE, _A.REPORT_SHELTER}
+        | _OVERSIGHT
+        | {_A.VISIT_READ, _A.REPORT_SHELTER, _A.CONFIDENTIALITY_RECORD}
         | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ, _A.OUTBOX_RETRY}
     ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK | {_A.SESSION_WRITE}),
@@ -170,7 +199,13 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.SESSION_WRITE,
         }
     ),
-    Role.LEGAL_COUNSELLOR: frozenset(_DIRECTORY | _STAFF | _CONSENTS | {_A.INSURANCE_READ}),
+    # MAN II 2.0: legal counselling, and what is disclosed to law enforcement
+    Role.LEGAL_COUNSELLOR: frozenset(
+        _DIRECTORY
+        | _STAFF
+        | _CONSENTS
+        | {_A.INSURANCE_READ, _A.LEGAL_CONSULTATION_WRITE, _A.DISCLOSURE_RECORD}
+    ),
     Role.MEDICAL_OFFICER: frozenset(
         _DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE, _A.HEALTH_RECORD, _A.VICTIM_EXPORT}
     ),
@@ -203,12 +238,21 @@ FOR_AN_ORGANISATION = frozenset(
         _A.GRANT_DRAFT,
         _A.WEBHOOK_MANAGE,
         _A.OUTBOX_READ,
+        _A.LEGAL_CONSULTATION_WRITE,
+        _A.DISCLOSURE_RECORD,
+        _A.INCIDENT_RECORD,
+        _A.COMPLAINT_RECORD,
     }
 )
 # The rule that reserves an action to the roles that have it, named in the refusal (403).
 RESERVED_BY: Mapping[Action, str] = {
     _A.STAY_ADMIT: "MAN-ADMISSION-AGREED",  # reception is agreed with the coordinator
+    _A.LEGAL_CONSULTATION_WRITE: "MAN-LEGAL-ADVICE",
+    _A.INCIDENT_ACKNOWLEDGE: "MAN-INCIDENT",
+    _A.COMPLAINT_HANDLE: "MAN-COMPLAINT",
 }
+# MAN-STAFF-CONFIDENTIALITY: what a staff account may do before its agreement is recorded
+OPEN_BEFORE_SIGNING = frozenset(_DIRECTORY)
 
 # Who records which kind of assessment: the profession the manuals give it to.
 ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
@@ -243,6 +287,44 @@ def check_hiv_recorder(role: Role, hiv_status_given: bool) -> None:
     """MAN-HIV: only those who may read HIV status record it."""
     if hiv_status_given and not reads_hiv(role):
         raise NotPermitted("MAN-HIV", "HIV status is recorded by medical staff only.")
+
+
+def check_confidentiality_signed(role: Role, signed: bool, action: Action) -> None:
+    """MAN-STAFF-CONFIDENTIALITY: a staff account reads and writes no case until its signed
+    agreement is recorded; the directory and the rulebook stay open (machine clients, the
+    coordinator, the admin and the auditor sign no Annex 4)."""
+    if role in STAFF_ROLES and not signed and action not in OPEN_BEFORE_SIGNING:
+        raise ConfidentialityAgreementRequired()
+
+
+def records_confidentiality(
+    role: Role, caller_organisation: UUID | None, staff_role: Role, staff_organisation: UUID | None
+) -> bool:
+    """MAN-STAFF-CONFIDENTIALITY: the admin, or the shelter manager of the person's own
+    organisation, records a staff member's signed agreement (Annex 4: "Shelter Manager
+    Signature")."""
+    if staff_role not in STAFF_ROLES:
+        return False
+    if role is Role.ADMIN:
+        return True
+    return role is Role.SHELTER_MANAGER and caller_organisation == staff_organisation
+
+
+def handles_complaint(
+    role: Role,
+    caller_id: UUID,
+    caller_organisation: UUID | None,
+    complaint_organisation: UUID,
+    about_user_id: UUID | None,
+) -> bool:
+    """MAN-COMPLAINT: the shelter manager of the organisation concerned and the coordinator,
+    never the member of staff the complaint names (then, if that is the manager, only the
+    coordinator)."""
+    if about_user_id is not None and caller_id == about_user_id:
+        return False
+    if case_scope(role) is CaseScope.ALL:
+        return can(role, Action.COMPLAINT_HANDLE)
+    return can(role, Action.COMPLAINT_HANDLE) and caller_organisation == complaint_organisation
 
 
 def reads_session_notes(role: Role) -> bool:

@@ -93,6 +93,19 @@ class NotPermitted(DomainError):
         self.rule = rule
 
 
+class ConfidentialityAgreementRequired(DomainError):
+    """MAN-STAFF-CONFIDENTIALITY: a staff account reads and writes no case before its signed
+    Staff Confidentiality Agreement (Annex 4) is recorded (403)."""
+
+    status, code, rule = 403, "confidentiality_agreement_required", "MAN-STAFF-CONFIDENTIALITY"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Your signed Staff Confidentiality Agreement is not recorded yet: ask the "
+            "administrator or your shelter manager to record it."
+        )
+
+
 class InvalidValue(DomainError):
     """A value is well-formed but not acceptable here (reported like a validation error)."""
 

@@ -34,6 +34,9 @@ READERS: Mapping[DataClass, frozenset[Role]] = {
     DataClass.HEALTH: _HEALTH_PROFESSIONS,
     DataClass.PSYCHOLOGICAL: _HEALTH_PROFESSIONS,
     DataClass.HIV: frozenset({Role.MEDICAL_OFFICER}),
+    # MAN-LEGAL-ADVICE: what the person told the legal counsellor and decided; the others see
+    # that a consultation took place
+    DataClass.LEGAL: frozenset({Role.LEGAL_COUNSELLOR, Role.PSYCHOLOGIST, Role.COORDINATOR}),
 }
 
 

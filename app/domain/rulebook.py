@@ -111,6 +111,7 @@ class Rulebook:
     monitoring_months: int = 6
     retention_months: int = 6
     pocket_money_min_per_day: Decimal = Decimal("50.00")
+    complaint_meeting_days: int = 3  # MAN-COMPLAINT: the private meeting (Annex 3)
     # reintegration grants (MAN Annexes 5 and 6)
     grant_lines: Mapping[GrantForm, Mapping[str, GrantLineRule]] = field(
         default_factory=lambda: MappingProxyType(

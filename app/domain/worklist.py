@@ -17,6 +17,8 @@ class WorkKind(StrEnum):
     AGREEMENT_ENDING = "agreement_ending"
     PSYCHIATRIC_ALERT = "psychiatric_alert"
     PLAN_REVIEW = "plan_review"
+    INCIDENT = "incident"
+    COMPLAINT = "complaint"
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class WorkItem:
     due_on: date
     overdue: bool
     rule: str
-    victim_id: UUID
+    victim_id: UUID | None  # none for an incident that names no resident
     record_id: UUID
 
 
@@ -38,15 +40,18 @@ RULE_OF = {
     WorkKind.AGREEMENT_ENDING: "SOP-TERM",
     WorkKind.PSYCHIATRIC_ALERT: "MAN-PSYCHIATRIC-ALERT",
     WorkKind.PLAN_REVIEW: "MAN-STAFF-MEETING",
+    WorkKind.INCIDENT: "MAN-INCIDENT",
+    WorkKind.COMPLAINT: "MAN-COMPLAINT",
 }
 
 
 def work_item(
-    kind: WorkKind, record_id: UUID, victim_id: UUID, due_on: date, today: date
+    kind: WorkKind, record_id: UUID, victim_id: UUID | None, due_on: date, today: date
 ) -> WorkItem:
     """An item due on ``due_on``: overdue strictly after it, under the rule of its kind. The
     record to act on is the referral for an individual needs assessment (the assessment may not
-    exist yet), the follow-up contact, the agreement, the stay, the alert or the care plan."""
+    exist yet), the follow-up contact, the agreement, the stay, the alert, the care plan, the
+    incident or the complaint."""
     return WorkItem(kind, due_on, due_on < today, RULE_OF[kind], victim_id, record_id)
 
 

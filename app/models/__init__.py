@@ -7,12 +7,16 @@ from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
 from app.models.case_closure import CaseClosure
 from app.models.client import Client
+from app.models.complaint import Complaint
 from app.models.consent import Consent
 from app.models.counselling_session import CounsellingSession, SessionParticipant
+from app.models.disclosure import Disclosure
 from app.models.follow_up_contact import FollowUpContact
 from app.models.health_record import HealthRecord
 from app.models.idempotency import IdempotencyRecord
+from app.models.incident import Incident, IncidentResident
 from app.models.job_referral import JobReferral, JobReferralEvent
+from app.models.legal_consultation import LegalConsultation
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
 from app.models.referral import Referral
@@ -33,14 +37,19 @@ __all__ = [
     "CarePlanReview",
     "CaseClosure",
     "Client",
+    "Complaint",
     "Consent",
     "CounsellingSession",
+    "Disclosure",
     "FollowUpContact",
     "GrantLine",
     "HealthRecord",
     "IdempotencyRecord",
+    "Incident",
+    "IncidentResident",
     "JobReferral",
     "JobReferralEvent",
+    "LegalConsultation",
     "LoginFailure",
     "MonitoringReport",
     "Organisation",

@@ -12,7 +12,7 @@ from app.domain.privacy import ERASED, DataClass, reads_class
 
 _I, _C, _L, _S = DataClass.IDENTIFYING, DataClass.CONTACT, DataClass.LOCATION, DataClass.SOCIAL
 _H, _HIV, _P = DataClass.HEALTH, DataClass.HIV, DataClass.PSYCHOLOGICAL
-_T, _N = DataClass.FREE_TEXT, DataClass.COUNTED
+_T, _N, _LEGAL = DataClass.FREE_TEXT, DataClass.COUNTED, DataClass.LEGAL
 
 
 def _table(not_personal: str, **personal: DataClass) -> Mapping[str, DataClass]:
@@ -102,6 +102,32 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         "organisation_id due_on rulebook_version status channel done_on",
         outcome=_T,
     ),
+    # --- protection (MAN-LEGAL-ADVICE, MAN-INCIDENT, MAN-COMPLAINT) ----------------------------
+    "legal_consultations": _table(
+        "id victim_id organisation_id counsellor_id held_on approved_by approved_on created_at",
+        options_explained=_LEGAL,
+        decision=_LEGAL,
+        court_readiness=_LEGAL,
+        notes=_LEGAL,
+    ),
+    "disclosures": _table(
+        "id victim_id organisation_id recipient disclosed_on consent_id recorded_by created_at",
+        recipient_name=_T,
+        what=_T,
+    ),
+    "incidents": _table(
+        "id shelter_id organisation_id kind occurred_at police_called recorded_by reported_on "
+        "acknowledged_at acknowledged_by created_at",
+        summary=_T,
+    ),
+    "incident_residents": _table("incident_id victim_id"),
+    "complaints": _table(
+        f"{_STAMPS} victim_id organisation_id kind about_user_id received_on meeting_due_on "
+        "status meeting_held_on resolved_on recorded_by rulebook_version",
+        summary=_T,
+        meeting_notes=_T,
+        resolution=_T,
+    ),
     # --- the shelter -----------------------------------------------------------------------------
     "shelters": _table(f"{_STAMPS} name organisation_id kind capacity", address=_L),
     "shelter_stays": _table(
@@ -160,7 +186,7 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # staff accounts: the username identifies a member of staff; credentials are only hashes
     "users": _table(
         f"{_STAMPS} password_hash role organisation_id active deactivated_at "
-        "credentials_changed_at",
+        "credentials_changed_at confidentiality_signed_on confidentiality_recorded_by",
         username=_I,
     ),
     "clients": _table(f"{_STAMPS} name secret_hash role organisation_id active deactivated_at"),
@@ -217,6 +243,10 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "reintegration_grants",
             "job_referrals",
             "session_participants",
+            "legal_consultations",
+            "disclosures",
+            "incident_residents",
+            "complaints",
         )
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),
@@ -224,6 +254,8 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
     "job_referral_events": PersonLink("job_referral_id", via="job_referrals"),
     # a session belongs to each person in it
     "counselling_sessions": PersonLink("id", via="session_participants", via_column="session_id"),
+    # an incident belongs to each resident it names
+    "incidents": PersonLink("id", via="incident_residents", via_column="incident_id"),
 }
 # rows that go whole with the person (the health record; answers stored for retries)
 DELETED_ON_ERASURE = frozenset({"health_records", "idempotency_records"})

@@ -1,6 +1,6 @@
 """Staff accounts: the people who call the API."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlmodel import Field
@@ -23,3 +23,7 @@ class User(Versioned, table=True):
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # access tokens issued before this moment are refused (a new password ends every session)
     credentials_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # MAN-STAFF-CONFIDENTIALITY: the signed Staff Confidentiality Agreement (Annex 4), recorded
+    # by the admin or the shelter manager; a staff account works on no case before it
+    confidentiality_signed_on: date | None = None
+    confidentiality_recorded_by: UUID | None = None

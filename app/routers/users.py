@@ -7,12 +7,14 @@ from app.deps import ClockDep, ExistingUser, Idempotency, IfMatch, PageDep, Sess
 from app.domain.access import Action, Role
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
-from app.schemas.users import UserCreate, UserRead, UserUpdate
+from app.schemas.users import ConfidentialityAgreement, UserCreate, UserRead, UserUpdate
 from app.security import Principal
 from app.services import users
 
 router = resource_router("/users", "users")
 Admin = Annotated[Principal, require(Action.USER_MANAGE)]
+# MAN-STAFF-CONFIDENTIALITY: the admin, or the member's shelter manager
+Countersigner = Annotated[Principal, require(Action.CONFIDENTIALITY_RECORD)]
 
 
 @router.get("", summary="List user accounts")
@@ -32,11 +34,12 @@ async def create_user(
     principal: Admin,
     body: UserCreate,
     session: SessionDep,
+    clock: ClockDep,
     request: Request,
     response: Response,
     _key: Idempotency,
 ) -> UserRead:
-    user = await users.create_user(session, principal, body)
+    user = await users.create_user(session, principal, body, clock.today())
     created(request, response, "get_user", user.version, user_id=str(user.id))
     return UserRead.model_validate(user)
 
@@ -72,5 +75,25 @@ async def deactivate_user(
     _key: Idempotency,
 ) -> UserRead:
     user = await users.deactivate_user(session, principal, user, clock.now())
+    set_etag(response, user.version)
+    return UserRead.model_validate(user)
+
+
+@router.post(
+    "/{user_id}/confidentiality-agreement",
+    summary="Record a staff member's signed Staff Confidentiality Agreement (Annex 4)",
+)
+async def record_confidentiality_agreement(
+    principal: Countersigner,
+    user: ExistingUser,
+    body: ConfidentialityAgreement,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+    _key: Idempotency,
+) -> UserRead:
+    user = await users.record_confidentiality_agreement(
+        session, principal, user, body, clock.today()
+    )
     set_etag(response, user.version)
     return UserRead.model_validate(user)

@@ -6,17 +6,28 @@ from app.schemas.alerts import AlertRead
 from app.schemas.assessments import AssessmentRead
 from app.schemas.care_plans import CarePlanRead, ReviewRead
 from app.schemas.case_closures import CaseClosureRead
+from app.schemas.complaints import ComplaintRead
 from app.schemas.consents import ConsentRead
 from app.schemas.counselling_sessions import SessionRead
+from app.schemas.disclosures import DisclosureRead
 from app.schemas.follow_up_contacts import FollowUpRead
 from app.schemas.health_records import HealthRecordView
+from app.schemas.incidents import IncidentRead
 from app.schemas.job_referrals import JobReferralRead
+from app.schemas.legal_consultations import LegalConsultationRead
 from app.schemas.referrals import ReferralRead
 from app.schemas.reintegration_grants import GrantRead
 from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
 from app.schemas.shelter_visits import VisitRead
 from app.schemas.victims import VictimRead
+
+
+class DisclosureWithConsent(BaseModel):
+    """MAN-LEGAL-ADVICE: a disclosure and the consent it rested on."""
+
+    disclosure: DisclosureRead
+    consent: ConsentRead
 
 
 class VictimExport(BaseModel):
@@ -41,6 +52,17 @@ class VictimExport(BaseModel):
     alerts: list[AlertRead]
     visits: list[VisitRead] = Field(description="Visits to the person at the shelter.")
     closures: list[CaseClosureRead] = Field(description="Closures of the case and reopenings.")
+    legal_consultations: list[LegalConsultationRead] = Field(
+        description="MAN-LEGAL-ADVICE: every consultation, the person's decisions in order."
+    )
+    disclosures: list[DisclosureWithConsent] = Field(
+        description="MAN-LEGAL-ADVICE: everything disclosed about the person, to whom and when, "
+        "with the consent it rested on."
+    )
+    incidents: list[IncidentRead] = Field(description="Incidents at a shelter that name them.")
+    complaints: list[ComplaintRead] = Field(
+        description="MAN-COMPLAINT: for the shelter manager and the coordinator only."
+    )
     withheld: list[str] = Field(description="Sections the caller's role may not read.")
     health_record: HealthRecordView | None = Field(
         description="For the psychologist and the medical officer (HIV status: medical only)."

@@ -1,6 +1,6 @@
 """Staff accounts (people): their usernames, roles and organisations."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -35,6 +35,18 @@ class UserCreate(RequestModel):
     password: Password = Field(description="At least 12 characters. Never returned.")
     role: PersonRole
     organisation_id: UUID | None = Field(None, description="None only for `admin` (and `auditor`).")
+    confidentiality_signed_on: date | None = Field(
+        None,
+        description="MAN-STAFF-CONFIDENTIALITY: the day a staff member signed the Staff "
+        "Confidentiality Agreement (Annex 4), if it is signed already; else recorded later "
+        "with `POST /users/{id}/confidentiality-agreement`.",
+    )
+
+
+class ConfidentialityAgreement(RequestModel):
+    """MAN-STAFF-CONFIDENTIALITY: the Staff Confidentiality Agreement (Annex 4), signed."""
+
+    signed_on: date
 
 
 class UserUpdate(RequestModel):
@@ -58,6 +70,10 @@ class UserRead(ResponseModel):
     role: Role
     organisation_id: UUID | None
     active: bool
+    confidentiality_signed_on: date | None = Field(
+        description="MAN-STAFF-CONFIDENTIALITY: until it is recorded, a staff account works "
+        "on no case."
+    )
     version: int
     created_at: datetime
     deactivated_at: datetime | None

@@ -14,11 +14,11 @@ class WorkItemRead(ResponseModel):
     due_on: date
     overdue: bool = Field(description="Past its due date (a late item).")
     rule: str = Field(description="The RULES.md id that makes it due.")
-    victim_id: UUID
+    victim_id: UUID | None = Field(description="None for an incident (it names no one person).")
     record_id: UUID = Field(
         description="The record to act on: the referral for an individual needs assessment, "
-        "the follow-up contact, the service agreement, the shelter stay, the alert, or the care "
-        "plan due for its staff-meeting review."
+        "the follow-up contact, the service agreement, the shelter stay, the alert, the care "
+        "plan due for its staff-meeting review, the incident or the complaint."
     )
 
 
@@ -64,5 +64,8 @@ class RulebookRead(BaseModel):
     monitoring_months: int
     retention_months: int
     pocket_money_min_per_day: Decimal
+    complaint_meeting_days: int = Field(
+        description="MAN-COMPLAINT: days from a complaint to the private meeting."
+    )
     grant_lines: dict[str, dict[str, GrantLineRuleRead]]
     course_max_months: int

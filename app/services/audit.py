@@ -5,7 +5,8 @@ Events are gathered on the session and written by one multi-row INSERT just befo
 statement and no ORM objects. A rolled-back transaction writes none of them.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db import KEPT_AFTER_ROLLBACK
+from app.domain.errors import RuleViolation
 from app.models import AuditEvent
 from app.models.base import new_id, utcnow
 from app.security import Principal
@@ -40,6 +43,7 @@ class AuditAction(StrEnum):
     RETRY = "retry"  # a dead outbox message sent again
     CLOSE = "close"  # MAN-CASE-CLOSE
     REOPEN = "reopen"
+    REFUSE = "refuse"  # a refusal that protects the person, kept although nothing was written
 
 
 _TOUCHED = "audited_victims"
@@ -63,10 +67,37 @@ def record_reads(
     session: AsyncSession,
     principal: Principal,
     record_type: str,
-    records: Iterable[tuple[UUID, UUID]],
+    records: Iterable[tuple[UUID, UUID | None]],
 ) -> None:
     """One ``list`` event per (record id, victim id) shown in a list response."""
     _gather(session, principal, AuditAction.LIST, record_type, records)
+
+
+def record_refusal(
+    session: AsyncSession,
+    principal: Principal,
+    record_type: str,
+    record_id: UUID | None = None,
+    *,
+    victim_id: UUID | None = None,
+) -> None:
+    """An attempt refused (a disclosure without consent, a complaint read by the staff member
+    it names): the request's transaction is rolled back, and this event is written after it."""
+    rows = _rows(principal, AuditAction.REFUSE, record_type, [(record_id, victim_id)])
+    session.info.setdefault(KEPT_AFTER_ROLLBACK, []).append(insert(_TABLE).values(rows))
+
+
+@contextmanager
+def refusals_recorded(
+    session: AsyncSession, principal: Principal, record_type: str, victim_id: UUID
+) -> Iterator[None]:
+    """A procedure rule's refusal inside the block is audited (``record_refusal``), then
+    raised; malformed input is not a refusal."""
+    try:
+        yield
+    except RuleViolation:
+        record_refusal(session, principal, record_type, victim_id=victim_id)
+        raise
 
 
 def victims_touched(session: AsyncSession) -> set[UUID]:
@@ -82,6 +113,18 @@ def _gather(
     record_type: str,
     records: Iterable[tuple[UUID | None, UUID | None]],
 ) -> None:
+    rows = _rows(principal, action, record_type, records)
+    session.info.setdefault(_PENDING, []).extend(rows)
+    touched = {row["victim_id"] for row in rows if row["victim_id"] is not None}
+    session.info.setdefault(_TOUCHED, set()).update(touched)
+
+
+def _rows(
+    principal: Principal,
+    action: AuditAction,
+    record_type: str,
+    records: Iterable[tuple[UUID | None, UUID | None]],
+) -> list[dict[str, object]]:
     at = utcnow()
     who = {
         "at": at,
@@ -93,10 +136,7 @@ def _gather(
         "record_type": record_type,
         "client_address": principal.client_address,
     }
-    rows = [{"id": new_id(), **who, "record_id": rid, "victim_id": vid} for rid, vid in records]
-    session.info.setdefault(_PENDING, []).extend(rows)
-    touched = {row["victim_id"] for row in rows if row["victim_id"] is not None}
-    session.info.setdefault(_TOUCHED, set()).update(touched)
+    return [{"id": new_id(), **who, "record_id": rid, "victim_id": vid} for rid, vid in records]
 
 
 @event.listens_for(Session, "before_commit")

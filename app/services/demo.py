@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import Role
+from app.domain.access import STAFF_ROLES, Role
 from app.domain.consent import ConsentPurpose
 from app.domain.rulebook import ShelterKind
 from app.domain.vocabulary import ExploitationType, Funding, OrganisationKind, Sex
@@ -161,8 +161,10 @@ async def seed(session: AsyncSession, now: datetime) -> list[DemoLogin]:
             password=password,
             role=role,
             organisation_id=org.id if org else None,
+            # MAN-STAFF-CONFIDENTIALITY: the demo's staff have signed Annex 4
+            confidentiality_signed_on=now.date() if role in STAFF_ROLES else None,
         )
-        await users.create_user(session, SYSTEM, data)
+        await users.create_user(session, SYSTEM, data, now.date())
     for role, org_key, client_id in _CLIENTS:
         secret = f"{role.value}{DEMO_PASSWORD_SUFFIX}-secret"
         session.add(

@@ -15,11 +15,14 @@ from app.models import (
     CarePlan,
     CarePlanReview,
     CaseClosure,
+    Complaint,
     Consent,
+    Disclosure,
     FollowUpContact,
     GrantLine,
     HealthRecord,
     JobReferral,
+    LegalConsultation,
     MonitoringReport,
     Referral,
     ReintegrationGrant,
@@ -30,9 +33,18 @@ from app.models import (
     Visit,
 )
 from app.security import Principal
-from app.services import audit, counselling_sessions, job_referrals, records, reintegration_grants
+from app.services import (
+    audit,
+    complaints,
+    counselling_sessions,
+    incidents,
+    job_referrals,
+    records,
+    reintegration_grants,
+)
 from app.services.audit import AuditAction
 from app.services.counselling_sessions import SessionFile
+from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
 from app.services.scope import kept_by_caller
 
@@ -61,6 +73,11 @@ SECTIONS: Mapping[str, str] = {
     "reintegration_grants": "grants",
     "grant_lines": "grants",
     "alerts": "alerts",
+    "legal_consultations": "legal_consultations",
+    "disclosures": "disclosures",
+    "incidents": "incidents",
+    "incident_residents": "incidents",
+    "complaints": "complaints",
 }
 
 
@@ -85,6 +102,11 @@ class PersonFile:
     grants: Sequence[tuple[ReintegrationGrant, Sequence[GrantLine]]]
     alerts: Sequence[Alert]
     visits: Sequence[Visit]  # visits to the person at the shelter
+    legal_consultations: Sequence[LegalConsultation]
+    # MAN-LEGAL-ADVICE: every disclosure, with the consent it rested on
+    disclosures: Sequence[tuple[Disclosure, Consent]]
+    incidents: Sequence[IncidentFile]
+    complaints: Sequence[Complaint]  # those the caller handles (MAN-COMPLAINT)
     withheld: Sequence[str]  # the sections the caller's role may not read
 
 
@@ -94,6 +116,8 @@ def _withheld(role: Role) -> list[str]:
         "grants": can(role, Action.GRANT_READ),
         "alerts": can(role, Action.ALERT_ACKNOWLEDGE) or reads_health_record(role),
         "visits": can(role, Action.VISIT_READ),
+        "incidents": can(role, Action.INCIDENT_READ),
+        "complaints": can(role, Action.COMPLAINT_HANDLE),
     }
     return [section for section, may in allowed.items() if not may]
 
@@ -118,11 +142,12 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
     sessions = await counselling_sessions.of_person(session, principal, victim.id)
     others = [(f.record.id, v) for f in sessions for v in f.victim_ids if v != victim.id]
     audit.record_reads(session, principal, counselling_sessions.RECORD_TYPE, others)
+    consents = await of_person(Consent)
     granted = [] if "grants" in withheld else await of_person(ReintegrationGrant)
     lines = await reintegration_grants.lines_by_grant(session, granted)
     return PersonFile(
         victim=victim,
-        consents=await of_person(Consent),
+        consents=consents,
         referrals=await of_person(Referral),
         assessments=await of_person(Assessment),
         care_plans=plans,
@@ -143,8 +168,21 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         if "alerts" in withheld
         else await of_person(Alert, kept_by_caller(principal, Alert.organisation_id)),
         visits=[] if "visits" in withheld else await _visits(session, principal, victim),
+        legal_consultations=await of_person(LegalConsultation),
+        disclosures=_with_consents(await of_person(Disclosure), consents),
+        incidents=[]
+        if "incidents" in withheld
+        else await incidents.of_person(session, principal, victim.id),
+        complaints=await complaints.of_person(session, principal, victim.id),
         withheld=withheld,
     )
+
+
+def _with_consents(
+    disclosures: Sequence[Disclosure], consents: Sequence[Consent]
+) -> list[tuple[Disclosure, Consent]]:
+    by_id = {c.id: c for c in consents}
+    return [(d, by_id[d.consent_id]) for d in disclosures]
 
 
 async def _visits(session: AsyncSession, principal: Principal, victim: Victim) -> Sequence[Visit]:

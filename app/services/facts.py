@@ -1,9 +1,9 @@
 """Reading the facts the domain's rules look at, so that each service asks them the same way."""
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import Role
@@ -12,8 +12,9 @@ from app.domain.closure import check_in_work
 from app.domain.consent import ConsentFacts
 from app.domain.errors import InvalidValue
 from app.domain.pathway import AssessmentFacts
+from app.domain.shelter import StayStatus
 from app.domain.vocabulary import OrganisationKind, VictimStatus
-from app.models import Assessment, Consent, Organisation, Victim
+from app.models import Assessment, Consent, Organisation, ShelterStay, Victim
 from app.security import Principal
 from app.services.scope import visible_victims
 
@@ -91,4 +92,28 @@ async def visible_victim(
     if victim is None or victim.status is VictimStatus.ERASED:
         raise InvalidValue(field, "No person with this id is known to you.")
     check_in_work(victim.status, "add records")
+    return victim
+
+
+async def resident_on(
+    session: AsyncSession,
+    principal: Principal,
+    shelter_id: UUID,
+    victim_id: UUID,
+    at: datetime,
+    field: str = "victim_id",
+) -> Victim:
+    """A person the caller sees, who lived at this shelter on the day of ``at`` (a visit to
+    them, an incident that concerns them)."""
+    victim = await visible_victim(session, principal, victim_id, field)
+    day = at.date()
+    stayed = select(ShelterStay.id).where(
+        col(ShelterStay.victim_id) == victim_id,
+        col(ShelterStay.shelter_id) == shelter_id,
+        col(ShelterStay.status).in_((StayStatus.ADMITTED, StayStatus.DISCHARGED)),
+        col(ShelterStay.admitted_on) <= day,
+        or_(col(ShelterStay.discharged_on).is_(None), col(ShelterStay.discharged_on) >= day),
+    )
+    if (await session.exec(stayed)).first() is None:
+        raise InvalidValue(field, "This person did not live at this shelter on that day.")
     return victim

@@ -3,17 +3,16 @@ manager and the coordinator."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from uuid import UUID
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.access import CaseScope, Role, case_scope, keeps_record
 from app.domain.dates import check_in_order
 from app.domain.errors import InvalidValue
-from app.domain.shelter import StayStatus, VisitFacts, check_visit
+from app.domain.shelter import VisitFacts, check_visit
 from app.errors import Forbidden
-from app.models import Shelter, ShelterStay, User, Visit
+from app.models import Shelter, User, Visit
 from app.schemas.shelter_visits import CoordinatorApproval, VisitCreate
 from app.security import Principal
 from app.services import audit, facts
@@ -44,7 +43,7 @@ async def record(
         VisitFacts(data.visitor_kind, organisation_kind, data.justification, bool(approval))
     )
     if data.victim_id is not None:
-        await _check_resident(session, principal, shelter, data.victim_id, data.arrived_at)
+        await facts.resident_on(session, principal, shelter.id, data.victim_id, data.arrived_at)
     visit = Visit(
         **data.model_dump(exclude={"approved_by_coordinator"}),
         approved_by=approval.by_user_id if approval else None,
@@ -73,23 +72,6 @@ async def _check_approval(
         approval.on,
         "The approval comes before the visit.",
     )
-
-
-async def _check_resident(
-    session: AsyncSession, principal: Principal, shelter: Shelter, victim_id: UUID, at: datetime
-) -> None:
-    """The resident visited lived at this shelter on the day of the visit."""
-    await facts.visible_victim(session, principal, victim_id)
-    day = at.date()
-    stayed = select(ShelterStay.id).where(
-        col(ShelterStay.victim_id) == victim_id,
-        col(ShelterStay.shelter_id) == shelter.id,
-        col(ShelterStay.status).in_((StayStatus.ADMITTED, StayStatus.DISCHARGED)),
-        col(ShelterStay.admitted_on) <= day,
-        or_(col(ShelterStay.discharged_on).is_(None), col(ShelterStay.discharged_on) >= day),
-    )
-    if (await session.exec(stayed)).first() is None:
-        raise InvalidValue("victim_id", "This person did not live at this shelter on that day.")
 
 
 async def log_of(

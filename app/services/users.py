@@ -1,17 +1,19 @@
 """Staff accounts: admin-only management, hashed passwords, deactivation."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import Role
+from app.domain.access import STAFF_ROLES, Role, records_confidentiality
+from app.domain.dates import check_not_future
+from app.domain.errors import InvalidValue
 from app.domain.states import check_not_done
 from app.errors import Conflict, Forbidden, NotFound
 from app.models import User
-from app.schemas.users import UserCreate, UserUpdate
+from app.schemas.users import ConfidentialityAgreement, UserCreate, UserUpdate
 from app.security import Principal, hash_secret
 from app.services import audit
 from app.services.audit import AuditAction
@@ -21,16 +23,23 @@ from app.services.organisations import check_member
 from app.services.pagination import PageParams, fetch_page
 
 
-async def create_user(session: AsyncSession, principal: Principal, data: UserCreate) -> User:
+async def create_user(
+    session: AsyncSession, principal: Principal, data: UserCreate, today: date
+) -> User:
     taken = select(func.count()).select_from(User).where(User.username == data.username)
     if (await session.exec(taken)).one():
         raise Conflict("This username is taken.")
     await check_member(session, data.role, data.organisation_id)
+    signed_on = data.confidentiality_signed_on
+    if signed_on is not None:
+        _check_agreement(data.role, "confidentiality_signed_on", signed_on, today)
     user = User(
         username=data.username,
         password_hash=await hash_secret(data.password),
         role=data.role,
         organisation_id=data.organisation_id,
+        confidentiality_signed_on=signed_on,
+        confidentiality_recorded_by=principal.actor_id if signed_on else None,
     )
     session.add(user)
     await session.flush()
@@ -101,3 +110,36 @@ async def deactivate_user(
     await session.flush()
     audit.record(session, principal, AuditAction.DEACTIVATE, "user", user.id)
     return user
+
+
+async def record_confidentiality_agreement(
+    session: AsyncSession,
+    principal: Principal,
+    user: User,
+    data: ConfidentialityAgreement,
+    today: date,
+) -> User:
+    """MAN-STAFF-CONFIDENTIALITY: the admin, or the shelter manager of the member's own
+    organisation, records the signed agreement once; from then on the account works on cases.
+    A shelter manager is not told of accounts outside their organisation (404)."""
+    may = records_confidentiality(
+        principal.role, principal.organisation_id, user.role, user.organisation_id
+    )
+    if not may and principal.role is not Role.ADMIN:
+        raise NotFound("No such user.")
+    _check_agreement(user.role, "signed_on", data.signed_on, today)
+    check_not_done(
+        "confidentiality agreement", user.confidentiality_signed_on is not None, "signed", "sign"
+    )
+    user.confidentiality_signed_on = data.signed_on
+    user.confidentiality_recorded_by = principal.actor_id
+    session.add(user)
+    await session.flush()
+    audit.record(session, principal, AuditAction.UPDATE, "user", user.id)
+    return user
+
+
+def _check_agreement(role: Role, field: str, signed_on: date, today: date) -> None:
+    if role not in STAFF_ROLES:
+        raise InvalidValue(field, "Only the staff of an organisation sign Annex 4.")
+    check_not_future(field, signed_on, today)

@@ -22,10 +22,14 @@ from sqlalchemy import (
     Integer,
     String,
     Uuid,
+    and_,
     bindparam,
     case,
+    cast,
     exists,
     literal,
+    null,
+    or_,
     tuple_,
     union_all,
 )
@@ -43,6 +47,7 @@ from app.domain.casework import (
     ReferralStatus,
 )
 from app.domain.errors import InvalidValue
+from app.domain.protection import ComplaintStatus
 from app.domain.roles import Role
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import StayStatus
@@ -52,7 +57,9 @@ from app.models import (
     Assessment,
     CarePlan,
     CarePlanReview,
+    Complaint,
     FollowUpContact,
+    Incident,
     MonitoringReport,
     Referral,
     ServiceAgreement,
@@ -93,6 +100,7 @@ _SIZE = bindparam("worklist_size", type_=Integer())
 _AFTER_DUE = bindparam("worklist_after_due", type_=Date())
 _AFTER_KIND = bindparam("worklist_after_kind", type_=String())
 _AFTER_RECORD = bindparam("worklist_after_record", type_=Uuid())
+_ACTOR = bindparam("worklist_actor", type_=Uuid())  # a complaint never reaches whom it names
 
 
 async def page_for(
@@ -109,6 +117,7 @@ async def page_for(
         "worklist_horizon": agreement_ending_horizon(today, rulebook),
         "worklist_plan_review_days": rulebook.plan_review_days,
         "worklist_size": page.limit + 1,
+        "worklist_actor": principal.actor_id,
     }
     if after is not None:
         values |= {
@@ -119,7 +128,8 @@ async def page_for(
     rows = (await session.exec(query, params=values)).all()
     shown = [work_item(WorkKind(k), record, victim, due, today) for due, k, record, victim in rows]
     shown, more = shown[: page.limit], len(shown) > page.limit
-    audit.record_reads(session, principal, "work_item", [(i.record_id, i.victim_id) for i in shown])
+    reads = [(i.record_id, i.victim_id) for i in shown if i.victim_id is not None]
+    audit.record_reads(session, principal, "work_item", reads)
     return shown, _encode(shown[-1]) if more else None
 
 
@@ -129,7 +139,7 @@ def _statement(role: Role, organisation_id: UUID | None, paged: bool) -> Any:
     kept: building it and its cache key cost 5 ms of Python a request (bench/README.md). The
     sources read the caller's role and organisation only, so these are the key."""
     caller = Principal("user", UUID(int=0), role, organisation_id, None)
-    sources = _sources(caller, can(role, Action.ALERT_ACKNOWLEDGE))  # MAN-PSYCHIATRIC-ALERT
+    sources = _sources(caller)
     branches = [_select(source, paged).subquery() for source in sources]
     items = union_all(*(select(*branch.c) for branch in branches)).subquery()
     return (
@@ -156,7 +166,7 @@ def _select(source: _Source, paged: bool) -> Any:
     return query.order_by(source.due_on, source.record_id).limit(_SIZE)
 
 
-def _sources(principal: Principal, alerts: bool) -> list[_Source]:
+def _sources(principal: Principal) -> list[_Source]:
     sources = [
         _individual_assessments(principal),
         _follow_ups(principal),
@@ -165,8 +175,13 @@ def _sources(principal: Principal, alerts: bool) -> list[_Source]:
         _monitoring_reports(principal),
         _plan_reviews(principal),
     ]
-    if alerts:
+    # what reaches the shelter manager and the coordinator at once
+    if can(principal.role, Action.ALERT_ACKNOWLEDGE):  # MAN-PSYCHIATRIC-ALERT
         sources.append(_psychiatric_alerts(principal))
+    if can(principal.role, Action.INCIDENT_ACKNOWLEDGE):  # MAN-INCIDENT
+        sources.append(_incidents(principal))
+    if can(principal.role, Action.COMPLAINT_HANDLE):  # MAN-COMPLAINT
+        sources.append(_complaints(principal))
     return sources
 
 
@@ -281,6 +296,37 @@ def _psychiatric_alerts(principal: Principal) -> _Source:
             col(Alert.acknowledged_at).is_(None),
             kept_by_caller(principal, Alert.organisation_id),
             person_seen_per_record(principal, col(Alert.victim_id)),
+        ],
+    )
+
+
+def _incidents(principal: Principal) -> _Source:
+    """MAN-INCIDENT: due the day it was recorded, until acknowledged; it names no one person."""
+    return _Source(
+        WorkKind.INCIDENT,
+        col(Incident.reported_on),
+        col(Incident.id),
+        cast(null(), Uuid()),
+        [
+            col(Incident.acknowledged_at).is_(None),
+            kept_by_caller(principal, Incident.organisation_id),
+        ],
+    )
+
+
+def _complaints(principal: Principal) -> _Source:
+    """MAN-COMPLAINT: the private meeting is due within the set days; never on the worklist of
+    the member of staff it names. On a closed case too: the complaint still stands."""
+    not_named = or_(col(Complaint.about_user_id).is_(None), col(Complaint.about_user_id) != _ACTOR)
+    return _Source(
+        WorkKind.COMPLAINT,
+        col(Complaint.meeting_due_on),
+        col(Complaint.id),
+        col(Complaint.victim_id),
+        [
+            col(Complaint.status) == ComplaintStatus.OPEN,
+            and_(not_named, kept_by_caller(principal, Complaint.organisation_id)),
+            person_seen_per_record(principal, col(Complaint.victim_id)),
         ],
     )
 

@@ -10,6 +10,7 @@ import httpx
 
 from app.domain.access import Role
 from app.domain.casework import AssessmentKind, AssessmentStatus
+from app.domain.consent import ConsentPurpose
 from app.domain.grants import GrantStatus
 from app.domain.rulebook import GrantForm
 from app.models import Alert, Assessment, GrantLine, ReintegrationGrant
@@ -111,7 +112,58 @@ async def hold_everything(
         "alert": str(alert.id),
         "session": session.json()["id"],
         "visit": made.json()["id"],
+    } | await protection_records(client, actors, world, other.id)
+
+
+async def protection_records(
+    client: httpx.AsyncClient, actors: Actors, world: ShelterWorld, other: Any
+) -> dict[str, str]:
+    """A legal consultation, a disclosure, an incident naming her and another resident, and a
+    complaint about the social worker."""
+    woman, day = world.woman, world.today.isoformat()
+    counsellor = await actors.user(Role.LEGAL_COUNSELLOR, world.runner)
+    consultation = {
+        "victim_id": str(woman.id),
+        "held_on": day,
+        "psychologist_approval": {"by_user_id": str(world.psychologist.id), "on": day},
+        "options_explained": ["no_cooperation", "intelligence_only", "witness", "compensation"],
+        "decision": "witness",
+        "notes": "She will testify.",
     }
+    consent = await actors.consent(woman, ConsentPurpose.LAW_ENFORCEMENT_COOPERATION)
+    disclosure = {
+        "victim_id": str(woman.id),
+        "recipient": "court",
+        "recipient_name": "District court",
+        "what": "Her statement.",
+        "disclosed_on": day,
+    }
+    incident = {
+        "shelter_id": str(world.adult.id),
+        "kind": "threat",
+        "occurred_at": actors.clock.now().isoformat(),
+        "police_called": False,
+        "summary": "A threatening call.",
+        "victim_ids": [str(woman.id), str(other)],
+    }
+    complaint = {
+        "victim_id": str(woman.id),
+        "kind": "staff_conduct",
+        "about_user_id": str(world.worker.id),
+        "summary": "Shouted at.",
+        "received_on": day,
+    }
+    made = {}
+    for name, path, body, by in (
+        ("consultation", "legal-consultations", consultation, counsellor),
+        ("disclosure", "disclosures", disclosure, counsellor),
+        ("incident", "incidents", incident, world.worker),
+        ("complaint", "complaints", complaint, world.psychologist),
+    ):
+        answer = await client.post(f"{API}/{path}", json=body, headers=by.headers)
+        assert answer.status_code == 201, answer.text
+        made[name] = answer.json()["id"]
+    return made | {"consent": str(consent.id)}
 
 
 async def export(client: httpx.AsyncClient, world: ShelterWorld, by: Actor) -> dict[str, Any]:
@@ -139,9 +191,23 @@ async def test_the_export_holds_everything_as_the_role_may_read_it(
         True,
     )
     assert len(session["victim_ids"]) == 2
+    (consultation,) = full["legal_consultations"]
+    assert (consultation["id"], consultation["legal_withheld"]) == (held["consultation"], True)
+    assert [(d["disclosure"]["id"], d["consent"]["id"]) for d in full["disclosures"]] == [
+        (held["disclosure"], held["consent"])
+    ]
+    (incident,) = full["incidents"]  # the other resident counted, not named: she takes it away
+    assert (incident["id"], incident["victim_ids"], incident["other_residents"]) == (
+        held["incident"],
+        [str(world.woman.id)],
+        1,
+    )
+    assert [c["id"] for c in full["complaints"]] == [held["complaint"]]
 
     psychologist = await export(client, world, world.psychologist)
-    assert sorted(psychologist["withheld"]) == ["grants", "visits"]
+    assert sorted(psychologist["withheld"]) == ["complaints", "grants", "visits"]
+    assert psychologist["complaints"] == []
+    assert psychologist["legal_consultations"][0]["decision"] == "witness"
     assert (psychologist["grants"], psychologist["visits"]) == ([], [])
     # a group session's notes speak of the others too: not in one person's own file
     assert (
@@ -154,7 +220,8 @@ async def test_the_export_holds_everything_as_the_role_may_read_it(
     assert [a["id"] for a in psychologist["alerts"]] == [held["alert"]]
 
     worker = await export(client, world, world.worker)
-    assert sorted(worker["withheld"]) == ["alerts", "visits"]
+    assert sorted(worker["withheld"]) == ["alerts", "complaints", "visits"]
+    assert worker["complaints"] == []  # and never to the social worker it names
     assert [g["id"] for g in worker["grants"]] == [held["grant"]]
 
 

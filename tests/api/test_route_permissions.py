@@ -69,7 +69,7 @@ def test_every_role_that_works_for_an_organisation_belongs_to_one(action: Action
 
 
 async def test_a_caller_without_an_organisation_does_no_organisations_work() -> None:
-    principal = Principal("user", uuid4(), Role.SOCIAL_WORKER, None, None)
+    principal = Principal("user", uuid4(), Role.SOCIAL_WORKER, None, None, True)
     allowed = require(Action.VICTIM_CREATE).dependency
     with pytest.raises(Forbidden):
         await allowed(principal)
