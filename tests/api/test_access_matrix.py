@@ -5,6 +5,7 @@ the permission table that widens access fails this test.
 """
 
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -15,23 +16,36 @@ from app.domain.casework import (
     AssessmentKind,
     CarePlanKind,
     FollowUpTrigger,
+    ReferralStatus,
     Service,
     SessionKind,
     SessionMethod,
 )
 from app.domain.consent import ConsentPurpose
-from app.domain.rulebook import ServiceTerm
+from app.domain.protection import (
+    ComplaintKind,
+    DisclosureRecipient,
+    IncidentKind,
+    LegalDecision,
+)
+from app.domain.rulebook import ServiceTerm, ShelterKind
 from app.domain.vocabulary import Funding, VictimStatus
 from app.models import (
     Assessment,
     CarePlan,
+    Complaint,
     Consent,
     CounsellingSession,
+    Disclosure,
     FollowUpContact,
+    Incident,
+    IncidentResident,
+    LegalConsultation,
     Organisation,
     Referral,
     ServiceAgreement,
     SessionParticipant,
+    Shelter,
     Victim,
 )
 from tests.factories import Actor, Actors, victim_body
@@ -358,3 +372,376 @@ async def test_who_closes_and_reopens_a_case(
     else:
         assert answer.status_code == 200, answer.text
         assert answer.json()["status"] == ("closed" if action == "close" else "active")
+
+
+# --- protection (MAN-LEGAL-ADVICE, MAN-COMPLAINT, MAN-INCIDENT, MAN-STAFF-CONFIDENTIALITY) -------
+# every route × role × own/other organisation × a case shared with the caller's organisation, and
+# one whose consent to share was withdrawn
+
+STAFF = {
+    Role.SHELTER_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.PSYCHOLOGIST,
+    Role.LEGAL_COUNSELLOR,
+    Role.MEDICAL_OFFICER,
+}
+PROTECTION_READS = STAFF | {Role.COORDINATOR}  # legal consultations and disclosures
+RECORDS_CONSULTATIONS = {Role.LEGAL_COUNSELLOR}
+RECORDS_DISCLOSURES = {
+    Role.COORDINATOR,
+    Role.SHELTER_MANAGER,
+    Role.SOCIAL_WORKER,
+    Role.LEGAL_COUNSELLOR,
+}
+RECORDS_COMPLAINTS = STAFF | {Role.COORDINATOR}
+HANDLES_COMPLAINTS = {Role.SHELTER_MANAGER, Role.COORDINATOR}
+WHOSE_CASE = ["own", "other", "shared", "withdrawn"]
+OPTIONS = ["no_cooperation", "intelligence_only", "witness", "compensation"]
+
+
+async def _protected_case(
+    actors: Actors, caller: Actor, home: Organisation | None, whose: str
+) -> dict[str, Any]:
+    """A case of the caller's organisation or of another, shared with the caller's or no
+    longer; on it a legal consultation, a disclosure and a complaint, straight into the
+    database, kept by the case's organisation."""
+    elsewhere = await actors.organisation()
+    owner = home if whose == "own" and home else elsewhere
+    victim = await actors.victim(owner)
+    if whose in ("shared", "withdrawn") and home is not None:
+        sharing = await actors.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, home)
+        await actors.add(
+            Referral(
+                victim_id=victim.id,
+                from_organisation_id=owner.id,
+                to_organisation_id=home.id,
+                service=Service.LEGAL,
+                funding=Funding.PROJECT,
+                status=ReferralStatus.ACCEPTED,
+                referred_on=actors.clock.today(),
+                created_by=caller.id,
+                rulebook_version="kg-2026.1",
+            )
+        )
+        if whose == "withdrawn":
+            sharing.withdrawn_at = actors.clock.now()
+            await actors.add(sharing)
+    author = await actors.user(Role.LEGAL_COUNSELLOR, owner)
+    psychologist = await actors.user(Role.PSYCHOLOGIST, home or owner)
+    cooperation = await actors.consent(victim, ConsentPurpose.LAW_ENFORCEMENT_COOPERATION)
+    day = actors.clock.today()
+    consultation = await actors.add(
+        LegalConsultation(
+            victim_id=victim.id,
+            organisation_id=owner.id,
+            counsellor_id=author.id,
+            held_on=day,
+            approved_by=psychologist.id,
+            approved_on=day,
+            options_explained=OPTIONS,
+            decision=LegalDecision.UNDECIDED,
+        )
+    )
+    disclosure = await actors.add(
+        Disclosure(
+            victim_id=victim.id,
+            organisation_id=owner.id,
+            recipient=DisclosureRecipient.LAW_ENFORCEMENT,
+            recipient_name="Police",
+            what="Her statement.",
+            disclosed_on=day,
+            consent_id=cooperation.id,
+            recorded_by=author.id,
+        )
+    )
+    complaint = await actors.add(
+        Complaint(
+            victim_id=victim.id,
+            organisation_id=owner.id,
+            kind=ComplaintKind.RIGHTS_DISREGARDED,
+            summary="She asks for a private meeting.",
+            received_on=day,
+            meeting_due_on=day,
+            recorded_by=author.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    return {
+        "victim": victim,
+        "psychologist": psychologist,
+        "legal-consultations": consultation.id,
+        "disclosures": disclosure.id,
+        "complaints": complaint.id,
+    }
+
+
+def _listing(answer: httpx.Response, record_id: UUID) -> int:
+    """A list answered as a read would be: 200 with the record, 404 without it (a record the
+    caller may not see is simply not listed), or the refusal."""
+    if answer.status_code != 200:
+        return answer.status_code
+    listed = [item["id"] for item in answer.json()["items"]]
+    assert listed in ([], [str(record_id)])
+    return 200 if listed else 404
+
+
+def _expected_protection(role: Role, whose: str) -> dict[str, int]:
+    """What each operation answers, written out from API.md and the rules."""
+    sees = role is Role.COORDINATOR or (role in STAFF and whose in ("own", "shared"))
+    handles = role is Role.COORDINATOR or (role is Role.SHELTER_MANAGER and whose == "own")
+
+    def reading(allowed: set[Role], visible: bool) -> int:
+        return 403 if role not in allowed else (200 if visible else 404)
+
+    def writing(allowed: set[Role]) -> int:
+        return 403 if role not in allowed else (201 if sees else 422)
+
+    return {
+        "read legal-consultations": reading(PROTECTION_READS, sees),
+        "list legal-consultations": reading(PROTECTION_READS, sees),
+        "record legal-consultations": writing(RECORDS_CONSULTATIONS),
+        "read disclosures": reading(PROTECTION_READS, sees),
+        "list disclosures": reading(PROTECTION_READS, sees),
+        "record disclosures": writing(RECORDS_DISCLOSURES),
+        "read complaints": reading(HANDLES_COMPLAINTS, handles),
+        "list complaints": reading(HANDLES_COMPLAINTS, handles),
+        "record complaints": writing(RECORDS_COMPLAINTS),
+        "meeting complaints": reading(HANDLES_COMPLAINTS, handles),
+    }
+
+
+def _bodies(case: dict[str, Any], today: str) -> dict[str, dict[str, Any]]:
+    victim_id = str(case["victim"].id)
+    return {
+        "legal-consultations": {
+            "victim_id": victim_id,
+            "held_on": today,
+            "psychologist_approval": {"by_user_id": str(case["psychologist"].id), "on": today},
+            "options_explained": OPTIONS,
+            "decision": "undecided",
+        },
+        "disclosures": {
+            "victim_id": victim_id,
+            "recipient": "court",
+            "recipient_name": "District court",
+            "what": "Her statement.",
+            "disclosed_on": today,
+        },
+        "complaints": {
+            "victim_id": victim_id,
+            "kind": "rights_disregarded",
+            "summary": "She asks for a private meeting.",
+            "received_on": today,
+        },
+    }
+
+
+@pytest.mark.parametrize("whose", WHOSE_CASE)
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_protection_access(
+    client: httpx.AsyncClient, actors: Actors, role: Role, whose: str
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    case = await _protected_case(actors, caller, home, whose)
+    today = actors.clock.today().isoformat()
+    bodies = _bodies(case, today)
+
+    seen: dict[str, int] = {}
+    for path in ("legal-consultations", "disclosures", "complaints"):
+        answer = await client.get(f"/api/v1/{path}/{case[path]}", headers=caller.headers)
+        seen[f"read {path}"] = answer.status_code
+        listed = await client.get(f"/api/v1/{path}", headers=caller.headers)
+        seen[f"list {path}"] = _listing(listed, case[path])
+    meeting = {"held_on": today}
+    answer = await client.post(
+        f"/api/v1/complaints/{case['complaints']}/meeting", json=meeting, headers=caller.headers
+    )
+    seen["meeting complaints"] = answer.status_code
+    for path, body in bodies.items():
+        answer = await client.post(f"/api/v1/{path}", json=body, headers=caller.headers)
+        seen[f"record {path}"] = answer.status_code
+
+    assert seen == _expected_protection(role, whose)
+
+
+@pytest.mark.parametrize("role", sorted(STAFF), ids=lambda r: r.value)
+async def test_a_complaint_never_reaches_the_staff_member_it_names(
+    client: httpx.AsyncClient, actors: Actors, role: Role
+) -> None:
+    named = await actors.user(role)
+    home = await actors.organisation_of(named.organisation_id)
+    assert home is not None
+    victim = await actors.victim(home)
+    recorder = await actors.user(Role.PSYCHOLOGIST, home)
+    complaint = await actors.add(
+        Complaint(
+            victim_id=victim.id,
+            organisation_id=home.id,
+            kind=ComplaintKind.STAFF_CONDUCT,
+            about_user_id=named.id,
+            summary="About the one reading.",
+            received_on=actors.clock.today(),
+            meeting_due_on=actors.clock.today(),
+            recorded_by=recorder.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    url = f"/api/v1/complaints/{complaint.id}"
+    answer = await client.get(url, headers=named.headers)
+    export = await client.get(f"/api/v1/victims/{victim.id}/export", headers=named.headers)
+    worklist = await client.get("/api/v1/worklist", headers=named.headers)
+
+    expected = 404 if role in HANDLES_COMPLAINTS else 403
+    expect_problem(answer, expected, "not_found" if expected == 404 else "forbidden")
+    assert export.status_code in (200, 403)
+    if export.status_code == 200:
+        assert export.json()["complaints"] == []
+    assert [i for i in worklist.json()["items"] if i["kind"] == "complaint"] == []
+    if role in HANDLES_COMPLAINTS:
+        listed = await client.get("/api/v1/complaints", headers=named.headers)
+        assert listed.json()["items"] == []
+        met = await client.post(
+            f"{url}/meeting", json={"held_on": "2026-01-01"}, headers=named.headers
+        )
+        expect_problem(met, 404, "not_found")
+
+
+INCIDENT_RECORDERS = STAFF
+INCIDENT_READERS = STAFF | {Role.COORDINATOR}
+INCIDENT_ACKNOWLEDGERS = {Role.SHELTER_MANAGER, Role.COORDINATOR}
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_incident_access(
+    client: httpx.AsyncClient, actors: Actors, role: Role, whose: str
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    runner = home if whose == "own" and home else await actors.organisation()
+    shelter = await actors.add(
+        Shelter(
+            name="House",
+            organisation_id=runner.id,
+            kind=ShelterKind.ADULT,
+            capacity=5,
+            address="1 Hidden Street",
+        )
+    )
+    recorder = await actors.user(Role.SOCIAL_WORKER, runner)
+    incident = await actors.add(
+        Incident(
+            shelter_id=shelter.id,
+            organisation_id=runner.id,
+            kind=IncidentKind.STATE_INQUIRY,
+            occurred_at=actors.clock.now(),
+            police_called=False,
+            summary="An official asked about a resident.",
+            recorded_by=recorder.id,
+            reported_on=actors.clock.today(),
+        )
+    )
+    body = {
+        "shelter_id": str(shelter.id),
+        "kind": "threat",
+        "occurred_at": actors.clock.now().isoformat(),
+        "police_called": True,
+        "summary": "A threat at the gate.",
+    }
+    url = f"/api/v1/incidents/{incident.id}"
+    seen = {
+        "read": (await client.get(url, headers=caller.headers)).status_code,
+        "acknowledge": (
+            await client.post(f"{url}/acknowledge", headers=caller.headers)
+        ).status_code,
+        "record": (
+            await client.post("/api/v1/incidents", json=body, headers=caller.headers)
+        ).status_code,
+    }
+    listed = await client.get("/api/v1/incidents", headers=caller.headers)
+
+    sees = role is Role.COORDINATOR or (role in STAFF and whose == "own")
+    assert seen == {
+        "read": 403 if role not in INCIDENT_READERS else (200 if sees else 404),
+        "acknowledge": 403 if role not in INCIDENT_ACKNOWLEDGERS else (200 if sees else 404),
+        "record": 403 if role not in INCIDENT_RECORDERS or whose == "other" else 201,
+    }
+    if role in INCIDENT_READERS:
+        assert (str(incident.id) in {i["id"] for i in listed.json()["items"]}) is sees
+    else:
+        expect_problem(listed, 403, "forbidden")
+
+
+async def test_an_incident_names_only_the_residents_the_reader_sees(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    runner, owner = await actors.organisation(), await actors.organisation()
+    manager = await actors.user(Role.SHELTER_MANAGER, runner)
+    shelter = await actors.add(
+        Shelter(
+            name="House",
+            organisation_id=runner.id,
+            kind=ShelterKind.ADULT,
+            capacity=5,
+            address="2 Hidden Street",
+        )
+    )
+    own, withdrawn = await actors.victim(runner), await actors.victim(owner)
+    sharing = await actors.consent(withdrawn, ConsentPurpose.SHARE_WITH_ORGANISATION, runner)
+    await actors.add(
+        Referral(
+            victim_id=withdrawn.id,
+            from_organisation_id=owner.id,
+            to_organisation_id=runner.id,
+            service=Service.SHELTER,
+            funding=Funding.PROJECT,
+            status=ReferralStatus.ACCEPTED,
+            referred_on=actors.clock.today(),
+            created_by=manager.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    sharing.withdrawn_at = actors.clock.now()  # shared, then withdrawn: no longer theirs
+    await actors.add(sharing)
+    incident = await actors.add(
+        Incident(
+            shelter_id=shelter.id,
+            organisation_id=runner.id,
+            kind=IncidentKind.ATTACK,
+            occurred_at=actors.clock.now(),
+            police_called=True,
+            summary="An attack.",
+            recorded_by=manager.id,
+            reported_on=actors.clock.today(),
+        )
+    )
+    for victim in (own, withdrawn):
+        await actors.add(IncidentResident(incident_id=incident.id, victim_id=victim.id))
+
+    shown = (await client.get(f"/api/v1/incidents/{incident.id}", headers=manager.headers)).json()
+    assert (shown["victim_ids"], shown["other_residents"]) == ([str(own.id)], 1)
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_who_records_a_confidentiality_agreement(
+    client: httpx.AsyncClient, actors: Actors, role: Role, whose: str
+) -> None:
+    caller = await actors.caller(role)
+    home = await actors.organisation_of(caller.organisation_id)
+    organisation = home if whose == "own" and home else await actors.organisation()
+    newcomer = await actors.user(Role.SOCIAL_WORKER, organisation, signed=False)
+
+    answer = await client.post(
+        f"/api/v1/users/{newcomer.id}/confidentiality-agreement",
+        json={"signed_on": actors.clock.today().isoformat()},
+        headers=caller.headers,
+    )
+
+    if role is Role.ADMIN or (role is Role.SHELTER_MANAGER and whose == "own"):
+        assert answer.status_code == 200, answer.text
+    elif role is Role.SHELTER_MANAGER:
+        expect_problem(answer, 404, "not_found")
+    else:
+        expect_problem(answer, 403, "forbidden")
