@@ -122,6 +122,11 @@ async def _free_admission_pool(url: str, layout: dict[str, Any]) -> None:
     try:
         pool = [UUID(v) for v in layout["admission_pool"]]
         await connection.execute("delete from shelter_stays where victim_id = any($1)", pool)
+        # seeded before MAN-STAFF-CONFIDENTIALITY: its staff signed Annex 4 when they joined
+        await connection.execute(
+            "update users set confidentiality_signed_on = date '2020-01-01' "
+            "where role <> 'coordinator' and confidentiality_signed_on is null"
+        )
     finally:
         await connection.close()
 

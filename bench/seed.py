@@ -9,7 +9,8 @@ The layout (``Layout``) is what the benchmark's operations rely on: the casework
 organisation keeps ``CASEWORKER_CASES`` cases at every scale (so the worklist's latency can be
 compared across scales), an old organisation keeps a few cases registered years ago, and the
 rest of the persons are spread over the other organisations, some referred to and shared with
-another one. The admission pool holds persons ready for a shelter (a female adult with a
+another one; some had legal counselling, a disclosure to the police, a complaint, or an incident
+at their shelter. The admission pool holds persons ready for a shelter (a female adult with a
 completed primary interview and no stay) at the big shelter of the first large organisation.
 """
 
@@ -152,6 +153,8 @@ class Seeder:
             role=role,
             organisation_id=org,
             active=True,
+            # MAN-STAFF-CONFIDENTIALITY: the staff signed Annex 4 when they joined
+            confidentiality_signed_on=None if role == "coordinator" else date(2020, 1, 1),
             **_stamps(date(2020, 1, 1)),
         )
         return user
@@ -213,10 +216,11 @@ class Seeder:
 
     def consent(
         self, victim: uuid.UUID, purpose: str, to: uuid.UUID | None, day: date, author: uuid.UUID
-    ) -> None:
+    ) -> uuid.UUID:
+        consent = self.id_at(day)
         self.t.add(
             "consents",
-            id=self.id_at(day),
+            id=consent,
             version=1,
             victim_id=victim,
             purpose=purpose,
@@ -227,6 +231,7 @@ class Seeder:
             withdrawn_at=None,
             withdrawn_by=None,
         )
+        return consent
 
     def assessment(
         self,
@@ -471,6 +476,89 @@ class Seeder:
             **_stamps(day),
         )
 
+    def protection(self, victim: uuid.UUID, org: uuid.UUID, day: date, author: uuid.UUID) -> None:
+        """Legal counselling for one person in ten, a disclosure (with the consent to cooperate)
+        for one in thirty, a complaint for one in fifty; those of long ago were met and resolved."""
+        if self.rng.random() < 0.1:
+            self.t.add(
+                "legal_consultations",
+                id=self.id_at(day),
+                victim_id=victim,
+                organisation_id=org,
+                counsellor_id=author,
+                held_on=day,
+                approved_by=author,
+                approved_on=day,
+                options_explained=json.dumps(
+                    ["compensation", "intelligence_only", "no_cooperation", "witness"]
+                ),
+                decision=self.rng.choice(["undecided", "no_cooperation", "witness"]),
+                court_readiness=None,
+                notes="Synthetic notes.",
+                created_at=_stamps(day)["created_at"],
+            )
+        if self.rng.random() < 0.03:
+            consent = self.consent(victim, "law_enforcement_cooperation", None, day, author)
+            self.t.add(
+                "disclosures",
+                id=self.id_at(day),
+                victim_id=victim,
+                organisation_id=org,
+                recipient="law_enforcement",
+                recipient_name="Synthetic police unit",
+                what="Synthetic statement.",
+                disclosed_on=day,
+                consent_id=consent,
+                recorded_by=author,
+                created_at=_stamps(day)["created_at"],
+            )
+        if self.rng.random() < 0.02:
+            recent = day > self.today - timedelta(days=30)
+            self.t.add(
+                "complaints",
+                id=self.id_at(day),
+                version=1,
+                victim_id=victim,
+                organisation_id=org,
+                kind="rights_disregarded",
+                about_user_id=None,
+                summary="Synthetic complaint.",
+                received_on=day,
+                meeting_due_on=day + timedelta(days=3),
+                status="open" if recent else "resolved",
+                meeting_held_on=None if recent else day + timedelta(days=2),
+                meeting_notes=None,
+                resolved_on=None if recent else day + timedelta(days=5),
+                resolution=None if recent else "Synthetic resolution.",
+                recorded_by=author,
+                rulebook_version=RULEBOOK,
+                **_stamps(day),
+            )
+
+    def incident(
+        self, shelter: uuid.UUID, org: uuid.UUID, victim: uuid.UUID, day: date, author: uuid.UUID
+    ) -> None:
+        """An incident at the shelter naming a resident; those of long ago were acknowledged."""
+        at = datetime(day.year, day.month, day.day, 21, tzinfo=UTC)
+        incident = self.id_at(day)
+        recent = day > self.today - timedelta(days=7)
+        self.t.add(
+            "incidents",
+            id=incident,
+            shelter_id=shelter,
+            organisation_id=org,
+            kind=self.rng.choice(["threat", "state_inquiry", "irregular_situation"]),
+            occurred_at=at,
+            police_called=self.rng.random() < 0.3,
+            summary="Synthetic incident.",
+            recorded_by=author,
+            reported_on=day,
+            acknowledged_at=None if recent else at + timedelta(hours=12),
+            acknowledged_by=None if recent else author,
+            created_at=at,
+        )
+        self.t.add("incident_residents", incident_id=incident, victim_id=victim)
+
     def audit(self, victim: uuid.UUID, actor: uuid.UUID, org: uuid.UUID, day: date, n: int) -> None:
         for i in range(n):
             at = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=i * 7)
@@ -519,6 +607,10 @@ class Seeder:
                 else "discharged"
             )
             self.stay(victim, shelter, identified, author, status)
+            if status != "withdrawn" and self.rng.random() < 0.2:
+                day = min(identified + timedelta(days=2), self.today)
+                self.incident(shelter, org, victim, day, author)
+        self.protection(victim, org, min(identified + timedelta(days=7), self.today), author)
         if self.rng.random() < 0.05:
             self.grant(victim, org, identified + timedelta(days=10), author)
         if self.rng.random() < 0.05:

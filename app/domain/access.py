@@ -434,6 +434,12 @@ def keeps_record(caller_organisation: UUID | None, *keepers: UUID | None) -> boo
     return caller_organisation is not None and caller_organisation in keepers
 
 
+def oversees_or_keeps(role: Role, caller_organisation: UUID | None, keeper: UUID) -> bool:
+    """What an organisation keeps (its alerts, incidents, visitor logs, reports) is acted on by
+    that organisation, or overseen by the coordinator."""
+    return case_scope(role) is CaseScope.ALL or keeps_record(caller_organisation, keeper)
+
+
 def answers_referral(caller_organisation: UUID | None, receiving_organisation: UUID) -> bool:
     """Accept, decline, initial contact, completion: the receiving organisation's acts."""
     return caller_organisation == receiving_organisation

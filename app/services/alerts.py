@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, case_scope, keeps_record
+from app.domain.access import CaseScope, case_scope, oversees_or_keeps
 from app.domain.casework import AssessmentKind
 from app.domain.shelter import StayStatus, psychiatric_alert_needed
 from app.domain.states import check_not_done
@@ -75,8 +75,7 @@ async def list_open(
 async def acknowledge(
     session: AsyncSession, principal: Principal, alert: Alert, now: datetime
 ) -> Alert:
-    oversees = case_scope(principal.role) is CaseScope.ALL
-    if not oversees and not keeps_record(principal.organisation_id, alert.organisation_id):
+    if not oversees_or_keeps(principal.role, principal.organisation_id, alert.organisation_id):
         raise Forbidden("The shelter manager concerned, or the coordinator, acknowledges it.")
     check_not_done("alert", alert.acknowledged_at is not None, "acknowledged", "acknowledge")
     alert.acknowledged_at, alert.acknowledged_by = now, principal.actor_id

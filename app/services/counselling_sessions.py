@@ -29,7 +29,7 @@ from app.models import CarePlan, CounsellingSession, SessionParticipant, Victim
 from app.models.personal_data import readable
 from app.schemas.counselling_sessions import SessionCreate
 from app.security import Principal
-from app.services import audit, facts
+from app.services import audit, facts, records
 from app.services.audit import AuditAction
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import victim_is_visible, visible_victims
@@ -180,17 +180,7 @@ async def of_person(
 async def _files(
     session: AsyncSession, principal: Principal, rows: Sequence[CounsellingSession]
 ) -> list[SessionFile]:
-    """The persons of a page of sessions, in one query: those the caller sees, and a count of
-    the rest."""
-    seen = victim_is_visible(principal, col(SessionParticipant.victim_id)).label("seen")
-    query = select(
-        col(SessionParticipant.session_id), col(SessionParticipant.victim_id), seen
-    ).where(col(SessionParticipant.session_id).in_([r.id for r in rows]))
-    shown: dict[UUID, list[UUID]] = {r.id: [] for r in rows}
-    others: dict[UUID, int] = dict.fromkeys(shown, 0)
-    for session_id, victim_id, visible in await session.exec(query):
-        if visible:
-            shown[session_id].append(victim_id)
-        else:
-            others[session_id] += 1
-    return [SessionFile(r, sorted(shown[r.id]), others[r.id]) for r in rows]
+    """The persons of a page of sessions: those the caller sees, and a count of the rest."""
+    link = (col(SessionParticipant.session_id), col(SessionParticipant.victim_id))
+    named = await records.persons_named(session, principal, link, [r.id for r in rows])
+    return [SessionFile(r, *named[r.id]) for r in rows]

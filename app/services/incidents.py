@@ -11,17 +11,17 @@ from uuid import UUID
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, case_scope, keeps_record
+from app.domain.access import keeps_record, oversees_or_keeps
 from app.domain.errors import InvalidValue
 from app.domain.states import check_not_done
 from app.errors import Forbidden, NotFound
 from app.models import Incident, IncidentResident, Shelter
 from app.schemas.incidents import IncidentCreate
 from app.security import Principal
-from app.services import audit, facts
+from app.services import audit, facts, records
 from app.services.audit import AuditAction
 from app.services.pagination import PageParams, fetch_page
-from app.services.scope import kept_by_caller, victim_is_visible
+from app.services.scope import kept_by_caller
 
 RECORD_TYPE = "incident"
 
@@ -113,8 +113,7 @@ async def acknowledge(
     session: AsyncSession, principal: Principal, incident: Incident, now: datetime
 ) -> IncidentFile:
     """MAN-INCIDENT: the manager of the shelter's organisation, or the coordinator."""
-    oversees = case_scope(principal.role) is CaseScope.ALL
-    if not oversees and not keeps_record(principal.organisation_id, incident.organisation_id):
+    if not oversees_or_keeps(principal.role, principal.organisation_id, incident.organisation_id):
         raise Forbidden("The shelter's manager, or the coordinator, acknowledges it.")
     check_not_done("incident", incident.acknowledged_at is not None, "acknowledged", "acknowledge")
     incident.acknowledged_at, incident.acknowledged_by = now, principal.actor_id
@@ -143,17 +142,7 @@ async def of_person(
 async def _files(
     session: AsyncSession, principal: Principal, rows: Sequence[Incident]
 ) -> list[IncidentFile]:
-    """The residents of a page of incidents, in one query: those the caller sees, and a count
-    of the rest."""
-    seen = victim_is_visible(principal, col(IncidentResident.victim_id)).label("seen")
-    query = select(col(IncidentResident.incident_id), col(IncidentResident.victim_id), seen).where(
-        col(IncidentResident.incident_id).in_([r.id for r in rows])
-    )
-    shown: dict[UUID, list[UUID]] = {r.id: [] for r in rows}
-    others: dict[UUID, int] = dict.fromkeys(shown, 0)
-    for incident_id, victim_id, visible in await session.exec(query):
-        if visible:
-            shown[incident_id].append(victim_id)
-        else:
-            others[incident_id] += 1
-    return [IncidentFile(r, sorted(shown[r.id]), others[r.id]) for r in rows]
+    """The residents of a page of incidents: those the caller sees, and a count of the rest."""
+    link = (col(IncidentResident.incident_id), col(IncidentResident.victim_id))
+    named = await records.persons_named(session, principal, link, [r.id for r in rows])
+    return [IncidentFile(r, *named[r.id]) for r in rows]

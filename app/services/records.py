@@ -90,6 +90,28 @@ def audit_change(
     )
 
 
+async def persons_named(
+    session: AsyncSession,
+    principal: Principal,
+    link: tuple[Any, Any],
+    record_ids: Sequence[UUID],
+) -> dict[UUID, tuple[list[UUID], int]]:
+    """For records that name several persons (a group session, an incident), through their
+    ``link`` table's (record, person) columns: per record, the persons the caller sees, and how
+    many more it names, in one query."""
+    record_column, victim_column = link
+    seen = victim_is_visible(principal, victim_column).label("seen")
+    query = select(record_column, victim_column, seen).where(col(record_column).in_(record_ids))
+    shown: dict[UUID, list[UUID]] = {r: [] for r in record_ids}
+    others: dict[UUID, int] = dict.fromkeys(record_ids, 0)
+    for record_id, victim_id, visible in await session.exec(query):
+        if visible:
+            shown[record_id].append(victim_id)
+        else:
+            others[record_id] += 1
+    return {r: (sorted(shown[r]), others[r]) for r in record_ids}
+
+
 def record_type(model: type[SQLModel]) -> str:
     """The audit trail's name for a kind of record: its table's name in the singular."""
     return str(getattr(model, "__tablename__")).removesuffix("s")  # noqa: B009

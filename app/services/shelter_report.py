@@ -11,7 +11,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, case_scope, keeps_record
+from app.domain.access import oversees_or_keeps
 from app.domain.casework import AssessmentStatus
 from app.domain.grants import GrantStatus
 from app.errors import Forbidden
@@ -35,8 +35,7 @@ async def monthly(
     month: int,
     zone: ZoneInfo,
 ) -> MonthlyShelterReport:
-    oversees = case_scope(principal.role) is CaseScope.ALL
-    if not oversees and not keeps_record(principal.organisation_id, shelter.organisation_id):
+    if not oversees_or_keeps(principal.role, principal.organisation_id, shelter.organisation_id):
         raise Forbidden("The shelter's manager and the coordinator read its monthly report.")
     first, last = month_bounds(year, month)
     stays = await _stay_counts(session, shelter, first, last)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import CaseScope, Role, case_scope, keeps_record
+from app.domain.access import Role, keeps_record, oversees_or_keeps
 from app.domain.dates import check_in_order
 from app.domain.errors import InvalidValue
 from app.domain.shelter import VisitFacts, check_visit
@@ -78,8 +78,7 @@ async def log_of(
     session: AsyncSession, principal: Principal, shelter: Shelter, page: PageParams
 ) -> tuple[Sequence[Visit], str | None]:
     """The shelter manager of the running organisation and the coordinator read the log."""
-    oversees = case_scope(principal.role) is CaseScope.ALL
-    if not oversees and not keeps_record(principal.organisation_id, shelter.organisation_id):
+    if not oversees_or_keeps(principal.role, principal.organisation_id, shelter.organisation_id):
         raise Forbidden("The shelter's manager and the coordinator read its visitor log.")
     query = select(Visit).where(col(Visit.shelter_id) == shelter.id)
     audit.record(session, principal, AuditAction.LIST, "shelter_visit", shelter.id)

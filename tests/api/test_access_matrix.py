@@ -399,9 +399,32 @@ WHOSE_CASE = ["own", "other", "shared", "withdrawn"]
 OPTIONS = ["no_cooperation", "intelligence_only", "witness", "compensation"]
 
 
-async def _protected_case(
-    actors: Actors, caller: Actor, home: Organisation | None, whose: str
-) -> dict[str, Any]:
+async def _shared(
+    actors: Actors, victim: Victim, owner: Organisation, receiver: Organisation, *, withdrawn: bool
+) -> None:
+    """The case taken on by ``receiver`` (an accepted referral) with the person's consent to
+    share, or with that consent withdrawn since."""
+    author = await actors.user(Role.SOCIAL_WORKER, owner)
+    sharing = await actors.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, receiver)
+    await actors.add(
+        Referral(
+            victim_id=victim.id,
+            from_organisation_id=owner.id,
+            to_organisation_id=receiver.id,
+            service=Service.LEGAL,
+            funding=Funding.PROJECT,
+            status=ReferralStatus.ACCEPTED,
+            referred_on=actors.clock.today(),
+            created_by=author.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    if withdrawn:
+        sharing.withdrawn_at = actors.clock.now()
+        await actors.add(sharing)
+
+
+async def _protected_case(actors: Actors, home: Organisation | None, whose: str) -> dict[str, Any]:
     """A case of the caller's organisation or of another, shared with the caller's or no
     longer; on it a legal consultation, a disclosure and a complaint, straight into the
     database, kept by the case's organisation."""
@@ -409,23 +432,7 @@ async def _protected_case(
     owner = home if whose == "own" and home else elsewhere
     victim = await actors.victim(owner)
     if whose in ("shared", "withdrawn") and home is not None:
-        sharing = await actors.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, home)
-        await actors.add(
-            Referral(
-                victim_id=victim.id,
-                from_organisation_id=owner.id,
-                to_organisation_id=home.id,
-                service=Service.LEGAL,
-                funding=Funding.PROJECT,
-                status=ReferralStatus.ACCEPTED,
-                referred_on=actors.clock.today(),
-                created_by=caller.id,
-                rulebook_version="kg-2026.1",
-            )
-        )
-        if whose == "withdrawn":
-            sharing.withdrawn_at = actors.clock.now()
-            await actors.add(sharing)
+        await _shared(actors, victim, owner, home, withdrawn=whose == "withdrawn")
     author = await actors.user(Role.LEGAL_COUNSELLOR, owner)
     psychologist = await actors.user(Role.PSYCHOLOGIST, home or owner)
     cooperation = await actors.consent(victim, ConsentPurpose.LAW_ENFORCEMENT_COOPERATION)
@@ -543,7 +550,7 @@ async def test_protection_access(
 ) -> None:
     caller = await actors.caller(role)
     home = await actors.organisation_of(caller.organisation_id)
-    case = await _protected_case(actors, caller, home, whose)
+    case = await _protected_case(actors, home, whose)
     today = actors.clock.today().isoformat()
     bodies = _bodies(case, today)
 
@@ -688,22 +695,7 @@ async def test_an_incident_names_only_the_residents_the_reader_sees(
         )
     )
     own, withdrawn = await actors.victim(runner), await actors.victim(owner)
-    sharing = await actors.consent(withdrawn, ConsentPurpose.SHARE_WITH_ORGANISATION, runner)
-    await actors.add(
-        Referral(
-            victim_id=withdrawn.id,
-            from_organisation_id=owner.id,
-            to_organisation_id=runner.id,
-            service=Service.SHELTER,
-            funding=Funding.PROJECT,
-            status=ReferralStatus.ACCEPTED,
-            referred_on=actors.clock.today(),
-            created_by=manager.id,
-            rulebook_version="kg-2026.1",
-        )
-    )
-    sharing.withdrawn_at = actors.clock.now()  # shared, then withdrawn: no longer theirs
-    await actors.add(sharing)
+    await _shared(actors, withdrawn, owner, runner, withdrawn=True)  # no longer theirs
     incident = await actors.add(
         Incident(
             shelter_id=shelter.id,

@@ -130,6 +130,9 @@ LISTS = [
     "/reintegration-grants",
     "/sessions",
     "/job-referrals",
+    "/legal-consultations",
+    "/disclosures",
+    "/incidents",
     "/worklist",
 ]
 
@@ -164,6 +167,8 @@ def _requests(layout: seed.Layout, callers: Callers) -> list[tuple[str, dict[str
         *((f"{API}{path}?limit=50", callers.big) for path in LISTS),
         *((f"{API}{path}?limit=50", callers.small) for path in LISTS),
         (f"{API}/worklist?limit=50", callers.manager),
+        (f"{API}/complaints?limit=50", callers.manager),
+        (f"{API}/worklist?limit=50", callers.coordinator),
         (f"{API}/victims?limit=50", callers.coordinator),
         (f"{API}/victims/{person}", callers.big),
         (f"{API}/victims/{person}/export", callers.big),
