@@ -293,8 +293,13 @@ def check_confidentiality_signed(role: Role, signed: bool, action: Action) -> No
     """MAN-STAFF-CONFIDENTIALITY: a staff account reads and writes no case until its signed
     agreement is recorded; the directory and the rulebook stay open (machine clients, the
     coordinator, the admin and the auditor sign no Annex 4)."""
-    if role in STAFF_ROLES and not signed and action not in OPEN_BEFORE_SIGNING:
+    if not works_on_cases(role, signed) and action not in OPEN_BEFORE_SIGNING:
         raise ConfidentialityAgreementRequired()
+
+
+def works_on_cases(role: Role, signed: bool) -> bool:
+    """MAN-STAFF-CONFIDENTIALITY: staff once their agreement is recorded; who signs none."""
+    return role not in STAFF_ROLES or signed
 
 
 def records_confidentiality(

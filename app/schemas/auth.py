@@ -43,3 +43,7 @@ class MeRead(ResponseModel):
     name: str
     role: Role
     organisation_id: UUID | None
+    works_on_cases: bool = Field(
+        description="False for a staff account whose signed confidentiality agreement is not "
+        "recorded yet (MAN-STAFF-CONFIDENTIALITY): every case route answers 403 until it is."
+    )

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import Settings
+from app.domain.access import works_on_cases
 from app.domain.errors import InvalidValue
 from app.errors import TokenExpired, TokenInvalid
 from app.models import Client, RefreshToken, User
@@ -236,4 +237,5 @@ async def describe(session: AsyncSession, principal: Principal) -> MeRead:
         name=name,
         role=principal.role,
         organisation_id=principal.organisation_id,
+        works_on_cases=works_on_cases(principal.role, principal.confidentiality_signed),
     )

@@ -56,6 +56,7 @@ async def test_password_grant_issues_short_lived_access_and_a_refresh_token(
         "name": worker.name,
         "role": "social_worker",
         "organisation_id": str(worker.organisation_id),
+        "works_on_cases": True,
     }
 
 

@@ -481,6 +481,8 @@ async def test_a_staff_account_works_on_no_case_until_its_agreement_is_recorded(
     for path in ("organisations", "rulebook", "auth/me"):
         answer = await client.get(f"{API}/{path}", headers=newcomer.headers)
         assert answer.status_code == 200, (path, answer.text)
+    me = await client.get(f"{API}/auth/me", headers=newcomer.headers)
+    assert me.json()["works_on_cases"] is False
 
     recorded = await client.post(
         f"{API}/users/{newcomer.id}/confidentiality-agreement",
@@ -490,6 +492,8 @@ async def test_a_staff_account_works_on_no_case_until_its_agreement_is_recorded(
     assert recorded.status_code == 200, recorded.text
     assert recorded.json()["confidentiality_signed_on"] == world.today.isoformat()
     assert (await client.get(f"{API}/victims", headers=newcomer.headers)).status_code == 200
+    me = await client.get(f"{API}/auth/me", headers=newcomer.headers)
+    assert me.json()["works_on_cases"] is True
     twice = await client.post(
         f"{API}/users/{newcomer.id}/confidentiality-agreement",
         json={"signed_on": world.today.isoformat()},
