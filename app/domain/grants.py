@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from app.domain.dates import latest_end
 from app.domain.errors import InvalidValue, RuleViolation
 from app.domain.rulebook import CeilingBasis, GrantForm, GrantLineRule, Rulebook
 
@@ -27,6 +28,10 @@ class GrantStatus(StrEnum):
 
 # promised to the person and not yet paid: keeps a case open (MAN-CASE-CLOSE)
 COMMITTED_GRANT_STATES = frozenset({GrantStatus.SUBMITTED, GrantStatus.APPROVED})
+# what counts against a person's ceilings (GRANT-CEILING, "counting across agreements")
+COUNTED_GRANT_STATES = frozenset(
+    {GrantStatus.SUBMITTED, GrantStatus.APPROVED, GrantStatus.DISBURSED}
+)
 
 
 class LawyerPurpose(StrEnum):
@@ -72,8 +77,11 @@ def period_days(start: date, end: date) -> int:
 
 
 def period_months(start: date, end: date) -> int:
-    """The calendar months the period touches (2026-01-31 to 2026-02-01 touches two)."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+    """The period's length in months counted as SOP-MONTHS, rounded up: the fewest months
+    whose period from ``start`` reaches ``end`` (2026-01-31 to 2026-02-01 is one month,
+    2026-01-15 to 2026-06-14 five, 2026-01-15 to 2026-06-15 six)."""
+    months = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    return months if end <= latest_end(start, months) else months + 1
 
 
 def check_grant(
@@ -181,7 +189,7 @@ def _check_counts(
     index: int, basis: CeilingBasis, line: Line, start: date, end: date, rulebook: Rulebook
 ) -> None:
     """A per-day line states 1 ≤ days ≤ the days of the period; a per-month line 1 ≤ months ≤
-    the calendar months the period touches; a course its length in months, at most 3
+    the months of the period (SOP-MONTHS); a course its length in months, at most 3
     (GRANT-COURSE-3M). Other lines state neither."""
     wants_days = basis is CeilingBasis.PER_DAY
     wants_months = basis in (CeilingBasis.PER_MONTH, CeilingBasis.WHOLE_COURSE)
@@ -193,7 +201,7 @@ def _check_counts(
         raise InvalidValue("lines", f"Line {index}: days run from 1 to the days of the period.")
     if basis is CeilingBasis.PER_MONTH and not 1 <= (line.months or 0) <= period_months(start, end):
         raise InvalidValue(
-            "lines", f"Line {index}: months run from 1 to the calendar months of the period."
+            "lines", f"Line {index}: months run from 1 to the months of the period (SOP-MONTHS)."
         )
     if basis is CeilingBasis.WHOLE_COURSE:
         _check_course(index, line.months or 0, rulebook)
@@ -225,3 +233,81 @@ def check_four_eyes(
         raise RuleViolation(
             "GRANT-FOUR-EYES", "A grant is approved by someone outside its author's organisation."
         )
+
+
+# --- counting across agreements: the person's ceilings ----------------------------------------
+
+
+@dataclass(frozen=True)
+class CountedGrant:
+    """Another grant of the person that counts against their ceilings: submitted, approved or
+    disbursed, of the same form, its period overlapping this one's."""
+
+    grant_id: UUID
+    start: date
+    end: date
+    amounts: Mapping[str, Decimal]  # per line category
+
+
+def check_person_ceilings(
+    form: GrantForm,
+    start: date,
+    end: date,
+    lines: Sequence[Line],
+    others: Sequence[CountedGrant],
+    rulebook: Rulebook,
+) -> None:
+    """GRANT-CEILING counted for the person: a line's ceiling holds for every grant of the
+    person whose period overlaps, together. A single cap (a fixed amount, the whole course, the
+    whole period) is the person's; a rate counts the days or months of the periods together,
+    once each (the grants overlap this one, so together they span one unbroken period)."""
+    for index, line in enumerate(lines):
+        counted = [g for g in others if line.category in g.amounts and _overlap(g, start, end)]
+        rule = rulebook.grant_lines[form].get(line.category)
+        if not counted or rule is None or rule.rate is None or rule.basis is CeilingBasis.NONE:
+            continue
+        first = min([start, *(g.start for g in counted)])
+        last = max([end, *(g.end for g in counted)])
+        ceiling = _joint_ceiling(rule, first, last)
+        committed = sum((g.amounts[line.category] for g in counted), Decimal("0")).quantize(CENT)
+        if committed + line.amount > ceiling:
+            raise RuleViolation(
+                "GRANT-CEILING",
+                f"Line {index} ({line.category}) asks {line.amount}; the person's other grants "
+                f"for the same time commit {committed} of its ceiling of {ceiling}.",
+                line=index,
+                ceiling=ceiling,
+                committed=committed,
+                amount=line.amount,
+                other_grant=str(counted[0].grant_id),
+            )
+
+
+def _overlap(other: CountedGrant, start: date, end: date) -> bool:
+    return other.start <= end and start <= other.end
+
+
+def _joint_ceiling(rule: GrantLineRule, first: date, last: date) -> Decimal:
+    rate = rule.rate or Decimal("0")
+    if rule.basis is CeilingBasis.PER_DAY:
+        return (rate * period_days(first, last)).quantize(CENT)
+    if rule.basis is CeilingBasis.PER_MONTH:
+        return (rate * period_months(first, last)).quantize(CENT)
+    return rate.quantize(CENT)
+
+
+def check_pink_at_shelter(
+    form: GrantForm, start: date, end: date, stays: Sequence[tuple[date, date | None]]
+) -> None:
+    """GRANT-PINK-SHELTER: the pink form is "for rehabilitation at shelter": its period lies
+    within one of the person's stays, from admission to the discharge day (``stays`` are their
+    admitted and discharged stays: admitted on, discharged on or none)."""
+    if form is not GrantForm.PINK:
+        return
+    for admitted_on, discharged_on in stays:
+        if admitted_on <= start and (discharged_on is None or end <= discharged_on):
+            return
+    raise RuleViolation(
+        "GRANT-PINK-SHELTER",
+        "A pink grant is for rehabilitation at the shelter: its period lies within a stay.",
+    )

@@ -15,18 +15,23 @@ from app.domain.access import keeps_record
 from app.domain.dates import check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.grants import (
+    COUNTED_GRANT_STATES,
     GRANT_STEPS,
     CheckedGrant,
+    CountedGrant,
     GrantStatus,
     Line,
     check_four_eyes,
     check_grant,
+    check_person_ceilings,
+    check_pink_at_shelter,
 )
 from app.domain.rulebook import GrantForm, Rulebook
+from app.domain.shelter import StayStatus
 from app.domain.states import advance
 from app.domain.vocabulary import OrganisationKind
 from app.errors import Forbidden
-from app.models import GrantLine, ReintegrationGrant
+from app.models import GrantLine, ReintegrationGrant, ShelterStay, Victim
 from app.models.base import utcnow
 from app.schemas.reintegration_grants import GrantCreate, GrantLineIn, GrantUpdate
 from app.security import Principal
@@ -81,7 +86,10 @@ async def create(
         raise InvalidValue("ngo_organisation_id", "A financial agreement is made with an NGO.")
     if not keeps_record(principal.organisation_id, ngo.id):
         raise Forbidden("The NGO's own staff draft its financial agreements.")
-    checked = _checked(data.form, data.period_start, data.period_end, data.lines, rulebook)
+    checked = await _checked_for_person(
+        session, None, victim.id, data.form, (data.period_start, data.period_end), data.lines,
+        rulebook,
+    )  # fmt: skip
     grant = ReintegrationGrant(
         victim_id=victim.id,
         form=data.form,
@@ -118,7 +126,9 @@ async def update(
     start = changes.period_start or grant.period_start
     end = changes.period_end or grant.period_end
     lines = changes.lines if changes.lines is not None else _inputs(await lines_of(session, grant))
-    checked = _checked(grant.form, start, end, lines, rulebook)
+    checked = await _checked_for_person(
+        session, grant.id, grant.victim_id, grant.form, (start, end), lines, rulebook
+    )
     await session.exec(delete(GrantLine).where(col(GrantLine.grant_id) == grant.id))
     grant.period_start, grant.period_end, grant.total = start, end, checked.total
     grant.rulebook_version = rulebook.version
@@ -133,13 +143,19 @@ async def submit(
     now: datetime,
     rulebook: Rulebook,
 ) -> ReintegrationGrant:
-    """Submitted as checked against the rulebook in force now."""
+    """Submitted as checked against the rulebook in force now and against the person's other
+    grants. The person's row is locked first: two grants of one person submitted at once take
+    their turn, and the later one counts the earlier (GRANT-CEILING)."""
     _ngo_staff_only(principal, grant)
+    await locked(session, Victim, grant.victim_id)
     grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, "submit")
     await facts.ensure_in_work(session, grant.victim_id, "submit a grant")
     lines = _inputs(await lines_of(session, grant))
-    _checked(grant.form, grant.period_start, grant.period_end, lines, rulebook)
+    period = (grant.period_start, grant.period_end)
+    await _checked_for_person(
+        session, grant.id, grant.victim_id, grant.form, period, lines, rulebook
+    )
     grant.submitted_at, grant.rulebook_version = now, rulebook.version
     return await _save(session, principal, grant, status, AuditAction.SUBMIT)
 
@@ -190,6 +206,65 @@ async def _locked(session: AsyncSession, grant: ReintegrationGrant) -> Reintegra
     """The grant as it is now, locked: concurrent edits and decisions take their turn, and the
     later one sees the state the earlier one left (409, never a lost or mixed change)."""
     return await locked(session, ReintegrationGrant, grant.id)
+
+
+async def _checked_for_person(
+    session: AsyncSession,
+    grant_id: UUID | None,
+    victim_id: UUID,
+    form: GrantForm,
+    period: tuple[date, date],
+    lines: Sequence[GrantLineIn],
+    rulebook: Rulebook,
+) -> CheckedGrant:
+    """The grant's own rules, then the person's: a pink grant within a stay
+    (GRANT-PINK-SHELTER), every ceiling counted with the person's other grants (GRANT-CEILING)."""
+    start, end = period
+    checked = _checked(form, start, end, lines, rulebook)
+    check_pink_at_shelter(form, start, end, await _stays(session, victim_id))
+    others = await _counted(session, grant_id, victim_id, form, period)
+    check_person_ceilings(form, start, end, [c.line for c in checked.lines], others, rulebook)
+    return checked
+
+
+async def _stays(session: AsyncSession, victim_id: UUID) -> list[tuple[date, date | None]]:
+    query = select(col(ShelterStay.admitted_on), col(ShelterStay.discharged_on)).where(
+        col(ShelterStay.victim_id) == victim_id,
+        col(ShelterStay.status).in_((StayStatus.ADMITTED, StayStatus.DISCHARGED)),
+        col(ShelterStay.admitted_on).is_not(None),
+    )
+    return [
+        (admitted, discharged) for admitted, discharged in await session.exec(query) if admitted
+    ]
+
+
+async def _counted(
+    session: AsyncSession,
+    grant_id: UUID | None,
+    victim_id: UUID,
+    form: GrantForm,
+    period: tuple[date, date],
+) -> list[CountedGrant]:
+    """The person's other grants of this form that count (submitted, approved, disbursed) and
+    whose period overlaps, with their lines' amounts."""
+    start, end = period
+    query = select(ReintegrationGrant).where(
+        col(ReintegrationGrant.victim_id) == victim_id,
+        col(ReintegrationGrant.form) == form,
+        col(ReintegrationGrant.status).in_(COUNTED_GRANT_STATES),
+        col(ReintegrationGrant.period_start) <= end,
+        col(ReintegrationGrant.period_end) >= start,
+    )
+    if grant_id is not None:
+        query = query.where(col(ReintegrationGrant.id) != grant_id)
+    grants = (await session.exec(query)).all()
+    lines = await lines_by_grant(session, grants)
+    return [
+        CountedGrant(
+            g.id, g.period_start, g.period_end, {ln.category: ln.amount for ln in lines[g.id]}
+        )
+        for g in grants
+    ]
 
 
 def _checked(

@@ -2,14 +2,17 @@
 through every state with each forbidden step tried."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
 from app.domain.access import Role
+from app.domain.rulebook import ShelterKind
+from app.domain.shelter import StaySource, StayStatus
 from app.domain.vocabulary import OrganisationKind
-from app.models import Organisation, Victim
+from app.models import Organisation, Shelter, ShelterStay, Victim
 from tests.factories import Actor, Actors
 from tests.helpers import expect_problem
 
@@ -28,8 +31,41 @@ async def manager(actors: Actors, ngo: Organisation) -> Actor:
 
 
 @pytest.fixture
-async def person(actors: Actors, ngo: Organisation) -> Victim:
-    return await actors.victim(ngo)
+async def person(actors: Actors, ngo: Organisation, manager: Actor) -> Victim:
+    """A resident of the NGO's shelter since before the grants' period (GRANT-PINK-SHELTER)."""
+    victim = await actors.victim(ngo)
+    await resident_since(actors, ngo, victim, START - timedelta(days=10), manager)
+    return victim
+
+
+async def resident_since(
+    actors: Actors, ngo: Organisation, victim: Victim, admitted_on: date, by: Actor
+) -> ShelterStay:
+    shelter = await actors.add(
+        Shelter(
+            name="House",
+            organisation_id=ngo.id,
+            kind=ShelterKind.ADULT,
+            capacity=10,
+            address="3 Hidden Street",
+        )
+    )
+    return await actors.add(  # type: ignore[no-any-return]
+        ShelterStay(
+            victim_id=victim.id,
+            shelter_id=shelter.id,
+            source=StaySource.NGO_COORDINATOR,
+            status=StayStatus.ADMITTED,
+            rules_signed_on=admitted_on,
+            rights_signed_on=admitted_on,
+            pocket_money_per_day=Decimal("50.00"),
+            proposed_on=admitted_on,
+            proposed_by=by.id,
+            admitted_on=admitted_on,
+            admitted_by=by.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
 
 
 def grant(person: Victim, ngo: Organisation, form: str, *lines: dict[str, Any]) -> dict[str, Any]:
@@ -483,3 +519,130 @@ async def test_an_edit_that_keeps_the_total_is_a_new_version(
         headers=manager.headers | {"If-Match": '"1"'},
     )
     expect_problem(stale, 412, "version_mismatch")
+
+
+# --- counting across agreements (GRANT-CEILING for the person, SOP-MONTHS, GRANT-PINK-SHELTER) --
+
+
+async def _submitted(client: httpx.AsyncClient, body: dict[str, Any], by: Actor) -> httpx.Response:
+    made = await client.post(API, json=body, headers=by.headers)
+    assert made.status_code == 201, made.text
+    return await client.post(f"{API}/{made.json()['id']}/submit", headers=by.headers)
+
+
+CLOTHES = {"category": "clothes_summer", "amount": "2000.00"}
+COURSE = {"category": "vocational_training", "amount": "2000.00", "months": 3}
+
+
+@pytest.mark.parametrize(
+    ("form", "line"), [("pink", CLOTHES), ("blue", COURSE)], ids=["summer-clothes", "course"]
+)
+async def test_a_ceiling_is_the_persons_not_each_agreements(
+    client: httpx.AsyncClient,
+    manager: Actor,
+    person: Victim,
+    ngo: Organisation,
+    form: str,
+    line: dict[str, Any],
+) -> None:
+    """Regression: two pink grants of 2,000 for summer clothes, or two blue "whole course"
+    lines, were approved for one person and period."""
+    first = await _submitted(client, grant(person, ngo, form, line), manager)
+    assert first.status_code == 200, first.text
+
+    second = await client.post(API, json=grant(person, ngo, form, line), headers=manager.headers)
+    body = expect_problem(second, 422, "rule_violation", "GRANT-CEILING")
+    assert body["other_grant"] == first.json()["id"]
+    assert (body["line"], body["ceiling"], body["committed"], body["amount"]) == (
+        0,
+        "2000.00",
+        "2000.00",
+        "2000.00",
+    )
+
+
+async def test_what_is_left_of_a_ceiling_may_be_granted_and_drafts_do_not_count(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    half = {"category": "clothes_summer", "amount": "1000.00"}
+    draft = await client.post(
+        API, json=grant(person, ngo, "pink", CLOTHES), headers=manager.headers
+    )
+    assert draft.status_code == 201, draft.text  # a draft promises nothing yet
+    assert (await _submitted(client, grant(person, ngo, "pink", half), manager)).status_code == 200
+    assert (await _submitted(client, grant(person, ngo, "pink", half), manager)).status_code == 200
+    over = await client.post(f"{API}/{draft.json()['id']}/submit", headers=manager.headers)
+    body = expect_problem(over, 422, "rule_violation", "GRANT-CEILING")
+    assert (body["committed"], body["amount"]) == ("2000.00", "2000.00")
+
+
+async def test_grants_for_periods_apart_each_have_their_ceiling(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    first = grant(person, ngo, "pink", CLOTHES) | {"period_end": "2026-01-31"}
+    later = grant(person, ngo, "pink", CLOTHES) | {
+        "period_start": "2026-02-01",
+        "period_end": "2026-02-28",
+    }
+    assert (await _submitted(client, first, manager)).status_code == 200
+    assert (await _submitted(client, later, manager)).status_code == 200
+
+
+async def test_a_rate_counts_the_months_of_overlapping_grants_once(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    rent = {
+        "category": "apartment_rental",
+        "amount": "3000.00",
+        "months": 2,
+        "justification": "No family to return to.",
+    }
+    january_february = grant(person, ngo, "blue", rent) | {"period_end": "2026-02-28"}
+    assert (await _submitted(client, january_february, manager)).status_code == 200
+    # February and March: together three months, 4,500 at most, 3,000 committed already
+    february_march = grant(person, ngo, "blue", rent) | {
+        "period_start": "2026-02-01",
+        "period_end": "2026-03-31",
+    }
+    answer = await client.post(API, json=february_march, headers=manager.headers)
+    body = expect_problem(answer, 422, "rule_violation", "GRANT-CEILING")
+    assert (body["ceiling"], body["committed"]) == ("4500.00", "3000.00")
+
+
+async def test_two_days_across_a_month_end_are_one_month_of_rent(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    """Regression: a two-day period across a month end allowed 3,000 of rent against 1,500 a
+    month (SOP-MONTHS: it is one month)."""
+    two_days = {"period_start": "2026-01-31", "period_end": "2026-02-01"}
+    rent = {"category": "apartment_rental", "justification": "No family to return to."}
+    for line, code in (
+        (rent | {"amount": "3000.00", "months": 2}, "validation_error"),
+        (rent | {"amount": "3000.00", "months": 1}, "rule_violation"),
+    ):
+        body = grant(person, ngo, "blue", line) | two_days
+        expect_problem(await client.post(API, json=body, headers=manager.headers), 422, code)
+    within = grant(person, ngo, "blue", rent | {"amount": "1500.00", "months": 1}) | two_days
+    assert (await client.post(API, json=within, headers=manager.headers)).status_code == 201
+
+
+async def test_a_pink_grant_is_for_a_resident_of_the_shelter(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, ngo: Organisation
+) -> None:
+    """Regression: pink grants ("for rehabilitation at shelter") were approved for a person
+    never in a shelter."""
+    never = await actors.victim(ngo)
+    answer = await client.post(
+        API, json=grant(never, ngo, "pink", CLOTHES), headers=manager.headers
+    )
+    expect_problem(answer, 422, "rule_violation", "GRANT-PINK-SHELTER")
+    assert (
+        await client.post(API, json=grant(never, ngo, "blue", COURSE), headers=manager.headers)
+    ).status_code == 201  # the blue form is not tied to the shelter
+
+    arrived_late = await actors.victim(ngo)
+    await resident_since(actors, ngo, arrived_late, START + timedelta(days=5), manager)
+    answer = await client.post(
+        API, json=grant(arrived_late, ngo, "pink", CLOTHES), headers=manager.headers
+    )
+    expect_problem(answer, 422, "rule_violation", "GRANT-PINK-SHELTER")

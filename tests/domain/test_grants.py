@@ -2,6 +2,7 @@
 on both sides, how days and months are counted, the line conditions, the total, the four-eyes
 rule and the grant's state machine."""
 
+import calendar
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,11 +18,14 @@ from app.domain.errors import DomainError, InvalidTransition, InvalidValue, Rule
 from app.domain.grants import (
     GRANT_STEPS,
     CheckedGrant,
+    CountedGrant,
     GrantStatus,
     LawyerPurpose,
     Line,
     check_four_eyes,
     check_grant,
+    check_person_ceilings,
+    check_pink_at_shelter,
     grant_total,
     period_days,
     period_months,
@@ -57,7 +61,7 @@ HARMLESS_TOO = {
 START = date(2026, 1, 1)
 END_30_DAYS = date(2026, 1, 30)  # 30 days, one calendar month
 END_3_MONTHS = date(2026, 3, 31)  # 90 days, three calendar months
-SIX_MONTHS = (date(2026, 1, 15), date(2026, 6, 14))  # touches January to June: six months
+SIX_MONTHS = (date(2026, 1, 15), date(2026, 7, 14))  # six months as SOP-MONTHS counts them
 
 
 def assert_refused(refusal: pytest.ExceptionInfo[Any], rule: str, kind: type) -> None:
@@ -488,20 +492,23 @@ def test_period_days_counts_both_ends(start: date, end: date, days: int) -> None
 @pytest.mark.parametrize(
     ("start", "end", "months"),
     [
-        pytest.param(date(2026, 1, 31), date(2026, 2, 1), 2, id="jan-31-to-feb-1"),
+        pytest.param(date(2026, 1, 31), date(2026, 2, 1), 1, id="jan-31-to-feb-1"),
         pytest.param(date(2026, 1, 1), date(2026, 1, 1), 1, id="one-day"),
         pytest.param(date(2026, 1, 1), date(2026, 1, 31), 1, id="all-january"),
         pytest.param(date(2028, 2, 1), date(2028, 2, 29), 1, id="feb-2028-leap"),
-        pytest.param(date(2028, 2, 29), date(2028, 3, 1), 2, id="29-feb-to-1-mar"),
-        pytest.param(date(2025, 12, 31), date(2026, 1, 1), 2, id="dec-to-jan"),
-        pytest.param(date(2025, 11, 15), date(2026, 2, 10), 4, id="nov-to-feb"),
+        pytest.param(date(2028, 2, 29), date(2028, 3, 1), 1, id="29-feb-to-1-mar"),
+        pytest.param(date(2025, 12, 31), date(2026, 1, 1), 1, id="dec-to-jan"),
+        pytest.param(date(2025, 11, 15), date(2026, 2, 10), 3, id="nov-to-feb"),
+        pytest.param(date(2026, 1, 15), date(2026, 6, 14), 5, id="five-months-to-the-day"),
+        pytest.param(date(2026, 1, 15), date(2026, 6, 15), 6, id="and-a-day-more"),
+        pytest.param(date(2026, 1, 31), date(2026, 2, 27), 1, id="month-end-start-clamps"),
+        pytest.param(date(2026, 1, 31), date(2026, 2, 28), 2, id="past-the-clamped-month"),
         pytest.param(date(2026, 1, 1), date(2026, 12, 31), 12, id="year-2026"),
         pytest.param(date(2026, 1, 1), date(2027, 1, 1), 13, id="year-and-a-day"),
     ],
 )
-def test_period_months_counts_the_calendar_months_touched(
-    start: date, end: date, months: int
-) -> None:
+def test_period_months_counts_months_as_sop_months(start: date, end: date, months: int) -> None:
+    """SOP-MONTHS, rounded up: a two-day period across a month end is one month, not two."""
     assert period_months(start, end) == months
 
 
@@ -514,7 +521,7 @@ def test_period_counts_match_the_days_listed(start: date, length: int) -> None:
     end = start + timedelta(days=length)
     every_day = [start + timedelta(days=n) for n in range(length + 1)]
     assert period_days(start, end) == len(every_day)
-    assert period_months(start, end) == len({(day.year, day.month) for day in every_day})
+    assert period_months(start, end) == months_touched(start, end)
 
 
 @pytest.mark.parametrize(
@@ -541,16 +548,16 @@ def test_per_day_days_run_from_one_to_the_days_of_the_period(days: int, allowed:
     ("months", "allowed"),
     [
         pytest.param(1, True, id="1"),
-        pytest.param(2, True, id="2"),
-        pytest.param(3, False, id="3-refused"),
+        pytest.param(2, False, id="2-refused"),
         pytest.param(0, False, id="0-refused"),
     ],
 )
 @pytest.mark.parametrize("category", ["scholarship", "travel", "apartment_rental"])
-def test_per_month_months_run_from_one_to_the_months_the_period_touches(
+def test_per_month_months_run_from_one_to_the_months_of_the_period(
     category: str, months: int, allowed: bool
 ) -> None:
-    # 2026-01-31 to 2026-02-01: two days, two calendar months
+    # 2026-01-31 to 2026-02-01: two days across a month end, one month (SOP-MONTHS): a
+    # per-month line cannot ask for two (the 3,000 of rent against "1,500 per month")
     line = _line(BLUE, category, money("1000.00"), None, months)
     start, end = date(2026, 1, 31), date(2026, 2, 1)
     if allowed:
@@ -774,7 +781,16 @@ def days_in(start: date, end: date) -> int:
 
 
 def months_touched(start: date, end: date) -> int:
-    return (end.year * 12 + end.month) - (start.year * 12 + start.month) + 1
+    """SOP-MONTHS written out again: the fewest months N whose period from ``start`` (to the
+    day before the same calendar day N months later, a month-end clamped) reaches ``end``."""
+    months = 1
+    while True:
+        years, month_index = divmod(start.month - 1 + months, 12)
+        year, month = start.year + years, month_index + 1
+        day = min(start.day, calendar.monthrange(year, month)[1])
+        if end <= date(year, month, day) - timedelta(days=1):
+            return months
+        months += 1
 
 
 @st.composite
@@ -927,3 +943,82 @@ def test_any_grant_accepted_keeps_every_line_within_its_ceiling(
         if ceiling is not None:
             assert item.line.amount <= ceiling
     assert checked.total == sum((line.amount for line in lines), Decimal("0"))
+
+
+# --- counting across agreements -------------------------------------------------------------
+
+
+def _counted(start: date, end: date, **amounts: str) -> CountedGrant:
+    return CountedGrant(uuid4(), start, end, {k: money(v) for k, v in amounts.items()})
+
+
+JAN = (date(2026, 1, 1), date(2026, 1, 31))
+
+
+@pytest.mark.parametrize(
+    ("form", "line", "others", "allowed"),
+    [
+        # a single cap is the person's: 2,000 of summer clothes across grants
+        (PINK, Line("clothes_summer", money("1000.00")), [("clothes_summer", "1000.00")], True),
+        (PINK, Line("clothes_summer", money("1000.01")), [("clothes_summer", "1000.00")], False),
+        (
+            BLUE,
+            Line("vocational_training", money("1.00"), months=1),
+            [("vocational_training", "2000.00")],
+            False,
+        ),
+        # other lines, or lines without a ceiling, do not count against it
+        (PINK, Line("clothes_summer", money("2000.00")), [("underwear", "500.00")], True),
+        (
+            PINK,
+            Line("medical_examination", money("9000.00")),
+            [("medical_examination", "9000.00")],
+            True,
+        ),
+        # a rate: the same January twice is still 31 days of food and hygiene
+        (
+            PINK,
+            Line("food_hygiene", money("200.00"), days=1),
+            [("food_hygiene", "6200.00")],
+            False,
+        ),
+    ],
+)
+def test_a_ceiling_counts_the_persons_overlapping_grants(
+    form: GrantForm, line: Line, others: list[tuple[str, str]], allowed: bool
+) -> None:
+    counted = [_counted(*JAN, **{category: amount}) for category, amount in others]
+    if allowed:
+        check_person_ceilings(form, *JAN, [line], counted, RB)
+        return
+    with pytest.raises(RuleViolation) as refused:
+        check_person_ceilings(form, *JAN, [line], counted, RB)
+    assert_refused(refused, "GRANT-CEILING", RuleViolation)
+    assert refused.value.facts["other_grant"] == str(counted[0].grant_id)
+
+
+def test_a_grant_of_another_time_does_not_count() -> None:
+    february = _counted(date(2026, 2, 1), date(2026, 2, 28), clothes_summer="2000.00")
+    check_person_ceilings(PINK, *JAN, [Line("clothes_summer", money("2000.00"))], [february], RB)
+
+
+@pytest.mark.parametrize(
+    ("stays", "allowed"),
+    [
+        ([(date(2025, 12, 1), None)], True),
+        ([(date(2026, 1, 1), date(2026, 1, 31))], True),  # to the discharge day
+        ([(date(2026, 1, 2), None)], False),  # admitted after the period began
+        ([(date(2025, 12, 1), date(2026, 1, 30))], False),  # discharged before it ended
+        ([], False),  # never in a shelter
+    ],
+)
+def test_a_pink_grant_lies_within_a_stay(
+    stays: list[tuple[date, date | None]], allowed: bool
+) -> None:
+    check_pink_at_shelter(BLUE, *JAN, [])  # the blue form is not tied to a shelter
+    if allowed:
+        check_pink_at_shelter(PINK, *JAN, stays)
+        return
+    with pytest.raises(RuleViolation) as refused:
+        check_pink_at_shelter(PINK, *JAN, stays)
+    assert_refused(refused, "GRANT-PINK-SHELTER", RuleViolation)

@@ -67,13 +67,13 @@ async def test_concurrent_edits_and_decisions_of_a_grant_never_mix(
     manager = await actors.user(Role.SHELTER_MANAGER, ngo)
     coordinator = await actors.user(Role.COORDINATOR)
     person = await actors.victim(ngo)
-    lines = [
-        {"category": "travel", "amount": "100.00"},
-        {"category": "lawyer", "amount": "900.00", "purpose": "criminal_proceedings"},
+    lines = [  # the blue form: not tied to a shelter stay (GRANT-PINK-SHELTER)
+        {"category": "id_documents", "amount": "100.00"},
+        {"category": "lawyer", "amount": "900.00", "purpose": "civil_rights"},
     ]
     body = {
         "victim_id": str(person.id),
-        "form": "pink",
+        "form": "blue",
         "ngo_organisation_id": str(ngo.id),
         "period_start": "2026-01-01",
         "period_end": "2026-01-31",
