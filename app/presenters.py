@@ -4,8 +4,8 @@ present through here; schemas know nothing of services or models."""
 
 import csv
 import io
-from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from app.domain.access import (
@@ -24,13 +24,11 @@ from app.domain.rulebook import Rulebook
 from app.models import (
     Assessment,
     Complaint,
-    GrantLine,
     HealthRecord,
     JobReferral,
     LegalConsultation,
     OutboxMessage,
     Referral,
-    ReintegrationGrant,
     Shelter,
     Victim,
 )
@@ -56,7 +54,7 @@ from app.schemas.job_referrals import (
 from app.schemas.legal_consultations import LegalConsultationRead
 from app.schemas.outbox import OutboxMessageRead
 from app.schemas.referrals import ReferralRead
-from app.schemas.reintegration_grants import GrantLineRead, GrantRead
+from app.schemas.reintegration_grants import GrantInstalmentRead, GrantLineRead, GrantRead
 from app.schemas.reports import GrantSums, MonthlyShelterReport
 from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
@@ -68,6 +66,7 @@ from app.services.counselling_sessions import SessionFile
 from app.services.exports import PersonFile
 from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
+from app.services.reintegration_grants import GrantFile
 
 # the columns of a class only some roles read (app/models/personal_data.py) that these
 # presenters withhold, value by value; the rest of the health record is behind its route's
@@ -222,7 +221,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
             MonitoringReportRead.model_validate(m) for m in file.monitoring_reports
         ],
         job_referrals=[present_to_case_workers(j) for j in file.job_referrals],
-        grants=[present_grant(grant, lines) for grant, lines in file.grants],
+        grants=[present_grant(grant) for grant in file.grants],
         alerts=[AlertRead.model_validate(a) for a in file.alerts],
         visits=[VisitRead.model_validate(v) for v in file.visits],
         closures=[CaseClosureRead.model_validate(c) for c in file.closures],
@@ -241,9 +240,13 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
     )
 
 
-def present_grant(grant: ReintegrationGrant, lines: Sequence[GrantLine]) -> GrantRead:
-    shown = [GrantLineRead.model_validate(line) for line in lines]
-    return GrantRead.model_validate(grant.model_dump() | {"lines": shown})
+def present_grant(file: GrantFile) -> GrantRead:
+    lines = [GrantLineRead.model_validate(line) for line in file.lines]
+    paid = [GrantInstalmentRead.model_validate(i) for i in file.instalments]
+    return GrantRead.model_validate(
+        file.grant.model_dump()
+        | {"lines": lines, "instalments": paid, "paid": sum((i.amount for i in paid), Decimal(0))}
+    )
 
 
 def report_csv(report: MonthlyShelterReport) -> str:

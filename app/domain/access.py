@@ -57,7 +57,9 @@ class Action(StrEnum):
     VICTIM_ERASE = "victim:erase"
     ALERT_ACKNOWLEDGE = "alert:acknowledge"
     GRANT_READ = "grant:read"
-    GRANT_DRAFT = "grant:draft"  # draft, edit, submit: the NGO's shelter manager or social worker
+    GRANT_DRAFT = (
+        "grant:draft"  # draft, edit, submit: the NGO's staff (or the coordinator with them)
+    )
     GRANT_DECIDE = "grant:decide"  # approve, reject, disburse: the coordinator
     REPORT_SHELTER = "report:shelter"  # the shelter manager's monthly report (MAN 2.1.10)
     REPORT_COMPLIANCE = "report:compliance"
@@ -161,6 +163,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.VISIT_READ,
             _A.VICTIM_ERASE,
             _A.GRANT_READ,
+            _A.GRANT_DRAFT,  # together with the NGO's shelter manager (GRANT-FOUR-EYES)
             _A.GRANT_DECIDE,
             _A.REPORT_SHELTER,
             _A.REPORT_COMPLIANCE,

@@ -225,11 +225,15 @@ def _count_message(index: int, line: Line, count: str, wanted: bool) -> str:
 
 
 def check_four_eyes(
-    approver_id: UUID, author_id: UUID, approver_org: UUID | None, author_org: UUID | None
+    approver_id: UUID,
+    authors: set[UUID],
+    approver_org: UUID | None,
+    author_org: UUID | None,
 ) -> None:
-    """GRANT-FOUR-EYES: the coordinator who approves is not the grant's author, and the
-    author's organisation does not approve its own grant."""
-    if approver_id == author_id or (approver_org is not None and approver_org == author_org):
+    """GRANT-FOUR-EYES: the coordinator who approves is none of the grant's authors (a
+    coordinator may draft it with the NGO's shelter manager), and the author's organisation
+    does not approve its own grant."""
+    if approver_id in authors or (approver_org is not None and approver_org == author_org):
         raise RuleViolation(
             "GRANT-FOUR-EYES", "A grant is approved by someone outside its author's organisation."
         )
@@ -311,3 +315,28 @@ def check_pink_at_shelter(
         "GRANT-PINK-SHELTER",
         "A pink grant is for rehabilitation at the shelter: its period lies within a stay.",
     )
+
+
+# --- the agreement's number and its instalments ------------------------------------------------
+
+
+def agreement_number(form: GrantForm, ngo_name: str, year: int, seq: int) -> str:
+    """The number the server gives an agreement, per NGO and year: the blue form's
+    ``S-<NGO code>-<year>-<n>`` (Annex 6: "No. S-NGO"), the pink form's ``<NGO code>-<year>-<n>``;
+    the NGO's code is the initials of its name."""
+    words = "".join(c if c.isalnum() else " " for c in ngo_name).split()
+    code = "".join(word[0] for word in words).upper()[:8] or "NGO"
+    number = f"{code}-{year}-{seq}"
+    return f"S-{number}" if form is GrantForm.BLUE else number
+
+
+def next_instalment(total: Decimal, paid: Decimal, amount: Decimal | None) -> tuple[Decimal, bool]:
+    """An instalment of an approved grant: the rest when no amount is given; never more than
+    what is left of the total. Returns the amount and whether the grant is then paid in full."""
+    left = (total - paid).quantize(CENT)
+    amount = left if amount is None else amount
+    if amount <= 0 or amount != amount.quantize(CENT):
+        raise InvalidValue("amount", "An instalment is a positive amount with two decimals.")
+    if amount > left:
+        raise InvalidValue("amount", f"Only {left} of the approved total is left to pay.")
+    return amount, amount == left

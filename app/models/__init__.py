@@ -20,7 +20,7 @@ from app.models.legal_consultation import LegalConsultation
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
 from app.models.referral import Referral
-from app.models.reintegration_grant import GrantLine, ReintegrationGrant
+from app.models.reintegration_grant import GrantInstalment, GrantLine, ReintegrationGrant
 from app.models.service_agreement import ServiceAgreement
 from app.models.shelter import Shelter
 from app.models.shelter_stay import MonitoringReport, ShelterStay
@@ -42,6 +42,7 @@ __all__ = [
     "CounsellingSession",
     "Disclosure",
     "FollowUpContact",
+    "GrantInstalment",
     "GrantLine",
     "HealthRecord",
     "IdempotencyRecord",

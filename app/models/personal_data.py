@@ -164,10 +164,12 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # --- reintegration ---------------------------------------------------------------------------
     "reintegration_grants": _table(
         f"{_STAMPS} victim_id form ngo_organisation_id period_start period_end status total "
-        "author_id author_organisation_id submitted_at decided_at decided_by disbursed_on "
-        "rulebook_version",
+        "author_id author_organisation_id co_author_id number number_year number_seq "
+        "mou_reference submitted_at decided_at decided_by disbursed_on rulebook_version",
         decision_reason=_T,
+        representatives=_I,  # the names of who signed it, with the person's agreement
     ),
+    "grant_instalments": _table("id grant_id amount disbursed_on recorded_by created_at"),
     "grant_lines": _table(
         "id grant_id position category amount ceiling days months purpose", justification=_T
     ),
@@ -251,6 +253,7 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),
     "grant_lines": PersonLink("grant_id", via="reintegration_grants"),
+    "grant_instalments": PersonLink("grant_id", via="reintegration_grants"),
     "job_referral_events": PersonLink("job_referral_id", via="job_referrals"),
     # a session belongs to each person in it
     "counselling_sessions": PersonLink("id", via="session_participants", via_column="session_id"),

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from app.domain.grants import GrantStatus
 from app.domain.rulebook import GrantForm
 from app.models.base import (
+    JSONType,
     Money,
     UTCDateTime,
     Versioned,
@@ -22,7 +23,11 @@ from app.models.base import (
 
 class ReintegrationGrant(Versioned, table=True):
     __tablename__ = "reintegration_grants"
-    __table_args__ = (CheckConstraint("period_end >= period_start", name="period"),)
+    __table_args__ = (
+        CheckConstraint("period_end >= period_start", name="period"),
+        # the agreement's number: one sequence per NGO and year
+        UniqueConstraint("ngo_organisation_id", "number_year", "number_seq"),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
@@ -34,6 +39,14 @@ class ReintegrationGrant(Versioned, table=True):
     total: Decimal = Field(sa_type=Money)  # computed from the lines, never taken from a body
     author_id: UUID
     author_organisation_id: UUID = Field(foreign_key="organisations.id")
+    # the NGO's shelter manager a coordinator drafted it with (four eyes: neither approves it)
+    co_author_id: UUID | None = Field(default=None, foreign_key="users.id")
+    number: str | None = Field(default=None, max_length=40)  # made by the server
+    number_year: int | None = None
+    number_seq: int | None = None
+    mou_reference: str | None = Field(default=None, max_length=100)
+    # who sign it: {"ngo": the NGO's representative, "mission": the mission's}
+    representatives: dict[str, str] | None = Field(default=None, sa_type=JSONType)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by: UUID | None = None
@@ -64,3 +77,17 @@ class GrantLine(SQLModel, table=True):
     months: int | None = None
     purpose: str | None = Field(default=None, max_length=40)
     justification: str | None = Field(default=None, max_length=2000)
+
+
+class GrantInstalment(SQLModel, table=True):
+    """One payment of an approved grant; their sum never exceeds its total."""
+
+    __tablename__ = "grant_instalments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: UUID = id_field()
+    grant_id: UUID = Field(foreign_key="reintegration_grants.id", index=True)
+    amount: Decimal = Field(sa_type=Money)
+    disbursed_on: date
+    recorded_by: UUID = Field(foreign_key="users.id")
+    created_at: datetime = timestamp_field()

@@ -37,7 +37,7 @@ Decider = Annotated[Principal, require(Action.GRANT_DECIDE)]
 
 async def shown(session: SessionDep, grant: VisibleGrant, response: Response) -> GrantRead:
     set_etag(response, grant.version)
-    return present_grant(grant, await reintegration_grants.lines_of(session, grant))
+    return present_grant(await reintegration_grants.file_of(session, grant))
 
 
 @router.get("", summary="List grants of the persons the caller sees")
@@ -51,8 +51,8 @@ async def list_reintegration_grants(
     items, cursor = await reintegration_grants.list_visible(
         session, principal, page, status, victim_id
     )
-    lines = await reintegration_grants.lines_by_grant(session, items)
-    return Page(items=[present_grant(g, lines[g.id]) for g in items], next_cursor=cursor)
+    files = await reintegration_grants.files_of(session, items)
+    return Page(items=[present_grant(f) for f in files], next_cursor=cursor)
 
 
 @router.post(
@@ -66,11 +66,12 @@ async def create_reintegration_grant(
     body: GrantCreate,
     session: SessionDep,
     rulebook: RulebookDep,
+    clock: ClockDep,
     request: Request,
     response: Response,
     _key: Idempotency,
 ) -> GrantRead:
-    grant = await reintegration_grants.create(session, principal, body, rulebook)
+    grant = await reintegration_grants.create(session, principal, body, rulebook, clock.today())
     created(request, response, "get_reintegration_grant", grant.version, grant_id=str(grant.id))
     return await shown(session, grant, response)
 
@@ -143,7 +144,10 @@ async def reject_reintegration_grant(
     return await shown(session, grant, response)
 
 
-@router.post("/{grant_id}/disburse", summary="Record the disbursement of an approved grant")
+@router.post(
+    "/{grant_id}/disburse",
+    summary="Record an instalment of an approved grant (disbursed once paid in full)",
+)
 async def disburse_reintegration_grant(
     principal: Decider,
     grant: VisibleGrant,
@@ -154,6 +158,6 @@ async def disburse_reintegration_grant(
     _key: Idempotency,
 ) -> GrantRead:
     grant = await reintegration_grants.disburse(
-        session, principal, grant, body.disbursed_on, clock.today(), clock.zone
+        session, principal, grant, body, clock.today(), clock.zone
     )
     return await shown(session, grant, response)

@@ -27,6 +27,16 @@ class GrantLineIn(RequestModel):
     justification: Reason | None = None
 
 
+class Representatives(RequestModel):
+    """Who sign the agreement for each party."""
+
+    ngo: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    mission: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+MouReference = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
 class GrantCreate(RequestModel):
     victim_id: UUID
     form: GrantForm
@@ -34,14 +44,26 @@ class GrantCreate(RequestModel):
     period_start: date
     period_end: date
     lines: list[GrantLineIn] = Field(min_length=1, max_length=30)
+    mou_reference: MouReference | None = Field(
+        None, description="The Memorandum of Understanding the agreement is made under."
+    )
+    representatives: Representatives | None = None
+    drafted_with_user_id: UUID | None = Field(
+        None,
+        description="A coordinator drafts together with the NGO's shelter manager, named here; "
+        "neither of them approves it (GRANT-FOUR-EYES).",
+    )
 
 
 class GrantUpdate(RequestModel):
-    """A draft's period or lines; the lines sent replace them all."""
+    """A draft's period, lines, MoU reference or representatives; the lines sent replace them
+    all."""
 
     period_start: date | None = None
     period_end: date | None = None
     lines: list[GrantLineIn] | None = Field(None, min_length=1, max_length=30)
+    mou_reference: MouReference | None = None
+    representatives: Representatives | None = None
 
 
 class GrantDecision(RequestModel):
@@ -53,7 +75,16 @@ class GrantRejection(RequestModel):
 
 
 class GrantDisbursement(RequestModel):
+    """One instalment; without ``amount``, the rest of the approved total."""
+
+    amount: Money | None = None
     disbursed_on: date
+
+
+class GrantInstalmentRead(ResponseModel):
+    amount: Decimal
+    disbursed_on: date
+    recorded_by: UUID
 
 
 class GrantLineRead(ResponseModel):
@@ -77,12 +108,18 @@ class GrantRead(ResponseModel):
     status: GrantStatus
     total: Decimal
     lines: list[GrantLineRead]
+    number: str | None = Field(description="Made by the server, per NGO and year.")
+    mou_reference: str | None
+    representatives: dict[str, str] | None
     author_id: UUID
+    co_author_id: UUID | None
     submitted_at: datetime | None
     decided_at: datetime | None
     decided_by: UUID | None
     decision_reason: str | None
-    disbursed_on: date | None
+    instalments: list[GrantInstalmentRead]
+    paid: Decimal = Field(description="The sum of the instalments paid.")
+    disbursed_on: date | None = Field(description="The day it was paid in full.")
     rulebook_version: str
     version: int
     created_at: datetime

@@ -19,7 +19,6 @@ from app.models import (
     Consent,
     Disclosure,
     FollowUpContact,
-    GrantLine,
     HealthRecord,
     JobReferral,
     LegalConsultation,
@@ -46,6 +45,7 @@ from app.services.audit import AuditAction
 from app.services.counselling_sessions import SessionFile
 from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
+from app.services.reintegration_grants import GrantFile
 from app.services.scope import kept_by_caller
 
 M = TypeVar("M", bound=SQLModel)
@@ -72,6 +72,7 @@ SECTIONS: Mapping[str, str] = {
     "health_records": "health_record",
     "reintegration_grants": "grants",
     "grant_lines": "grants",
+    "grant_instalments": "grants",
     "alerts": "alerts",
     "legal_consultations": "legal_consultations",
     "disclosures": "disclosures",
@@ -99,7 +100,7 @@ class PersonFile:
     job_referrals: Sequence[JobReferralFile]  # with their events
     closures: Sequence[CaseClosure]
     health_record: HealthRecord | None
-    grants: Sequence[tuple[ReintegrationGrant, Sequence[GrantLine]]]
+    grants: Sequence[GrantFile]  # with their lines and instalments
     alerts: Sequence[Alert]
     visits: Sequence[Visit]  # visits to the person at the shelter
     legal_consultations: Sequence[LegalConsultation]
@@ -144,7 +145,6 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
     audit.record_reads(session, principal, counselling_sessions.RECORD_TYPE, others)
     consents = await of_person(Consent)
     granted = [] if "grants" in withheld else await of_person(ReintegrationGrant)
-    lines = await reintegration_grants.lines_by_grant(session, granted)
     return PersonFile(
         victim=victim,
         consents=consents,
@@ -162,7 +162,7 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         ),
         closures=await of_person(CaseClosure),
         health_record=health_record,
-        grants=[(g, lines[g.id]) for g in granted],
+        grants=await reintegration_grants.files_of(session, granted),
         # as on the caller's worklist and in its shelters' visitor logs
         alerts=[]
         if "alerts" in withheld

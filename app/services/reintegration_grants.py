@@ -3,15 +3,17 @@ coordinator outside the author's organisation, disbursed by the coordinator. Eve
 audited; approved and disbursed grants are never edited."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.access import keeps_record
+from app.domain.access import CaseScope, Role, case_scope, keeps_record
 from app.domain.dates import check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.grants import (
@@ -21,25 +23,65 @@ from app.domain.grants import (
     CountedGrant,
     GrantStatus,
     Line,
+    agreement_number,
     check_four_eyes,
     check_grant,
     check_person_ceilings,
     check_pink_at_shelter,
+    next_instalment,
 )
 from app.domain.rulebook import GrantForm, Rulebook
 from app.domain.shelter import StayStatus
 from app.domain.states import advance
 from app.domain.vocabulary import OrganisationKind
 from app.errors import Forbidden
-from app.models import GrantLine, ReintegrationGrant, ShelterStay, Victim
+from app.models import (
+    GrantInstalment,
+    GrantLine,
+    Organisation,
+    ReintegrationGrant,
+    ShelterStay,
+    User,
+    Victim,
+)
 from app.models.base import utcnow
-from app.schemas.reintegration_grants import GrantCreate, GrantLineIn, GrantUpdate
+from app.schemas.reintegration_grants import (
+    GrantCreate,
+    GrantDisbursement,
+    GrantLineIn,
+    GrantUpdate,
+)
 from app.security import Principal
 from app.services import facts, records
 from app.services.audit import AuditAction
 from app.services.common import ensure_version, locked
 from app.services.organisations import get_referenced
 from app.services.pagination import PageParams
+
+
+@dataclass(frozen=True)
+class GrantFile:
+    grant: ReintegrationGrant
+    lines: Sequence[GrantLine]
+    instalments: Sequence[GrantInstalment]
+
+
+async def file_of(session: AsyncSession, grant: ReintegrationGrant) -> GrantFile:
+    return (await files_of(session, [grant]))[0]
+
+
+async def files_of(session: AsyncSession, grants: Sequence[ReintegrationGrant]) -> list[GrantFile]:
+    """Grants with their lines and instalments, in two queries."""
+    lines = await lines_by_grant(session, grants)
+    paid: dict[UUID, list[GrantInstalment]] = {grant.id: [] for grant in grants}
+    query = (
+        select(GrantInstalment)
+        .where(col(GrantInstalment.grant_id).in_(list(paid)))
+        .order_by(col(GrantInstalment.id))
+    )
+    for instalment in (await session.exec(query)).all():
+        paid[instalment.grant_id].append(instalment)
+    return [GrantFile(g, lines[g.id], paid[g.id]) for g in grants]
 
 
 async def lines_of(session: AsyncSession, grant: ReintegrationGrant) -> Sequence[GrantLine]:
@@ -77,15 +119,19 @@ async def list_visible(
 
 
 async def create(
-    session: AsyncSession, principal: Principal, data: GrantCreate, rulebook: Rulebook
+    session: AsyncSession,
+    principal: Principal,
+    data: GrantCreate,
+    rulebook: Rulebook,
+    today: date,
 ) -> ReintegrationGrant:
-    """Drafted by the NGO's own staff, for a person whose case they see."""
+    """Drafted by the NGO's own staff, or by a coordinator together with the NGO's shelter
+    manager, for a person whose case they see; numbered per NGO and year."""
     victim = await facts.visible_victim(session, principal, data.victim_id)
     ngo = await get_referenced(session, data.ngo_organisation_id, "ngo_organisation_id")
     if ngo.kind is not OrganisationKind.NGO:
         raise InvalidValue("ngo_organisation_id", "A financial agreement is made with an NGO.")
-    if not keeps_record(principal.organisation_id, ngo.id):
-        raise Forbidden("The NGO's own staff draft its financial agreements.")
+    co_author = await _co_author(session, principal, ngo.id, data.drafted_with_user_id)
     checked = await _checked_for_person(
         session, None, victim.id, data.form, (data.period_start, data.period_end), data.lines,
         rulebook,
@@ -98,15 +144,56 @@ async def create(
         period_end=data.period_end,
         total=checked.total,
         author_id=principal.actor_id,
-        author_organisation_id=principal.organisation,
+        author_organisation_id=ngo.id if co_author else principal.organisation,
+        co_author_id=co_author,
+        mou_reference=data.mou_reference,
+        representatives=data.representatives.model_dump() if data.representatives else None,
         rulebook_version=rulebook.version,
     )
+    await _number(session, grant, ngo, today)
     session.add(grant)
     await session.flush()
     _add_lines(session, grant, checked)
     await session.flush()
     records.audit_change(session, principal, grant, AuditAction.CREATE)
     return grant
+
+
+async def _co_author(
+    session: AsyncSession, principal: Principal, ngo_id: UUID, drafted_with: UUID | None
+) -> UUID | None:
+    """The NGO's own staff draft alone; a coordinator drafts with the NGO's shelter manager."""
+    if case_scope(principal.role) is not CaseScope.ALL:
+        if not keeps_record(principal.organisation_id, ngo_id):
+            raise Forbidden("The NGO's own staff draft its financial agreements.")
+        if drafted_with is not None:
+            raise InvalidValue("drafted_with_user_id", "Only a coordinator drafts with another.")
+        return None
+    manager = await session.get(User, drafted_with) if drafted_with else None
+    if (
+        manager is None
+        or not manager.active
+        or manager.role is not Role.SHELTER_MANAGER
+        or manager.organisation_id != ngo_id
+    ):
+        raise InvalidValue(
+            "drafted_with_user_id", "A coordinator drafts with a shelter manager of the NGO."
+        )
+    return manager.id
+
+
+async def _number(
+    session: AsyncSession, grant: ReintegrationGrant, ngo: Organisation, today: date
+) -> None:
+    """The next number of the NGO's year; the NGO's row is locked while it is taken."""
+    await locked(session, Organisation, ngo.id)
+    last = select(func.max(ReintegrationGrant.number_seq)).where(
+        col(ReintegrationGrant.ngo_organisation_id) == ngo.id,
+        col(ReintegrationGrant.number_year) == today.year,
+    )
+    seq = ((await session.exec(last)).one() or 0) + 1
+    grant.number_year, grant.number_seq = today.year, seq
+    grant.number = agreement_number(grant.form, ngo.name, today.year, seq)
 
 
 async def update(
@@ -118,7 +205,7 @@ async def update(
     rulebook: Rulebook,
 ) -> ReintegrationGrant:
     """A draft changes; approved and disbursed grants do not (GRANT_STEPS has no such edit)."""
-    _ngo_staff_only(principal, grant)
+    _drafters_only(principal, grant)
     grant = await _locked(session, grant)
     advance(GRANT_STEPS, "grant", grant.status, "edit")
     await facts.ensure_in_work(session, grant.victim_id, "edit a grant")
@@ -132,6 +219,10 @@ async def update(
     await session.exec(delete(GrantLine).where(col(GrantLine.grant_id) == grant.id))
     grant.period_start, grant.period_end, grant.total = start, end, checked.total
     grant.rulebook_version = rulebook.version
+    if changes.mou_reference is not None:
+        grant.mou_reference = changes.mou_reference
+    if changes.representatives is not None:
+        grant.representatives = changes.representatives.model_dump()
     _add_lines(session, grant, checked)
     return await _save(session, principal, grant, grant.status, AuditAction.UPDATE)
 
@@ -146,7 +237,7 @@ async def submit(
     """Submitted as checked against the rulebook in force now and against the person's other
     grants. The person's row is locked first: two grants of one person submitted at once take
     their turn, and the later one counts the earlier (GRANT-CEILING)."""
-    _ngo_staff_only(principal, grant)
+    _drafters_only(principal, grant)
     await locked(session, Victim, grant.victim_id)
     grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, "submit")
@@ -172,11 +263,9 @@ async def decide(
     organisation than the author's (GRANT-FOUR-EYES)."""
     grant = await _locked(session, grant)
     status = advance(GRANT_STEPS, "grant", grant.status, action)
+    authors = {grant.author_id} | ({grant.co_author_id} if grant.co_author_id else set())
     check_four_eyes(
-        principal.actor_id,
-        grant.author_id,
-        principal.organisation_id,
-        grant.author_organisation_id,
+        principal.actor_id, authors, principal.organisation_id, grant.author_organisation_id
     )
     grant.decided_at, grant.decided_by, grant.decision_reason = now, principal.actor_id, reason
     audit_action = AuditAction.APPROVE if action == "approve" else AuditAction.REJECT
@@ -187,18 +276,34 @@ async def disburse(
     session: AsyncSession,
     principal: Principal,
     grant: ReintegrationGrant,
-    disbursed_on: date,
+    data: GrantDisbursement,
     today: date,
     zone: ZoneInfo,
 ) -> ReintegrationGrant:
+    """One instalment: on or after the approval and the instalment before, never over what is
+    left of the total; the grant is ``disbursed`` once paid in full. Each one is audited."""
     grant = await _locked(session, grant)
-    status = advance(GRANT_STEPS, "grant", grant.status, "disburse")
-    check_not_future("disbursed_on", disbursed_on, today)
+    advance(GRANT_STEPS, "grant", grant.status, "disburse")
+    check_not_future("disbursed_on", data.disbursed_on, today)
     approved_on = grant.decided_at.astimezone(zone).date() if grant.decided_at else None
     check_in_order(
-        "disbursed_on", disbursed_on, approved_on, "A grant is disbursed after its approval."
+        "disbursed_on", data.disbursed_on, approved_on, "A grant is disbursed after its approval."
     )
-    grant.disbursed_on = disbursed_on
+    paid = (await file_of(session, grant)).instalments
+    last = max((i.disbursed_on for i in paid), default=None)
+    check_in_order("disbursed_on", data.disbursed_on, last, "Instalments are paid in order.")
+    so_far = sum((i.amount for i in paid), Decimal("0"))
+    amount, in_full = next_instalment(grant.total, so_far, data.amount)
+    session.add(
+        GrantInstalment(
+            grant_id=grant.id,
+            amount=amount,
+            disbursed_on=data.disbursed_on,
+            recorded_by=principal.actor_id,
+        )
+    )
+    status = GrantStatus.DISBURSED if in_full else grant.status
+    grant.disbursed_on = data.disbursed_on if in_full else None
     return await _save(session, principal, grant, status, AuditAction.DISBURSE)
 
 
@@ -314,8 +419,11 @@ def _add_lines(session: AsyncSession, grant: ReintegrationGrant, checked: Checke
     )
 
 
-def _ngo_staff_only(principal: Principal, grant: ReintegrationGrant) -> None:
-    if not keeps_record(principal.organisation_id, grant.ngo_organisation_id):
+def _drafters_only(principal: Principal, grant: ReintegrationGrant) -> None:
+    """The NGO's own staff, or the coordinator who drafted it with them."""
+    if not keeps_record(principal.organisation_id, grant.ngo_organisation_id) and (
+        principal.actor_id != grant.author_id
+    ):
         raise Forbidden("The NGO's own staff draft and submit its financial agreements.")
 
 

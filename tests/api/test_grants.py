@@ -427,7 +427,6 @@ async def test_the_author_never_approves_their_own_grant(
 @pytest.mark.parametrize(
     "role",
     [
-        Role.COORDINATOR,
         Role.PSYCHOLOGIST,
         Role.MEDICAL_OFFICER,
         Role.LEGAL_COUNSELLOR,
@@ -646,3 +645,94 @@ async def test_a_pink_grant_is_for_a_resident_of_the_shelter(
         API, json=grant(arrived_late, ngo, "pink", CLOTHES), headers=manager.headers
     )
     expect_problem(answer, 422, "rule_violation", "GRANT-PINK-SHELTER")
+
+
+# --- the agreement: its number, MoU, representatives, co-drafting and instalments ------------
+
+
+async def test_a_coordinator_drafts_with_the_ngos_shelter_manager_and_approves_nothing_of_it(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    coordinator, other = await actors.user(Role.COORDINATOR), await actors.user(Role.COORDINATOR)
+    alone = await client.post(
+        API, json=grant(person, ngo, "blue", COURSE), headers=coordinator.headers
+    )
+    expect_problem(alone, 422, "validation_error")
+    body = grant(person, ngo, "blue", COURSE) | {
+        "drafted_with_user_id": str(manager.id),
+        "mou_reference": "MoU IOM-NGO 2025/14",
+        "representatives": {"ngo": "Director of the NGO", "mission": "Chief of Mission"},
+    }
+    made = await client.post(API, json=body, headers=coordinator.headers)
+    assert made.status_code == 201, made.text
+    drafted = made.json()
+    assert (drafted["author_id"], drafted["co_author_id"]) == (str(coordinator.id), str(manager.id))
+    assert drafted["mou_reference"] == "MoU IOM-NGO 2025/14"
+    assert drafted["representatives"]["mission"] == "Chief of Mission"
+    url = f"{API}/{drafted['id']}"
+    assert (await client.post(f"{url}/submit", headers=coordinator.headers)).status_code == 200
+    refused = await client.post(f"{url}/approve", json={}, headers=coordinator.headers)
+    expect_problem(refused, 422, "rule_violation", "GRANT-FOUR-EYES")
+    approved = await client.post(f"{url}/approve", json={}, headers=other.headers)
+    assert approved.status_code == 200, approved.text
+
+
+async def test_agreements_are_numbered_per_ngo_and_year(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    numbers = []
+    for form, line in (("blue", COURSE), ("pink", CLOTHES)):
+        made = await client.post(API, json=grant(person, ngo, form, line), headers=manager.headers)
+        assert made.status_code == 201, made.text
+        numbers.append(made.json()["number"])
+    year = actors.clock.today().year
+    assert numbers[0].startswith("S-") and numbers[0].endswith(f"-{year}-1")
+    assert not numbers[1].startswith("S-") and numbers[1].endswith(f"-{year}-2")
+    elsewhere = await actors.organisation(OrganisationKind.NGO)
+    their_manager = await actors.user(Role.SHELTER_MANAGER, elsewhere)
+    theirs = await actors.victim(elsewhere)
+    made = await client.post(
+        API, json=grant(theirs, elsewhere, "blue", COURSE), headers=their_manager.headers
+    )
+    assert made.json()["number"].endswith(f"-{year}-1")  # another NGO: its own sequence
+
+
+async def test_a_grant_is_paid_in_instalments_never_over_its_total(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    coordinator = await actors.user(Role.COORDINATOR)
+    submitted = await _submitted(client, grant(person, ngo, "pink", CLOTHES), manager)
+    url = f"{API}/{submitted.json()['id']}"
+    approved = await client.post(f"{url}/approve", json={}, headers=coordinator.headers)
+    assert approved.status_code == 200, approved.text
+    today = actors.clock.today().isoformat()
+
+    first = await client.post(
+        f"{url}/disburse", json={"amount": "1500.00", "disbursed_on": today},
+        headers=coordinator.headers,
+    )  # fmt: skip
+    assert first.status_code == 200, first.text
+    assert (first.json()["status"], first.json()["paid"]) == ("approved", "1500.00")
+    assert first.json()["disbursed_on"] is None
+    over = await client.post(
+        f"{url}/disburse", json={"amount": "500.01", "disbursed_on": today},
+        headers=coordinator.headers,
+    )  # fmt: skip
+    expect_problem(over, 422, "validation_error")
+    rest = await client.post(
+        f"{url}/disburse", json={"disbursed_on": today}, headers=coordinator.headers
+    )
+    assert rest.status_code == 200, rest.text
+    paid = rest.json()
+    assert (paid["status"], paid["paid"], paid["disbursed_on"]) == ("disbursed", "2000.00", today)
+    assert [i["amount"] for i in paid["instalments"]] == ["1500.00", "500.00"]
+    again = await client.post(
+        f"{url}/disburse", json={"disbursed_on": today}, headers=coordinator.headers
+    )
+    expect_problem(again, 409, "invalid_transition")
+    trail = await client.get(
+        "/api/v1/audit-events",
+        params={"record_type": "reintegration_grant", "action": "disburse"},
+        headers=coordinator.headers,
+    )
+    assert len([e for e in trail.json()["items"] if e["record_id"] == paid["id"]]) == 2

@@ -22,11 +22,13 @@ from app.domain.grants import (
     GrantStatus,
     LawyerPurpose,
     Line,
+    agreement_number,
     check_four_eyes,
     check_grant,
     check_person_ceilings,
     check_pink_at_shelter,
     grant_total,
+    next_instalment,
     period_days,
     period_months,
 )
@@ -665,7 +667,7 @@ def test_the_total_is_quantized_to_cents(amounts: tuple[str, ...], total: str) -
 
 # --- GRANT-FOUR-EYES -------------------------------------------------------------------------
 
-AUTHOR, COORDINATOR = uuid4(), uuid4()
+AUTHOR, COORDINATOR, CO_AUTHOR = uuid4(), uuid4(), uuid4()
 NGO, INTERNATIONAL = uuid4(), uuid4()
 
 
@@ -675,13 +677,14 @@ NGO, INTERNATIONAL = uuid4(), uuid4()
         pytest.param(AUTHOR, INTERNATIONAL, id="the-author-from-another-organisation"),
         pytest.param(COORDINATOR, NGO, id="another-person-of-the-authors-organisation"),
         pytest.param(AUTHOR, NGO, id="the-author-themself"),
+        pytest.param(CO_AUTHOR, INTERNATIONAL, id="the-coordinator-who-drafted-it-with-them"),
     ],
 )
 def test_four_eyes_refuses_the_author_and_the_authors_organisation(
     approver: Any, approver_org: Any
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        check_four_eyes(approver, AUTHOR, approver_org, NGO)
+        check_four_eyes(approver, {AUTHOR, CO_AUTHOR}, approver_org, NGO)
     assert_refused(refused, "GRANT-FOUR-EYES", RuleViolation)
 
 
@@ -689,7 +692,7 @@ def test_four_eyes_refuses_the_author_and_the_authors_organisation(
     "approver_org", [INTERNATIONAL, None], ids=["another-organisation", "no-organisation"]
 )
 def test_four_eyes_passes_another_person_of_another_organisation(approver_org: Any) -> None:
-    assert check_four_eyes(COORDINATOR, AUTHOR, approver_org, NGO) is None
+    assert check_four_eyes(COORDINATOR, {AUTHOR, CO_AUTHOR}, approver_org, NGO) is None
 
 
 # --- the grant's state machine ---------------------------------------------------------------
@@ -1022,3 +1025,38 @@ def test_a_pink_grant_lies_within_a_stay(
     with pytest.raises(RuleViolation) as refused:
         check_pink_at_shelter(PINK, *JAN, stays)
     assert_refused(refused, "GRANT-PINK-SHELTER", RuleViolation)
+
+
+# --- the agreement's number and its instalments ----------------------------------------------
+
+
+def test_an_agreement_is_numbered_per_ngo_and_year() -> None:
+    assert agreement_number(BLUE, "Safe House NGO (demo)", 2026, 7) == "S-SHND-2026-7"
+    assert agreement_number(PINK, "Safe House NGO (demo)", 2026, 7) == "SHND-2026-7"
+    assert agreement_number(BLUE, "—", 2026, 1) == "S-NGO-2026-1"
+
+
+@pytest.mark.parametrize(
+    ("paid", "amount", "expected"),
+    [
+        ("0.00", "400.00", ("400.00", False)),
+        ("400.00", "600.00", ("600.00", True)),  # the rest: paid in full
+        ("400.00", None, ("600.00", True)),  # no amount: the rest
+        ("0.00", None, ("1000.00", True)),  # one instalment, as before
+    ],
+)
+def test_instalments_add_up_to_the_approved_total(
+    paid: str, amount: str | None, expected: tuple[str, bool]
+) -> None:
+    got = next_instalment(money("1000.00"), money(paid), money(amount) if amount else None)
+    assert got == (money(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    ("paid", "amount"),
+    [("400.00", "600.01"), ("1000.00", "0.01"), ("0.00", "0.00"), ("0.00", "-5.00")],
+)
+def test_an_instalment_never_passes_the_total(paid: str, amount: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        next_instalment(money("1000.00"), money(paid), money(amount))
+    assert_invalid(refused, "amount")
