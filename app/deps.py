@@ -45,6 +45,7 @@ from app.models import (
     ServiceAgreement,
     Shelter,
     ShelterStay,
+    Training,
     User,
     Victim,
     WebhookEndpoint,
@@ -297,3 +298,4 @@ VisibleLegalConsultation = Annotated[
 VisibleDisclosure = Annotated[Disclosure, visible(of_visible_person(Disclosure), "disclosure_id")]
 VisibleIncident = Annotated[Incident, visible(incidents_service.get_visible, "incident_id")]
 HandledComplaint = Annotated[Complaint, visible(complaints_service.get_handled, "complaint_id")]
+VisibleTraining = Annotated[Training, visible(of_visible_person(Training), "training_id")]

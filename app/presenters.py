@@ -60,6 +60,7 @@ from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
 from app.schemas.shelter_visits import VisitRead
 from app.schemas.shelters import ShelterPublicRead, ShelterRead
+from app.schemas.trainings import TrainingRead
 from app.schemas.victims import VictimExchangeRead, VictimRead
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.counselling_sessions import SessionFile
@@ -198,6 +199,7 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
             for form, lines in rulebook.grant_lines.items()
         },
         course_max_months=rulebook.course_max_months,
+        training_ending_notice_days=rulebook.training_ending_notice_days,
     )
 
 
@@ -234,6 +236,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         ],
         incidents=[present_incident(i) for i in file.incidents],
         complaints=[ComplaintRead.model_validate(c) for c in file.complaints],
+        trainings=[TrainingRead.model_validate(t) for t in file.trainings],
         withheld=list(file.withheld),
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,

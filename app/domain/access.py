@@ -83,6 +83,8 @@ class Action(StrEnum):
     COMPLAINT_RECORD = "complaint:record"  # MAN-COMPLAINT: whoever the resident tells
     COMPLAINT_HANDLE = "complaint:handle"  # read, meeting, resolve: never the staff named
     CONFIDENTIALITY_RECORD = "user:confidentiality"  # MAN-STAFF-CONFIDENTIALITY (Annex 4)
+    TRAINING_READ = "training:read"
+    TRAINING_WRITE = "training:write"  # MAN-TRAINING: the case workers arrange it
 
 
 _A = Action
@@ -100,6 +102,7 @@ _CASE_READ = {
     _A.SESSION_READ,
     _A.LEGAL_CONSULTATION_READ,
     _A.DISCLOSURE_READ,
+    _A.TRAINING_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -132,6 +135,7 @@ _CASE_WORK = (
         _A.JOB_REFERRAL_CREATE,
         _A.VICTIM_CLOSE,
         _A.DISCLOSURE_RECORD,
+        _A.TRAINING_WRITE,
     }
     | _SHELTER_WORK
 )
@@ -245,6 +249,7 @@ FOR_AN_ORGANISATION = frozenset(
         _A.DISCLOSURE_RECORD,
         _A.INCIDENT_RECORD,
         _A.COMPLAINT_RECORD,
+        _A.TRAINING_WRITE,
     }
 )
 # The rule that reserves an action to the roles that have it, named in the refusal (403).

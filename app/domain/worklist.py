@@ -19,6 +19,7 @@ class WorkKind(StrEnum):
     PLAN_REVIEW = "plan_review"
     INCIDENT = "incident"
     COMPLAINT = "complaint"
+    TRAINING_ENDING = "training_ending"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ RULE_OF = {
     WorkKind.PLAN_REVIEW: "MAN-STAFF-MEETING",
     WorkKind.INCIDENT: "MAN-INCIDENT",
     WorkKind.COMPLAINT: "MAN-COMPLAINT",
+    WorkKind.TRAINING_ENDING: "MAN-TRAINING",
 }
 
 
@@ -59,3 +61,9 @@ def agreement_ending_horizon(today: date, rulebook: Rulebook) -> date:
     """SOP-TERM: an active agreement is on the worklist once it ends on or before this day
     (within the notice period, or run out)."""
     return today + timedelta(days=rulebook.agreement_ending_notice_days)
+
+
+def training_ending_horizon(today: date, rulebook: Rulebook) -> date:
+    """MAN-TRAINING: a training in progress is on the worklist once it ends on or before this
+    day (its completion or drop to record)."""
+    return today + timedelta(days=rulebook.training_ending_notice_days)

@@ -25,6 +25,7 @@ from app.models.service_agreement import ServiceAgreement
 from app.models.shelter import Shelter
 from app.models.shelter_stay import MonitoringReport, ShelterStay
 from app.models.shelter_visit import Visit
+from app.models.training import Training
 from app.models.user import User
 from app.models.victim import Victim
 from app.models.webhook_endpoint import WebhookEndpoint
@@ -62,6 +63,7 @@ __all__ = [
     "SessionParticipant",
     "Shelter",
     "ShelterStay",
+    "Training",
     "User",
     "Victim",
     "Visit",

@@ -170,6 +170,13 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         representatives=_I,  # the names of who signed it, with the person's agreement
     ),
     "grant_instalments": _table("id grant_id amount disbursed_on recorded_by created_at"),
+    "trainings": _table(
+        f"{_STAMPS} victim_id organisation_id provider_organisation_id starts_on ends_on "
+        "chosen_by_person assessment_id care_plan_id status started_on completed_on dropped_on "
+        "created_by",
+        course=_S,
+        drop_reason=_T,
+    ),
     "grant_lines": _table(
         "id grant_id position category amount ceiling days months purpose", justification=_T
     ),
@@ -249,6 +256,7 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "disclosures",
             "incident_residents",
             "complaints",
+            "trainings",
         )
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),

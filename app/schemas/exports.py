@@ -20,6 +20,7 @@ from app.schemas.reintegration_grants import GrantRead
 from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
 from app.schemas.shelter_visits import VisitRead
+from app.schemas.trainings import TrainingRead
 from app.schemas.victims import VictimRead
 
 
@@ -63,6 +64,7 @@ class VictimExport(BaseModel):
     complaints: list[ComplaintRead] = Field(
         description="MAN-COMPLAINT: for the shelter manager and the coordinator only."
     )
+    trainings: list[TrainingRead] = Field(description="MAN-TRAINING: the courses they chose.")
     withheld: list[str] = Field(description="Sections the caller's role may not read.")
     health_record: HealthRecordView | None = Field(
         description="For the psychologist and the medical officer (HIV status: medical only)."

@@ -68,4 +68,7 @@ class RulebookRead(BaseModel):
         description="MAN-COMPLAINT: days from a complaint to the private meeting."
     )
     grant_lines: dict[str, dict[str, GrantLineRuleRead]]
+    training_ending_notice_days: int = Field(
+        description="MAN-TRAINING: days before a training's end it is on the worklist."
+    )
     course_max_months: int

@@ -28,6 +28,7 @@ from app.models import (
     ServiceAgreement,
     Shelter,
     ShelterStay,
+    Training,
     Victim,
     Visit,
 )
@@ -79,6 +80,7 @@ SECTIONS: Mapping[str, str] = {
     "incidents": "incidents",
     "incident_residents": "incidents",
     "complaints": "complaints",
+    "trainings": "trainings",
 }
 
 
@@ -108,6 +110,7 @@ class PersonFile:
     disclosures: Sequence[tuple[Disclosure, Consent]]
     incidents: Sequence[IncidentFile]
     complaints: Sequence[Complaint]  # those the caller handles (MAN-COMPLAINT)
+    trainings: Sequence[Training]
     withheld: Sequence[str]  # the sections the caller's role may not read
 
 
@@ -174,6 +177,7 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         if "incidents" in withheld
         else await incidents.of_person(session, principal, victim.id),
         complaints=await complaints.of_person(session, principal, victim.id),
+        trainings=await of_person(Training),
         withheld=withheld,
     )
 

@@ -48,10 +48,17 @@ from app.domain.casework import (
 )
 from app.domain.errors import InvalidValue
 from app.domain.protection import ComplaintStatus
+from app.domain.reintegration import TrainingStatus
 from app.domain.roles import Role
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import StayStatus
-from app.domain.worklist import WorkItem, WorkKind, agreement_ending_horizon, work_item
+from app.domain.worklist import (
+    WorkItem,
+    WorkKind,
+    agreement_ending_horizon,
+    training_ending_horizon,
+    work_item,
+)
 from app.models import (
     Alert,
     Assessment,
@@ -65,6 +72,7 @@ from app.models import (
     ServiceAgreement,
     Shelter,
     ShelterStay,
+    Training,
 )
 from app.security import Principal
 from app.services import audit
@@ -100,6 +108,7 @@ _SIZE = bindparam("worklist_size", type_=Integer())
 _AFTER_DUE = bindparam("worklist_after_due", type_=Date())
 _AFTER_KIND = bindparam("worklist_after_kind", type_=String())
 _AFTER_RECORD = bindparam("worklist_after_record", type_=Uuid())
+_TRAINING_HORIZON = bindparam("worklist_training_horizon", type_=Date())
 _ACTOR = bindparam("worklist_actor", type_=Uuid())  # a complaint never reaches whom it names
 
 
@@ -118,6 +127,7 @@ async def page_for(
         "worklist_plan_review_days": rulebook.plan_review_days,
         "worklist_size": page.limit + 1,
         "worklist_actor": principal.actor_id,
+        "worklist_training_horizon": training_ending_horizon(today, rulebook),
     }
     if after is not None:
         values |= {
@@ -174,6 +184,7 @@ def _sources(principal: Principal) -> list[_Source]:
         _medical_examinations(principal),
         _monitoring_reports(principal),
         _plan_reviews(principal),
+        _trainings_ending(principal),
     ]
     # what reaches the shelter manager and the coordinator at once
     if can(principal.role, Action.ALERT_ACKNOWLEDGE):  # MAN-PSYCHIATRIC-ALERT
@@ -296,6 +307,23 @@ def _psychiatric_alerts(principal: Principal) -> _Source:
             col(Alert.acknowledged_at).is_(None),
             kept_by_caller(principal, Alert.organisation_id),
             person_seen_per_record(principal, col(Alert.victim_id)),
+        ],
+    )
+
+
+def _trainings_ending(principal: Principal) -> _Source:
+    """MAN-TRAINING: a training in progress ending within the notice (or run out): its
+    completion or drop is for the organisation that arranged it to record."""
+    return _Source(
+        WorkKind.TRAINING_ENDING,
+        col(Training.ends_on),
+        col(Training.id),
+        col(Training.victim_id),
+        [
+            col(Training.status) == TrainingStatus.IN_PROGRESS,
+            col(Training.ends_on) <= _TRAINING_HORIZON,
+            kept_by_caller(principal, Training.organisation_id),
+            victim_in_work(principal, col(Training.victim_id)),
         ],
     )
 

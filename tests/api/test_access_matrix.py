@@ -46,6 +46,7 @@ from app.models import (
     ServiceAgreement,
     SessionParticipant,
     Shelter,
+    Training,
     Victim,
 )
 from tests.factories import Actor, Actors, victim_body
@@ -210,6 +211,7 @@ CASE_RECORDS = (
     "service_agreement",
     "follow_up_contact",
     "counselling_session",
+    "training",
 )
 READS_CASE_WORK = {
     Role.COORDINATOR,
@@ -229,6 +231,7 @@ PATHS = {
     "service_agreement": "service-agreements",
     "follow_up_contact": "follow-up-contacts",
     "counselling_session": "sessions",
+    "training": "trainings",
 }
 
 
@@ -305,7 +308,21 @@ async def _records(actors: Actors, home: Organisation, elsewhere: Organisation) 
         )
     )
     await actors.add(SessionParticipant(session_id=counselling.id, victim_id=victim.id))
+    training = await actors.add(
+        Training(
+            victim_id=victim.id,
+            organisation_id=home.id,
+            course="Tailoring",
+            provider_organisation_id=home.id,
+            starts_on=day,
+            ends_on=day,
+            chosen_by_person=True,
+            assessment_id=assessment.id,
+            created_by=author.id,
+        )
+    )
     return {
+        "training": training.id,
         "referral": referral.id,
         "assessment": assessment.id,
         "care_plan": plan.id,
