@@ -35,6 +35,7 @@ from app.models import (
     CounsellingSession,
     Disclosure,
     FollowUpContact,
+    IdentityDocument,
     Incident,
     JobReferral,
     LegalConsultation,
@@ -58,6 +59,7 @@ from app.services import complaints as complaints_service
 from app.services import consents as consents_service
 from app.services import counselling_sessions as sessions_service
 from app.services import idempotency, records
+from app.services import identity_documents as identity_documents_service
 from app.services import incidents as incidents_service
 from app.services import job_referrals as job_referrals_service
 from app.services import organisations as organisations_service
@@ -299,3 +301,12 @@ VisibleDisclosure = Annotated[Disclosure, visible(of_visible_person(Disclosure),
 VisibleIncident = Annotated[Incident, visible(incidents_service.get_visible, "incident_id")]
 HandledComplaint = Annotated[Complaint, visible(complaints_service.get_handled, "complaint_id")]
 VisibleTraining = Annotated[Training, visible(of_visible_person(Training), "training_id")]
+
+
+async def _visible_identity_document(
+    session: SessionDep, victim: VisibleVictim, document_id: Annotated[UUID, Path()]
+) -> IdentityDocument:
+    return await identity_documents_service.get_of(session, victim, document_id)
+
+
+VisibleIdentityDocument = Annotated[IdentityDocument, Depends(_visible_identity_document)]

@@ -44,6 +44,7 @@ from app.schemas.disclosures import DisclosureRead
 from app.schemas.exports import DisclosureWithConsent, VictimExport
 from app.schemas.follow_up_contacts import FollowUpRead
 from app.schemas.health_records import HealthRecordRead, HealthRecordWithoutHiv
+from app.schemas.identity_documents import IdentityDocumentRead
 from app.schemas.incidents import IncidentRead
 from app.schemas.job_referrals import (
     JobReferralEventRead,
@@ -237,6 +238,9 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         incidents=[present_incident(i) for i in file.incidents],
         complaints=[ComplaintRead.model_validate(c) for c in file.complaints],
         trainings=[TrainingRead.model_validate(t) for t in file.trainings],
+        identity_documents=[
+            IdentityDocumentRead.model_validate(d) for d in file.identity_documents
+        ],
         withheld=list(file.withheld),
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,

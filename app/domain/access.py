@@ -85,6 +85,8 @@ class Action(StrEnum):
     CONFIDENTIALITY_RECORD = "user:confidentiality"  # MAN-STAFF-CONFIDENTIALITY (Annex 4)
     TRAINING_READ = "training:read"
     TRAINING_WRITE = "training:write"  # MAN-TRAINING: the case workers arrange it
+    IDENTITY_DOCUMENT_READ = "identity_document:read"
+    IDENTITY_DOCUMENT_WRITE = "identity_document:write"  # MAN-IDENTITY
 
 
 _A = Action
@@ -103,6 +105,7 @@ _CASE_READ = {
     _A.LEGAL_CONSULTATION_READ,
     _A.DISCLOSURE_READ,
     _A.TRAINING_READ,
+    _A.IDENTITY_DOCUMENT_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -136,6 +139,7 @@ _CASE_WORK = (
         _A.VICTIM_CLOSE,
         _A.DISCLOSURE_RECORD,
         _A.TRAINING_WRITE,
+        _A.IDENTITY_DOCUMENT_WRITE,
     }
     | _SHELTER_WORK
 )
@@ -212,6 +216,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         | _STAFF
         | _CONSENTS
         | {_A.INSURANCE_READ, _A.LEGAL_CONSULTATION_WRITE, _A.DISCLOSURE_RECORD}
+        | {_A.IDENTITY_DOCUMENT_WRITE}  # restoring documents and rights is legal work
     ),
     Role.MEDICAL_OFFICER: frozenset(
         _DIRECTORY | _STAFF | {_A.ASSESSMENT_WRITE, _A.HEALTH_RECORD, _A.VICTIM_EXPORT}
@@ -250,6 +255,7 @@ FOR_AN_ORGANISATION = frozenset(
         _A.INCIDENT_RECORD,
         _A.COMPLAINT_RECORD,
         _A.TRAINING_WRITE,
+        _A.IDENTITY_DOCUMENT_WRITE,
     }
 )
 # The rule that reserves an action to the roles that have it, named in the refusal (403).

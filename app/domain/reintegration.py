@@ -1,11 +1,12 @@
-"""Reintegration (MAN chapter III): vocational training chosen by the person (MAN-TRAINING).
-Pure: facts in, refusals out."""
+"""Reintegration (MAN chapter III): vocational training chosen by the person (MAN-TRAINING),
+identity documents restored (MAN-IDENTITY). Pure: facts in, refusals out."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-from app.domain.errors import RuleViolation
+from app.domain.errors import InvalidTransition, InvalidValue, RuleViolation
 
 
 class TrainingStatus(StrEnum):
@@ -49,3 +50,43 @@ def check_training(basis: TrainingBasis) -> None:
         raise RuleViolation(
             "MAN-TRAINING", "A training meets a need of the person's reintegration plan: name it."
         )
+
+
+# --- identity documents (MAN-IDENTITY) ----------------------------------------------------------
+
+
+class IdentityDocumentKind(StrEnum):
+    BIRTH_CERTIFICATE = "birth_certificate"
+    INTERNAL_ID = "internal_id"
+    SCHOOL_CERTIFICATE = "school_certificate"
+    DIPLOMA = "diploma"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+class IdentityDocumentStatus(StrEnum):
+    NEEDED = "needed"
+    APPLIED = "applied"
+    OBTAINED = "obtained"
+
+
+_DOCUMENT_ORDER = list(IdentityDocumentStatus)
+
+
+class DocumentStepRefused(InvalidTransition):
+    """MAN-IDENTITY: a document's tracking only moves on (409, with the rule)."""
+
+    rule = "MAN-IDENTITY"
+
+
+def check_document_step(
+    current: IdentityDocumentStatus | None,
+    new: IdentityDocumentStatus,
+    obtained_on: date | None,
+) -> None:
+    """MAN-IDENTITY: each document is tracked needed → applied for → obtained, never back; an
+    obtained one names the day (``current`` is None for a new record)."""
+    if current is not None and _DOCUMENT_ORDER.index(new) < _DOCUMENT_ORDER.index(current):
+        raise DocumentStepRefused("identity document", current.value, f"go back to '{new}'")
+    if (new is IdentityDocumentStatus.OBTAINED) != (obtained_on is not None):
+        raise InvalidValue("obtained_on", "An obtained document, and only one, names the day.")

@@ -14,6 +14,7 @@ from app.models.disclosure import Disclosure
 from app.models.follow_up_contact import FollowUpContact
 from app.models.health_record import HealthRecord
 from app.models.idempotency import IdempotencyRecord
+from app.models.identity_document import IdentityDocument
 from app.models.incident import Incident, IncidentResident
 from app.models.job_referral import JobReferral, JobReferralEvent
 from app.models.legal_consultation import LegalConsultation
@@ -47,6 +48,7 @@ __all__ = [
     "GrantLine",
     "HealthRecord",
     "IdempotencyRecord",
+    "IdentityDocument",
     "Incident",
     "IncidentResident",
     "JobReferral",

@@ -170,6 +170,9 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         representatives=_I,  # the names of who signed it, with the person's agreement
     ),
     "grant_instalments": _table("id grant_id amount disbursed_on recorded_by created_at"),
+    "identity_documents": _table(
+        f"{_STAMPS} victim_id organisation_id kind status applied_on obtained_on recorded_by"
+    ),
     "trainings": _table(
         f"{_STAMPS} victim_id organisation_id provider_organisation_id starts_on ends_on "
         "chosen_by_person assessment_id care_plan_id status started_on completed_on dropped_on "
@@ -257,6 +260,7 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "incident_residents",
             "complaints",
             "trainings",
+            "identity_documents",
         )
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),

@@ -12,6 +12,7 @@ from app.schemas.counselling_sessions import SessionRead
 from app.schemas.disclosures import DisclosureRead
 from app.schemas.follow_up_contacts import FollowUpRead
 from app.schemas.health_records import HealthRecordView
+from app.schemas.identity_documents import IdentityDocumentRead
 from app.schemas.incidents import IncidentRead
 from app.schemas.job_referrals import JobReferralRead
 from app.schemas.legal_consultations import LegalConsultationRead
@@ -65,6 +66,9 @@ class VictimExport(BaseModel):
         description="MAN-COMPLAINT: for the shelter manager and the coordinator only."
     )
     trainings: list[TrainingRead] = Field(description="MAN-TRAINING: the courses they chose.")
+    identity_documents: list[IdentityDocumentRead] = Field(
+        description="MAN-IDENTITY: the documents restored for them."
+    )
     withheld: list[str] = Field(description="Sections the caller's role may not read.")
     health_record: HealthRecordView | None = Field(
         description="For the psychologist and the medical officer (HIV status: medical only)."

@@ -20,6 +20,7 @@ from app.models import (
     Disclosure,
     FollowUpContact,
     HealthRecord,
+    IdentityDocument,
     JobReferral,
     LegalConsultation,
     MonitoringReport,
@@ -81,6 +82,7 @@ SECTIONS: Mapping[str, str] = {
     "incident_residents": "incidents",
     "complaints": "complaints",
     "trainings": "trainings",
+    "identity_documents": "identity_documents",
 }
 
 
@@ -111,6 +113,7 @@ class PersonFile:
     incidents: Sequence[IncidentFile]
     complaints: Sequence[Complaint]  # those the caller handles (MAN-COMPLAINT)
     trainings: Sequence[Training]
+    identity_documents: Sequence[IdentityDocument]
     withheld: Sequence[str]  # the sections the caller's role may not read
 
 
@@ -178,6 +181,7 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         else await incidents.of_person(session, principal, victim.id),
         complaints=await complaints.of_person(session, principal, victim.id),
         trainings=await of_person(Training),
+        identity_documents=await of_person(IdentityDocument),
         withheld=withheld,
     )
 
