@@ -57,6 +57,8 @@ class Line:
     months: int | None = None
     purpose: str | None = None
     justification: str | None = None
+    training_id: UUID | None = None  # what a vocational_training or scholarship line pays for
+    identity_document_id: UUID | None = None  # what an id_documents line pays for
 
 
 @dataclass(frozen=True)
@@ -340,3 +342,64 @@ def next_instalment(total: Decimal, paid: Decimal, amount: Decimal | None) -> tu
     if amount > left:
         raise InvalidValue("amount", f"Only {left} of the approved total is left to pay.")
     return amount, amount == left
+
+
+# --- what the blue form's reintegration lines pay for (MAN-TRAINING, MAN-IDENTITY) ------------
+
+
+@dataclass(frozen=True)
+class TrainingTerm:
+    """A training of the person, as the blue lines see it."""
+
+    in_progress: bool
+    starts_on: date
+    ends_on: date
+
+
+_PAYS_FOR_A_TRAINING = frozenset({"vocational_training", "scholarship"})
+
+
+def check_what_lines_pay_for(
+    start: date,
+    end: date,
+    lines: Sequence[Line],
+    trainings: Mapping[UUID, TrainingTerm],
+    documents: frozenset[UUID],
+) -> None:
+    """A ``vocational_training`` line names the person's training it pays for; a
+    ``scholarship`` is paid "for the period of their studies": it names a training in progress
+    whose dates hold the grant's period (MAN-TRAINING). An ``id_documents`` line names the
+    person's identity document it restores (MAN-IDENTITY). No other line names either."""
+    for index, line in enumerate(lines):
+        if line.category not in _PAYS_FOR_A_TRAINING and line.training_id is not None:
+            raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no training.")
+        if line.category != "id_documents" and line.identity_document_id is not None:
+            raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no document.")
+        if line.category in _PAYS_FOR_A_TRAINING:
+            _check_training_line(index, line, start, end, trainings)
+        if line.category == "id_documents" and line.identity_document_id not in documents:
+            raise RuleViolation(
+                "MAN-IDENTITY",
+                f"Line {index} (id_documents) names the person's document it restores.",
+                line=index,
+            )
+
+
+def _check_training_line(
+    index: int, line: Line, start: date, end: date, trainings: Mapping[UUID, TrainingTerm]
+) -> None:
+    term = trainings.get(line.training_id) if line.training_id else None
+    if term is None:
+        raise RuleViolation(
+            "MAN-TRAINING",
+            f"Line {index} ({line.category}) names the person's training it pays for.",
+            line=index,
+        )
+    if line.category == "scholarship" and not (
+        term.in_progress and term.starts_on <= start and end <= term.ends_on
+    ):
+        raise RuleViolation(
+            "MAN-TRAINING",
+            f"Line {index} (scholarship) is paid only for the months of a training in progress.",
+            line=index,
+        )

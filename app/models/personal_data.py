@@ -181,7 +181,9 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         drop_reason=_T,
     ),
     "grant_lines": _table(
-        "id grant_id position category amount ceiling days months purpose", justification=_T
+        "id grant_id position category amount ceiling days months purpose training_id "
+        "identity_document_id",
+        justification=_T,
     ),
     "job_referrals": _table(
         f"{_STAMPS} victim_id organisation_id profession region status sent_at placed_on "

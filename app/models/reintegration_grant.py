@@ -77,6 +77,8 @@ class GrantLine(SQLModel, table=True):
     months: int | None = None
     purpose: str | None = Field(default=None, max_length=40)
     justification: str | None = Field(default=None, max_length=2000)
+    training_id: UUID | None = Field(default=None, foreign_key="trainings.id")
+    identity_document_id: UUID | None = Field(default=None, foreign_key="identity_documents.id")
 
 
 class GrantInstalment(SQLModel, table=True):

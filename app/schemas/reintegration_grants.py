@@ -25,6 +25,14 @@ class GrantLineIn(RequestModel):
     )
     purpose: LawyerPurpose | None = Field(None, description="Lawyer lines: what for.")
     justification: Reason | None = None
+    training_id: UUID | None = Field(
+        None,
+        description="Blue `vocational_training` and `scholarship` lines: the person's training "
+        "(a scholarship only within a training in progress; MAN-TRAINING).",
+    )
+    identity_document_id: UUID | None = Field(
+        None, description="Blue `id_documents` lines: the document restored (MAN-IDENTITY)."
+    )
 
 
 class Representatives(RequestModel):
@@ -96,6 +104,8 @@ class GrantLineRead(ResponseModel):
     months: int | None
     purpose: str | None
     justification: str | None
+    training_id: UUID | None
+    identity_document_id: UUID | None
 
 
 class GrantRead(ResponseModel):

@@ -23,13 +23,16 @@ from app.domain.grants import (
     CountedGrant,
     GrantStatus,
     Line,
+    TrainingTerm,
     agreement_number,
     check_four_eyes,
     check_grant,
     check_person_ceilings,
     check_pink_at_shelter,
+    check_what_lines_pay_for,
     next_instalment,
 )
+from app.domain.reintegration import TrainingStatus
 from app.domain.rulebook import GrantForm, Rulebook
 from app.domain.shelter import StayStatus
 from app.domain.states import advance
@@ -38,9 +41,11 @@ from app.errors import Forbidden
 from app.models import (
     GrantInstalment,
     GrantLine,
+    IdentityDocument,
     Organisation,
     ReintegrationGrant,
     ShelterStay,
+    Training,
     User,
     Victim,
 )
@@ -327,9 +332,24 @@ async def _checked_for_person(
     start, end = period
     checked = _checked(form, start, end, lines, rulebook)
     check_pink_at_shelter(form, start, end, await _stays(session, victim_id))
+    trainings, documents = await _paid_for(session, victim_id)
+    check_what_lines_pay_for(start, end, [c.line for c in checked.lines], trainings, documents)
     others = await _counted(session, grant_id, victim_id, form, period)
     check_person_ceilings(form, start, end, [c.line for c in checked.lines], others, rulebook)
     return checked
+
+
+async def _paid_for(
+    session: AsyncSession, victim_id: UUID
+) -> tuple[dict[UUID, TrainingTerm], frozenset[UUID]]:
+    """The person's trainings and identity documents, which blue lines may pay for."""
+    trainings = select(Training).where(col(Training.victim_id) == victim_id)
+    documents = select(IdentityDocument.id).where(col(IdentityDocument.victim_id) == victim_id)
+    terms = {
+        t.id: TrainingTerm(t.status is TrainingStatus.IN_PROGRESS, t.starts_on, t.ends_on)
+        for t in (await session.exec(trainings)).all()
+    }
+    return terms, frozenset((await session.exec(documents)).all())
 
 
 async def _stays(session: AsyncSession, victim_id: UUID) -> list[tuple[date, date | None]]:
@@ -387,6 +407,8 @@ def _checked(
             months=line.months,
             purpose=line.purpose.value if line.purpose else None,
             justification=line.justification,
+            training_id=line.training_id,
+            identity_document_id=line.identity_document_id,
         )
         for line in lines
     ]
@@ -414,6 +436,8 @@ def _add_lines(session: AsyncSession, grant: ReintegrationGrant, checked: Checke
             months=item.line.months,
             purpose=item.line.purpose,
             justification=item.line.justification,
+            training_id=item.line.training_id,
+            identity_document_id=item.line.identity_document_id,
         )
         for position, item in enumerate(checked.lines)
     )

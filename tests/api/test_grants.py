@@ -4,15 +4,18 @@ through every state with each forbidden step tried."""
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
 
 from app.domain.access import Role
+from app.domain.casework import AssessmentKind, AssessmentStatus
+from app.domain.reintegration import TrainingStatus
 from app.domain.rulebook import ShelterKind
 from app.domain.shelter import StaySource, StayStatus
 from app.domain.vocabulary import OrganisationKind
-from app.models import Organisation, Shelter, ShelterStay, Victim
+from app.models import Assessment, Organisation, Shelter, ShelterStay, Training, Victim
 from tests.factories import Actor, Actors
 from tests.helpers import expect_problem
 
@@ -35,7 +38,42 @@ async def person(actors: Actors, ngo: Organisation, manager: Actor) -> Victim:
     """A resident of the NGO's shelter since before the grants' period (GRANT-PINK-SHELTER)."""
     victim = await actors.victim(ngo)
     await resident_since(actors, ngo, victim, START - timedelta(days=10), manager)
+    await in_training(actors, victim, manager)
     return victim
+
+
+TRAINING = uuid4()  # the person's course, in progress over the grants' period
+
+
+async def in_training(actors: Actors, victim: Victim, by: Actor) -> Training:
+    """MAN-TRAINING: the course the blue training and scholarship lines pay for."""
+    assessment = await actors.add(
+        Assessment(
+            victim_id=victim.id,
+            kind=AssessmentKind.REINTEGRATION,
+            status=AssessmentStatus.COMPLETED,
+            organisation_id=victim.organisation_id,
+            author_id=by.id,
+            author_role=Role.SHELTER_MANAGER,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    return await actors.add(  # type: ignore[no-any-return]
+        Training(
+            id=TRAINING,
+            victim_id=victim.id,
+            organisation_id=victim.organisation_id,
+            course="Tailoring",
+            provider_organisation_id=victim.organisation_id,
+            starts_on=START,
+            ends_on=END,
+            chosen_by_person=True,
+            assessment_id=assessment.id,
+            status=TrainingStatus.IN_PROGRESS,
+            started_on=START,
+            created_by=by.id,
+        )
+    )
 
 
 async def resident_since(
@@ -193,7 +231,12 @@ async def test_each_grant_rule_is_enforced(
 @pytest.mark.parametrize(
     "line",
     [
-        {"category": "vocational_training", "amount": "2000.00", "months": 3},
+        {
+            "category": "vocational_training",
+            "amount": "2000.00",
+            "months": 3,
+            "training_id": str(TRAINING),
+        },
         {"category": "other", "amount": "500", "justification": "Tools for a sewing course."},
         {
             "category": "apartment_rental",
@@ -530,7 +573,13 @@ async def _submitted(client: httpx.AsyncClient, body: dict[str, Any], by: Actor)
 
 
 CLOTHES = {"category": "clothes_summer", "amount": "2000.00"}
-COURSE = {"category": "vocational_training", "amount": "2000.00", "months": 3}
+COURSE = {
+    "category": "vocational_training",
+    "amount": "2000.00",
+    "months": 3,
+    "training_id": str(TRAINING),
+}
+EQUIPMENT = {"category": "equipment", "amount": "3000.00"}  # names nothing it pays for
 
 
 @pytest.mark.parametrize(
@@ -636,7 +685,7 @@ async def test_a_pink_grant_is_for_a_resident_of_the_shelter(
     )
     expect_problem(answer, 422, "rule_violation", "GRANT-PINK-SHELTER")
     assert (
-        await client.post(API, json=grant(never, ngo, "blue", COURSE), headers=manager.headers)
+        await client.post(API, json=grant(never, ngo, "blue", EQUIPMENT), headers=manager.headers)
     ).status_code == 201  # the blue form is not tied to the shelter
 
     arrived_late = await actors.victim(ngo)
@@ -692,7 +741,7 @@ async def test_agreements_are_numbered_per_ngo_and_year(
     their_manager = await actors.user(Role.SHELTER_MANAGER, elsewhere)
     theirs = await actors.victim(elsewhere)
     made = await client.post(
-        API, json=grant(theirs, elsewhere, "blue", COURSE), headers=their_manager.headers
+        API, json=grant(theirs, elsewhere, "blue", EQUIPMENT), headers=their_manager.headers
     )
     assert made.json()["number"].endswith(f"-{year}-1")  # another NGO: its own sequence
 
@@ -736,3 +785,52 @@ async def test_a_grant_is_paid_in_instalments_never_over_its_total(
         headers=coordinator.headers,
     )
     assert len([e for e in trail.json()["items"] if e["record_id"] == paid["id"]]) == 2
+
+
+# --- what the blue lines pay for (MAN-TRAINING, MAN-IDENTITY) ---------------------------------
+
+
+async def test_a_blue_line_names_the_training_or_the_document_it_pays_for(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    unnamed_course = COURSE | {"training_id": None}
+    answer = await client.post(
+        API, json=grant(person, ngo, "blue", unnamed_course), headers=manager.headers
+    )
+    expect_problem(answer, 422, "rule_violation", "MAN-TRAINING")
+    answer = await client.post(
+        API,
+        json=grant(person, ngo, "blue", {"category": "id_documents", "amount": "300.00"}),
+        headers=manager.headers,
+    )
+    expect_problem(answer, 422, "rule_violation", "MAN-IDENTITY")
+    document = await client.post(
+        f"/api/v1/victims/{person.id}/identity-documents",
+        json={"kind": "birth_certificate"},
+        headers=manager.headers,
+    )
+    line = {"category": "id_documents", "amount": "300.00"}
+    named = line | {"identity_document_id": document.json()["id"]}
+    answer = await client.post(API, json=grant(person, ngo, "blue", named), headers=manager.headers)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["lines"][0]["identity_document_id"] == document.json()["id"]
+
+
+async def test_a_scholarship_is_paid_only_within_a_training_in_progress(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    scholarship = {
+        "category": "scholarship",
+        "amount": "3000.00",
+        "months": 3,
+        "training_id": str(TRAINING),
+    }
+    within = await client.post(
+        API, json=grant(person, ngo, "blue", scholarship), headers=manager.headers
+    )
+    assert within.status_code == 201, within.text
+    beyond = grant(person, ngo, "blue", scholarship | {"months": 4, "amount": "4000.00"}) | {
+        "period_end": (END + timedelta(days=30)).isoformat()
+    }
+    answer = await client.post(API, json=beyond, headers=manager.headers)
+    expect_problem(answer, 422, "rule_violation", "MAN-TRAINING")

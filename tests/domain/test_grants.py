@@ -22,11 +22,13 @@ from app.domain.grants import (
     GrantStatus,
     LawyerPurpose,
     Line,
+    TrainingTerm,
     agreement_number,
     check_four_eyes,
     check_grant,
     check_person_ceilings,
     check_pink_at_shelter,
+    check_what_lines_pay_for,
     grant_total,
     next_instalment,
     period_days,
@@ -1060,3 +1062,53 @@ def test_an_instalment_never_passes_the_total(paid: str, amount: str) -> None:
     with pytest.raises(InvalidValue) as refused:
         next_instalment(money("1000.00"), money(paid), money(amount))
     assert_invalid(refused, "amount")
+
+
+# --- what the blue lines pay for ----------------------------------------------------------------
+
+COURSE_ID, DOCUMENT_ID = uuid4(), uuid4()
+Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("line", "in_progress", "rule"),
+    [
+        (Line("vocational_training", money("1.00"), months=1, training_id=COURSE_ID), False, None),
+        (Line("vocational_training", money("1.00"), months=1), True, "MAN-TRAINING"),
+        (Line("scholarship", money("1.00"), months=1, training_id=COURSE_ID), True, None),
+        (
+            Line("scholarship", money("1.00"), months=1, training_id=COURSE_ID),
+            False,
+            "MAN-TRAINING",
+        ),
+        (Line("scholarship", money("1.00"), months=1, training_id=uuid4()), True, "MAN-TRAINING"),
+        (Line("id_documents", money("1.00"), identity_document_id=DOCUMENT_ID), True, None),
+        (Line("id_documents", money("1.00")), True, "MAN-IDENTITY"),
+    ],
+)
+def test_a_blue_line_pays_for_the_persons_training_or_document(
+    line: Line, in_progress: bool, rule: str | None
+) -> None:
+    trainings = {COURSE_ID: TrainingTerm(in_progress, *Q1)}
+    if rule is None:
+        check_what_lines_pay_for(*Q1, [line], trainings, frozenset({DOCUMENT_ID}))
+        return
+    with pytest.raises(RuleViolation) as refused:
+        check_what_lines_pay_for(*Q1, [line], trainings, frozenset({DOCUMENT_ID}))
+    assert_refused(refused, rule, RuleViolation)
+
+
+def test_a_scholarship_beyond_the_trainings_dates_is_refused() -> None:
+    trainings = {COURSE_ID: TrainingTerm(True, date(2026, 1, 1), date(2026, 2, 28))}
+    line = Line("scholarship", money("1.00"), months=1, training_id=COURSE_ID)
+    with pytest.raises(RuleViolation):
+        check_what_lines_pay_for(*Q1, [line], trainings, frozenset())
+
+
+def test_other_lines_name_nothing_they_pay_for() -> None:
+    for line in (
+        Line("equipment", money("1.00"), training_id=COURSE_ID),
+        Line("equipment", money("1.00"), identity_document_id=DOCUMENT_ID),
+    ):
+        with pytest.raises(InvalidValue):
+            check_what_lines_pay_for(*Q1, [line], {}, frozenset({DOCUMENT_ID}))

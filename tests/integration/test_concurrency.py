@@ -68,7 +68,7 @@ async def test_concurrent_edits_and_decisions_of_a_grant_never_mix(
     coordinator = await actors.user(Role.COORDINATOR)
     person = await actors.victim(ngo)
     lines = [  # the blue form: not tied to a shelter stay (GRANT-PINK-SHELTER)
-        {"category": "id_documents", "amount": "100.00"},
+        {"category": "other", "amount": "100.00", "justification": "Bus fares."},
         {"category": "lawyer", "amount": "900.00", "purpose": "civil_rights"},
     ]
     body = {
