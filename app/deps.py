@@ -39,10 +39,12 @@ from app.models import (
     Incident,
     JobReferral,
     LegalConsultation,
+    MicroEnterprise,
     Organisation,
     OutboxMessage,
     Referral,
     ReintegrationGrant,
+    Return,
     ServiceAgreement,
     Shelter,
     ShelterStay,
@@ -301,6 +303,10 @@ VisibleDisclosure = Annotated[Disclosure, visible(of_visible_person(Disclosure),
 VisibleIncident = Annotated[Incident, visible(incidents_service.get_visible, "incident_id")]
 HandledComplaint = Annotated[Complaint, visible(complaints_service.get_handled, "complaint_id")]
 VisibleTraining = Annotated[Training, visible(of_visible_person(Training), "training_id")]
+VisibleMicroEnterprise = Annotated[
+    MicroEnterprise, visible(of_visible_person(MicroEnterprise), "micro_enterprise_id")
+]
+VisibleReturn = Annotated[Return, visible(of_visible_person(Return), "return_id")]
 
 
 async def _visible_identity_document(

@@ -20,6 +20,7 @@ from app.domain.access import (
 from app.domain.access import VictimView as View
 from app.domain.casework import SessionKind
 from app.domain.exchange import Topic, WebhookEvent
+from app.domain.grants import Commitment
 from app.domain.rulebook import Rulebook
 from app.models import (
     Assessment,
@@ -53,10 +54,13 @@ from app.schemas.job_referrals import (
     ScmeJobReferralRead,
 )
 from app.schemas.legal_consultations import LegalConsultationRead
+from app.schemas.micro_enterprises import MicroEnterpriseRead, StepRead
 from app.schemas.outbox import OutboxMessageRead
 from app.schemas.referrals import ReferralRead
+from app.schemas.reintegration import CommitmentRead, ReintegrationRead
 from app.schemas.reintegration_grants import GrantInstalmentRead, GrantLineRead, GrantRead
 from app.schemas.reports import GrantSums, MonthlyShelterReport
+from app.schemas.returns import ReturnRead
 from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
 from app.schemas.shelter_visits import VisitRead
@@ -68,6 +72,8 @@ from app.services.counselling_sessions import SessionFile
 from app.services.exports import PersonFile
 from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
+from app.services.micro_enterprises import EnterpriseFile
+from app.services.reintegration import ReintegrationFile
 from app.services.reintegration_grants import GrantFile
 
 # the columns of a class only some roles read (app/models/personal_data.py) that these
@@ -201,6 +207,7 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
         },
         course_max_months=rulebook.course_max_months,
         training_ending_notice_days=rulebook.training_ending_notice_days,
+        return_notice_days=rulebook.return_notice_days,
     )
 
 
@@ -241,9 +248,48 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         identity_documents=[
             IdentityDocumentRead.model_validate(d) for d in file.identity_documents
         ],
+        micro_enterprises=[present_enterprise(e) for e in file.micro_enterprises],
+        returns=[ReturnRead.model_validate(r) for r in file.returns],
         withheld=list(file.withheld),
         health_record=health,
         health_record_withheld=file.health_record is not None and health is None,
+    )
+
+
+def present_enterprise(file: EnterpriseFile) -> MicroEnterpriseRead:
+    steps = [StepRead.model_validate(s) for s in file.steps]
+    return MicroEnterpriseRead.model_validate(
+        file.record.model_dump() | {"steps": steps, "next_step": file.next_step}
+    )
+
+
+def present_reintegration(file: ReintegrationFile) -> ReintegrationRead:
+    return ReintegrationRead(
+        victim_id=file.victim_id,
+        plan=CarePlanRead.model_validate(file.plan) if file.plan else None,
+        trainings=[TrainingRead.model_validate(t) for t in file.trainings],
+        micro_enterprises=[present_enterprise(e) for e in file.micro_enterprises],
+        returns=[ReturnRead.model_validate(r) for r in file.returns],
+        identity_documents=[
+            IdentityDocumentRead.model_validate(d) for d in file.identity_documents
+        ],
+        grants=[present_grant(g) for g in file.grants],
+        committed=[_present_commitment(c) for c in file.committed],
+        withheld=list(file.withheld),
+    )
+
+
+def _present_commitment(c: Commitment) -> CommitmentRead:
+    left = None if c.ceiling is None else max(c.ceiling - c.committed, Decimal(0))
+    return CommitmentRead(
+        form=c.form,
+        category=c.category,
+        start=c.start,
+        end=c.end,
+        committed=c.committed,
+        ceiling=c.ceiling,
+        left=left,
+        grant_ids=list(c.grant_ids),
     )
 
 

@@ -87,6 +87,11 @@ class Action(StrEnum):
     TRAINING_WRITE = "training:write"  # MAN-TRAINING: the case workers arrange it
     IDENTITY_DOCUMENT_READ = "identity_document:read"
     IDENTITY_DOCUMENT_WRITE = "identity_document:write"  # MAN-IDENTITY
+    MICRO_ENTERPRISE_READ = "micro_enterprise:read"
+    MICRO_ENTERPRISE_WRITE = "micro_enterprise:write"  # MAN-MICRO-ENTERPRISE
+    RETURN_READ = "return:read"
+    RETURN_WRITE = "return:write"  # MAN-RETURN
+    REINTEGRATION_READ = "reintegration:read"  # the person's reintegration in one read
 
 
 _A = Action
@@ -106,6 +111,9 @@ _CASE_READ = {
     _A.DISCLOSURE_READ,
     _A.TRAINING_READ,
     _A.IDENTITY_DOCUMENT_READ,
+    _A.MICRO_ENTERPRISE_READ,
+    _A.RETURN_READ,
+    _A.REINTEGRATION_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -140,6 +148,8 @@ _CASE_WORK = (
         _A.DISCLOSURE_RECORD,
         _A.TRAINING_WRITE,
         _A.IDENTITY_DOCUMENT_WRITE,
+        _A.MICRO_ENTERPRISE_WRITE,
+        _A.RETURN_WRITE,
     }
     | _SHELTER_WORK
 )
@@ -184,6 +194,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.DISCLOSURE_RECORD,
             _A.INCIDENT_READ,
             _A.COMPLAINT_RECORD,
+            _A.RETURN_WRITE,  # the mission arranges the return: documents, tickets, the meeting
         }
         | _OVERSIGHT
     ),
@@ -256,6 +267,8 @@ FOR_AN_ORGANISATION = frozenset(
         _A.COMPLAINT_RECORD,
         _A.TRAINING_WRITE,
         _A.IDENTITY_DOCUMENT_WRITE,
+        _A.MICRO_ENTERPRISE_WRITE,
+        _A.RETURN_WRITE,
     }
 )
 # The rule that reserves an action to the roles that have it, named in the refusal (403).
@@ -284,6 +297,8 @@ ASSESSMENT_AUTHORS: Mapping[AssessmentKind, frozenset[Role]] = {
     AssessmentKind.PRIMARY_INTERVIEW: frozenset({Role.SOCIAL_WORKER, Role.PSYCHOLOGIST}),
     # MAN 3.0.6: the NGO coordinator's status identification interview
     AssessmentKind.STATUS_IDENTIFICATION: frozenset({Role.COORDINATOR}),
+    # MAN III 3.0.3: the expert group of the reintegration staff, recorded by one of them
+    AssessmentKind.BUSINESS_CANDIDACY: frozenset({Role.SOCIAL_WORKER, Role.SHELTER_MANAGER}),
 }
 
 

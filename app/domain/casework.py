@@ -38,6 +38,8 @@ class AssessmentKind(StrEnum):
     PRIMARY_INTERVIEW = "primary_interview"
     # MAN 3.0.6: the coordinator's status identification interview
     STATUS_IDENTIFICATION = "status_identification"
+    # MAN III 3.0.3: the expert group's view of a candidate for a micro-enterprise
+    BUSINESS_CANDIDACY = "business_candidacy"
 
 
 class AssessmentStatus(StrEnum):
@@ -114,6 +116,7 @@ class FollowUpTrigger(StrEnum):
     REFERRAL_DECLINED = "referral_declined"
     DISCHARGED = "discharged"
     CASE_CLOSED = "case_closed"
+    RETURNED = "returned"  # MAN-RETURN: arrived home or with the family
 
 
 class SessionKind(StrEnum):

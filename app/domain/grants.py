@@ -59,6 +59,7 @@ class Line:
     justification: str | None = None
     training_id: UUID | None = None  # what a vocational_training or scholarship line pays for
     identity_document_id: UUID | None = None  # what an id_documents line pays for
+    micro_enterprise_id: UUID | None = None  # what an equipment line pays for
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,52 @@ def _joint_ceiling(rule: GrantLineRule, first: date, last: date) -> Decimal:
     return rate.quantize(CENT)
 
 
+@dataclass(frozen=True)
+class Commitment:
+    """What the person's counted grants commit of one line over one unbroken time (grants whose
+    periods overlap count together, as GRANT-CEILING counts them), against the joint ceiling."""
+
+    form: GrantForm
+    category: str
+    start: date
+    end: date
+    committed: Decimal
+    ceiling: Decimal | None  # None: the form sets no ceiling for the line
+    grant_ids: tuple[UUID, ...]
+
+
+def commitments(
+    grants: Sequence[tuple[GrantForm, CountedGrant]], rulebook: Rulebook
+) -> list[Commitment]:
+    """The person's counted grants, line by line: each run of overlapping periods once."""
+    by_line: dict[tuple[GrantForm, str], list[CountedGrant]] = {}
+    for form, grant in grants:
+        for category in grant.amounts:
+            by_line.setdefault((form, category), []).append(grant)
+    found: list[Commitment] = []
+    for (form, category), carrying in sorted(by_line.items()):
+        rule = rulebook.grant_lines[form].get(category)
+        if rule is not None and (rule.rate is None or rule.basis is CeilingBasis.NONE):
+            rule = None  # the form sets no ceiling for it
+        for run in _overlapping_runs(carrying):
+            first, last = run[0].start, max(g.end for g in run)
+            committed = sum((g.amounts[category] for g in run), Decimal("0")).quantize(CENT)
+            ceiling = _joint_ceiling(rule, first, last) if rule is not None else None
+            ids = tuple(g.grant_id for g in run)
+            found.append(Commitment(form, category, first, last, committed, ceiling, ids))
+    return found
+
+
+def _overlapping_runs(grants: Sequence[CountedGrant]) -> list[list[CountedGrant]]:
+    runs: list[list[CountedGrant]] = []
+    for grant in sorted(grants, key=lambda g: (g.start, g.end)):
+        if runs and grant.start <= max(g.end for g in runs[-1]):
+            runs[-1].append(grant)
+        else:
+            runs.append([grant])
+    return runs
+
+
 def check_pink_at_shelter(
     form: GrantForm, start: date, end: date, stays: Sequence[tuple[date, date | None]]
 ) -> None:
@@ -356,33 +403,62 @@ class TrainingTerm:
     ends_on: date
 
 
+@dataclass(frozen=True)
+class PaidFor:
+    """What of the person's the blue lines may pay for."""
+
+    trainings: Mapping[UUID, TrainingTerm]
+    documents: frozenset[UUID]  # identity documents
+    enterprises: Mapping[UUID, bool]  # micro-enterprises: both trainings done
+
+
 _PAYS_FOR_A_TRAINING = frozenset({"vocational_training", "scholarship"})
 
 
-def check_what_lines_pay_for(
-    start: date,
-    end: date,
-    lines: Sequence[Line],
-    trainings: Mapping[UUID, TrainingTerm],
-    documents: frozenset[UUID],
-) -> None:
+def check_what_lines_pay_for(start: date, end: date, lines: Sequence[Line], of: PaidFor) -> None:
     """A ``vocational_training`` line names the person's training it pays for; a
     ``scholarship`` is paid "for the period of their studies": it names a training in progress
     whose dates hold the grant's period (MAN-TRAINING). An ``id_documents`` line names the
-    person's identity document it restores (MAN-IDENTITY). No other line names either."""
+    person's identity document it restores (MAN-IDENTITY). An ``equipment`` line is the in-kind
+    grant of the person's micro-enterprise, after both its trainings (MAN-MICRO-ENTERPRISE).
+    No other line names any of them."""
     for index, line in enumerate(lines):
-        if line.category not in _PAYS_FOR_A_TRAINING and line.training_id is not None:
-            raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no training.")
-        if line.category != "id_documents" and line.identity_document_id is not None:
-            raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no document.")
+        _check_names_only_its_own(index, line)
         if line.category in _PAYS_FOR_A_TRAINING:
-            _check_training_line(index, line, start, end, trainings)
-        if line.category == "id_documents" and line.identity_document_id not in documents:
+            _check_training_line(index, line, start, end, of.trainings)
+        if line.category == "id_documents" and line.identity_document_id not in of.documents:
             raise RuleViolation(
                 "MAN-IDENTITY",
                 f"Line {index} (id_documents) names the person's document it restores.",
                 line=index,
             )
+        if line.category == "equipment":
+            _check_equipment_line(index, line, of.enterprises)
+
+
+def _check_names_only_its_own(index: int, line: Line) -> None:
+    if line.category not in _PAYS_FOR_A_TRAINING and line.training_id is not None:
+        raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no training.")
+    if line.category != "id_documents" and line.identity_document_id is not None:
+        raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no document.")
+    if line.category != "equipment" and line.micro_enterprise_id is not None:
+        raise InvalidValue("lines", f"Line {index} ({line.category}) pays for no enterprise.")
+
+
+def _check_equipment_line(index: int, line: Line, enterprises: Mapping[UUID, bool]) -> None:
+    ready = enterprises.get(line.micro_enterprise_id) if line.micro_enterprise_id else None
+    if ready is None:
+        raise RuleViolation(
+            "MAN-MICRO-ENTERPRISE",
+            f"Line {index} (equipment) names the person's micro-enterprise it equips.",
+            line=index,
+        )
+    if not ready:
+        raise RuleViolation(
+            "MAN-MICRO-ENTERPRISE",
+            f"Line {index} (equipment) follows both trainings of the micro-enterprise.",
+            line=index,
+        )
 
 
 def _check_training_line(

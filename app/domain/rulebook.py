@@ -120,6 +120,7 @@ class Rulebook:
     )
     course_max_months: int = 3
     training_ending_notice_days: int = 14  # MAN-TRAINING: its end on the worklist ahead
+    return_notice_days: int = 7  # MAN-RETURN: the journey on the worklist ahead
 
 
 DEFAULT_RULEBOOK = Rulebook(version="kg-2026.1")

@@ -20,6 +20,7 @@ class WorkKind(StrEnum):
     INCIDENT = "incident"
     COMPLAINT = "complaint"
     TRAINING_ENDING = "training_ending"
+    RETURN_ARRIVAL = "return_arrival"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ RULE_OF = {
     WorkKind.INCIDENT: "MAN-INCIDENT",
     WorkKind.COMPLAINT: "MAN-COMPLAINT",
     WorkKind.TRAINING_ENDING: "MAN-TRAINING",
+    WorkKind.RETURN_ARRIVAL: "MAN-RETURN",
 }
 
 
@@ -53,7 +55,7 @@ def work_item(
     """An item due on ``due_on``: overdue strictly after it, under the rule of its kind. The
     record to act on is the referral for an individual needs assessment (the assessment may not
     exist yet), the follow-up contact, the agreement, the stay, the alert, the care plan, the
-    incident or the complaint."""
+    incident, the complaint, the training or the return."""
     return WorkItem(kind, due_on, due_on < today, RULE_OF[kind], victim_id, record_id)
 
 
@@ -67,3 +69,9 @@ def training_ending_horizon(today: date, rulebook: Rulebook) -> date:
     """MAN-TRAINING: a training in progress is on the worklist once it ends on or before this
     day (its completion or drop to record)."""
     return today + timedelta(days=rulebook.training_ending_notice_days)
+
+
+def return_horizon(today: date, rulebook: Rulebook) -> date:
+    """MAN-RETURN: a planned or travelling return is on the worklist once its day is on or
+    before this one (the meeting at arrival to arrange, the arrival to record)."""
+    return today + timedelta(days=rulebook.return_notice_days)

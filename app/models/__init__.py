@@ -18,10 +18,12 @@ from app.models.identity_document import IdentityDocument
 from app.models.incident import Incident, IncidentResident
 from app.models.job_referral import JobReferral, JobReferralEvent
 from app.models.legal_consultation import LegalConsultation
+from app.models.micro_enterprise import MicroEnterprise, MicroEnterpriseStep
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
 from app.models.referral import Referral
 from app.models.reintegration_grant import GrantInstalment, GrantLine, ReintegrationGrant
+from app.models.return_home import Return
 from app.models.service_agreement import ServiceAgreement
 from app.models.shelter import Shelter
 from app.models.shelter_stay import MonitoringReport, ShelterStay
@@ -55,12 +57,15 @@ __all__ = [
     "JobReferralEvent",
     "LegalConsultation",
     "LoginFailure",
+    "MicroEnterprise",
+    "MicroEnterpriseStep",
     "MonitoringReport",
     "Organisation",
     "OutboxMessage",
     "Referral",
     "RefreshToken",
     "ReintegrationGrant",
+    "Return",
     "ServiceAgreement",
     "SessionParticipant",
     "Shelter",

@@ -22,6 +22,7 @@ class FollowUpContact(Versioned, table=True):
     referral_id: UUID | None = Field(default=None, foreign_key="referrals.id")
     stay_id: UUID | None = Field(default=None, foreign_key="shelter_stays.id")
     closure_id: UUID | None = Field(default=None, foreign_key="case_closures.id")
+    return_id: UUID | None = Field(default=None, foreign_key="returns.id")
     organisation_id: UUID = Field(foreign_key="organisations.id", index=True)  # its worklist
     due_on: date = Field(index=True)
     rulebook_version: str = Field(max_length=32)

@@ -98,7 +98,7 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         exit_information=_T,
     ),
     "follow_up_contacts": _table(
-        f"{_STAMPS} victim_id trigger agreement_id referral_id stay_id closure_id "
+        f"{_STAMPS} victim_id trigger agreement_id referral_id stay_id closure_id return_id "
         "organisation_id due_on rulebook_version status channel done_on",
         outcome=_T,
     ),
@@ -180,9 +180,22 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         course=_S,
         drop_reason=_T,
     ),
+    "micro_enterprises": _table(
+        f"{_STAMPS} victim_id organisation_id candidacy_assessment_id status created_by",
+        business=_S,
+    ),
+    "micro_enterprise_steps": _table(
+        "id micro_enterprise_id step done_on recorded_by created_at", notes=_T
+    ),
+    "returns": _table(
+        f"{_STAMPS} victim_id organisation_id kind decided_by_person travel_documents escort "
+        "meeting_at_arrival planned_on status departed_on arrived_on cancelled_on created_by",
+        destination=_L,  # where the person lives from now on
+        cancel_reason=_T,
+    ),
     "grant_lines": _table(
         "id grant_id position category amount ceiling days months purpose training_id "
-        "identity_document_id",
+        "identity_document_id micro_enterprise_id",
         justification=_T,
     ),
     "job_referrals": _table(
@@ -263,11 +276,14 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "complaints",
             "trainings",
             "identity_documents",
+            "micro_enterprises",
+            "returns",
         )
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),
     "grant_lines": PersonLink("grant_id", via="reintegration_grants"),
     "grant_instalments": PersonLink("grant_id", via="reintegration_grants"),
+    "micro_enterprise_steps": PersonLink("micro_enterprise_id", via="micro_enterprises"),
     "job_referral_events": PersonLink("job_referral_id", via="job_referrals"),
     # a session belongs to each person in it
     "counselling_sessions": PersonLink("id", via="session_participants", via_column="session_id"),

@@ -79,6 +79,7 @@ class GrantLine(SQLModel, table=True):
     justification: str | None = Field(default=None, max_length=2000)
     training_id: UUID | None = Field(default=None, foreign_key="trainings.id")
     identity_document_id: UUID | None = Field(default=None, foreign_key="identity_documents.id")
+    micro_enterprise_id: UUID | None = Field(default=None, foreign_key="micro_enterprises.id")
 
 
 class GrantInstalment(SQLModel, table=True):

@@ -14,6 +14,7 @@ from app.domain.casework import (
     RiskFactor,
     RiskLevel,
 )
+from app.domain.reintegration import CandidacyDecision
 from app.schemas.common import RequestModel, ResponseModel
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
@@ -43,6 +44,17 @@ class StatusIdentificationFindings(RequestModel):
     summary: Text
     needs: list[Need] = Field(default_factory=list, max_length=50)
     status_confirmed: bool
+
+
+class BusinessCandidacyFindings(RequestModel):
+    """The expert group on a candidate for a micro-enterprise (MAN III 3.0.3), matched with the
+    local labour market; ``approved`` opens the four steps (MAN-MICRO-ENTERPRISE)."""
+
+    work_experience: Text
+    education: Text
+    skills: Text
+    business_oriented: bool = Field(description="A business-oriented personality.")
+    decision: CandidacyDecision
 
 
 class PsychologicalPlan(RequestModel):
@@ -93,6 +105,7 @@ Findings = (
     NeedsFindings
     | PrimaryInterviewFindings
     | StatusIdentificationFindings
+    | BusinessCandidacyFindings
     | PsychologicalFindings
     | RiskFindings
     | FamilyRiskFindings
@@ -107,6 +120,7 @@ FINDINGS_BY_KIND: Mapping[AssessmentKind, type[Findings]] = {
     AssessmentKind.FAMILY_RISK: FamilyRiskFindings,
     AssessmentKind.PRIMARY_INTERVIEW: PrimaryInterviewFindings,
     AssessmentKind.STATUS_IDENTIFICATION: StatusIdentificationFindings,
+    AssessmentKind.BUSINESS_CANDIDACY: BusinessCandidacyFindings,
 }
 
 

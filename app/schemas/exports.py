@@ -16,8 +16,10 @@ from app.schemas.identity_documents import IdentityDocumentRead
 from app.schemas.incidents import IncidentRead
 from app.schemas.job_referrals import JobReferralRead
 from app.schemas.legal_consultations import LegalConsultationRead
+from app.schemas.micro_enterprises import MicroEnterpriseRead
 from app.schemas.referrals import ReferralRead
 from app.schemas.reintegration_grants import GrantRead
+from app.schemas.returns import ReturnRead
 from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
 from app.schemas.shelter_visits import VisitRead
@@ -69,6 +71,10 @@ class VictimExport(BaseModel):
     identity_documents: list[IdentityDocumentRead] = Field(
         description="MAN-IDENTITY: the documents restored for them."
     )
+    micro_enterprises: list[MicroEnterpriseRead] = Field(
+        description="MAN-MICRO-ENTERPRISE: their businesses, with the steps done."
+    )
+    returns: list[ReturnRead] = Field(description="MAN-RETURN: the journeys home they decided on.")
     withheld: list[str] = Field(description="Sections the caller's role may not read.")
     health_record: HealthRecordView | None = Field(
         description="For the psychologist and the medical officer (HIV status: medical only)."

@@ -24,6 +24,7 @@ class FollowUpRead(ResponseModel):
     referral_id: UUID | None
     stay_id: UUID | None
     closure_id: UUID | None
+    return_id: UUID | None
     organisation_id: UUID
     due_on: date
     status: FollowUpStatus

@@ -33,6 +33,11 @@ class GrantLineIn(RequestModel):
     identity_document_id: UUID | None = Field(
         None, description="Blue `id_documents` lines: the document restored (MAN-IDENTITY)."
     )
+    micro_enterprise_id: UUID | None = Field(
+        None,
+        description="Blue `equipment` lines: the person's micro-enterprise, after both its "
+        "trainings (MAN-MICRO-ENTERPRISE).",
+    )
 
 
 class Representatives(RequestModel):
@@ -106,6 +111,7 @@ class GrantLineRead(ResponseModel):
     justification: str | None
     training_id: UUID | None
     identity_document_id: UUID | None
+    micro_enterprise_id: UUID | None
 
 
 class GrantRead(ResponseModel):

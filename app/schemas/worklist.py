@@ -71,4 +71,7 @@ class RulebookRead(BaseModel):
     training_ending_notice_days: int = Field(
         description="MAN-TRAINING: days before a training's end it is on the worklist."
     )
+    return_notice_days: int = Field(
+        description="MAN-RETURN: days before a return's planned day it is on the worklist."
+    )
     course_max_months: int

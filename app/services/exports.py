@@ -23,9 +23,11 @@ from app.models import (
     IdentityDocument,
     JobReferral,
     LegalConsultation,
+    MicroEnterprise,
     MonitoringReport,
     Referral,
     ReintegrationGrant,
+    Return,
     ServiceAgreement,
     Shelter,
     ShelterStay,
@@ -40,6 +42,7 @@ from app.services import (
     counselling_sessions,
     incidents,
     job_referrals,
+    micro_enterprises,
     records,
     reintegration_grants,
 )
@@ -47,6 +50,7 @@ from app.services.audit import AuditAction
 from app.services.counselling_sessions import SessionFile
 from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
+from app.services.micro_enterprises import EnterpriseFile
 from app.services.reintegration_grants import GrantFile
 from app.services.scope import kept_by_caller
 
@@ -83,6 +87,9 @@ SECTIONS: Mapping[str, str] = {
     "complaints": "complaints",
     "trainings": "trainings",
     "identity_documents": "identity_documents",
+    "micro_enterprises": "micro_enterprises",
+    "micro_enterprise_steps": "micro_enterprises",
+    "returns": "returns",
 }
 
 
@@ -114,6 +121,8 @@ class PersonFile:
     complaints: Sequence[Complaint]  # those the caller handles (MAN-COMPLAINT)
     trainings: Sequence[Training]
     identity_documents: Sequence[IdentityDocument]
+    micro_enterprises: Sequence[EnterpriseFile]  # with their steps
+    returns: Sequence[Return]
     withheld: Sequence[str]  # the sections the caller's role may not read
 
 
@@ -182,6 +191,10 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         complaints=await complaints.of_person(session, principal, victim.id),
         trainings=await of_person(Training),
         identity_documents=await of_person(IdentityDocument),
+        micro_enterprises=await micro_enterprises.files_of(
+            session, await of_person(MicroEnterprise)
+        ),
+        returns=await of_person(Return),
         withheld=withheld,
     )
 

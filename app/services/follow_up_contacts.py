@@ -36,6 +36,7 @@ class Exit:
     referral_id: UUID | None = None
     stay_id: UUID | None = None
     closure_id: UUID | None = None
+    return_id: UUID | None = None
 
 
 async def schedule(
@@ -50,6 +51,7 @@ async def schedule(
         referral_id=left.referral_id,
         stay_id=left.stay_id,
         closure_id=left.closure_id,
+        return_id=left.return_id,
         due_on=follow_up_due(left.left_on, rulebook),
         rulebook_version=rulebook.version,
     )

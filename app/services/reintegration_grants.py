@@ -23,6 +23,7 @@ from app.domain.grants import (
     CountedGrant,
     GrantStatus,
     Line,
+    PaidFor,
     TrainingTerm,
     agreement_number,
     check_four_eyes,
@@ -57,7 +58,7 @@ from app.schemas.reintegration_grants import (
     GrantUpdate,
 )
 from app.security import Principal
-from app.services import facts, records
+from app.services import facts, micro_enterprises, records
 from app.services.audit import AuditAction
 from app.services.common import ensure_version, locked
 from app.services.organisations import get_referenced
@@ -332,24 +333,27 @@ async def _checked_for_person(
     start, end = period
     checked = _checked(form, start, end, lines, rulebook)
     check_pink_at_shelter(form, start, end, await _stays(session, victim_id))
-    trainings, documents = await _paid_for(session, victim_id)
-    check_what_lines_pay_for(start, end, [c.line for c in checked.lines], trainings, documents)
+    paid_for = await _paid_for(session, victim_id)
+    check_what_lines_pay_for(start, end, [c.line for c in checked.lines], paid_for)
     others = await _counted(session, grant_id, victim_id, form, period)
     check_person_ceilings(form, start, end, [c.line for c in checked.lines], others, rulebook)
     return checked
 
 
-async def _paid_for(
-    session: AsyncSession, victim_id: UUID
-) -> tuple[dict[UUID, TrainingTerm], frozenset[UUID]]:
-    """The person's trainings and identity documents, which blue lines may pay for."""
+async def _paid_for(session: AsyncSession, victim_id: UUID) -> PaidFor:
+    """The person's trainings, identity documents and micro-enterprises, which blue lines may
+    pay for."""
     trainings = select(Training).where(col(Training.victim_id) == victim_id)
     documents = select(IdentityDocument.id).where(col(IdentityDocument.victim_id) == victim_id)
     terms = {
         t.id: TrainingTerm(t.status is TrainingStatus.IN_PROGRESS, t.starts_on, t.ends_on)
         for t in (await session.exec(trainings)).all()
     }
-    return terms, frozenset((await session.exec(documents)).all())
+    return PaidFor(
+        trainings=terms,
+        documents=frozenset((await session.exec(documents)).all()),
+        enterprises=await micro_enterprises.ready_for_equipment(session, victim_id),
+    )
 
 
 async def _stays(session: AsyncSession, victim_id: UUID) -> list[tuple[date, date | None]]:
@@ -409,6 +413,7 @@ def _checked(
             justification=line.justification,
             training_id=line.training_id,
             identity_document_id=line.identity_document_id,
+            micro_enterprise_id=line.micro_enterprise_id,
         )
         for line in lines
     ]
@@ -438,6 +443,7 @@ def _add_lines(session: AsyncSession, grant: ReintegrationGrant, checked: Checke
             justification=item.line.justification,
             training_id=item.line.training_id,
             identity_document_id=item.line.identity_document_id,
+            micro_enterprise_id=item.line.micro_enterprise_id,
         )
         for position, item in enumerate(checked.lines)
     )

@@ -48,7 +48,7 @@ from app.domain.casework import (
 )
 from app.domain.errors import InvalidValue
 from app.domain.protection import ComplaintStatus
-from app.domain.reintegration import TrainingStatus
+from app.domain.reintegration import OPEN_RETURN_STATES, TrainingStatus
 from app.domain.roles import Role
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import StayStatus
@@ -56,6 +56,7 @@ from app.domain.worklist import (
     WorkItem,
     WorkKind,
     agreement_ending_horizon,
+    return_horizon,
     training_ending_horizon,
     work_item,
 )
@@ -69,6 +70,7 @@ from app.models import (
     Incident,
     MonitoringReport,
     Referral,
+    Return,
     ServiceAgreement,
     Shelter,
     ShelterStay,
@@ -109,6 +111,7 @@ _AFTER_DUE = bindparam("worklist_after_due", type_=Date())
 _AFTER_KIND = bindparam("worklist_after_kind", type_=String())
 _AFTER_RECORD = bindparam("worklist_after_record", type_=Uuid())
 _TRAINING_HORIZON = bindparam("worklist_training_horizon", type_=Date())
+_RETURN_HORIZON = bindparam("worklist_return_horizon", type_=Date())
 _ACTOR = bindparam("worklist_actor", type_=Uuid())  # a complaint never reaches whom it names
 
 
@@ -128,6 +131,7 @@ async def page_for(
         "worklist_size": page.limit + 1,
         "worklist_actor": principal.actor_id,
         "worklist_training_horizon": training_ending_horizon(today, rulebook),
+        "worklist_return_horizon": return_horizon(today, rulebook),
     }
     if after is not None:
         values |= {
@@ -185,6 +189,7 @@ def _sources(principal: Principal) -> list[_Source]:
         _monitoring_reports(principal),
         _plan_reviews(principal),
         _trainings_ending(principal),
+        _returns_due(principal),
     ]
     # what reaches the shelter manager and the coordinator at once
     if can(principal.role, Action.ALERT_ACKNOWLEDGE):  # MAN-PSYCHIATRIC-ALERT
@@ -324,6 +329,23 @@ def _trainings_ending(principal: Principal) -> _Source:
             col(Training.ends_on) <= _TRAINING_HORIZON,
             kept_by_caller(principal, Training.organisation_id),
             victim_in_work(principal, col(Training.victim_id)),
+        ],
+    )
+
+
+def _returns_due(principal: Principal) -> _Source:
+    """MAN-RETURN: a planned or travelling return whose day is within the notice (or past): the
+    documents, the escort and the meeting at arrival to arrange, then the arrival to record."""
+    return _Source(
+        WorkKind.RETURN_ARRIVAL,
+        col(Return.planned_on),
+        col(Return.id),
+        col(Return.victim_id),
+        [
+            col(Return.status).in_(OPEN_RETURN_STATES),
+            col(Return.planned_on) <= _RETURN_HORIZON,
+            kept_by_caller(principal, Return.organisation_id),
+            victim_in_work(principal, col(Return.victim_id)),
         ],
     )
 

@@ -28,6 +28,7 @@ from app.domain.protection import (
     IncidentKind,
     LegalDecision,
 )
+from app.domain.reintegration import ReturnKind, TravelDocuments
 from app.domain.rulebook import ServiceTerm, ShelterKind
 from app.domain.vocabulary import Funding, VictimStatus
 from app.models import (
@@ -41,8 +42,10 @@ from app.models import (
     Incident,
     IncidentResident,
     LegalConsultation,
+    MicroEnterprise,
     Organisation,
     Referral,
+    Return,
     ServiceAgreement,
     SessionParticipant,
     Shelter,
@@ -212,6 +215,8 @@ CASE_RECORDS = (
     "follow_up_contact",
     "counselling_session",
     "training",
+    "micro_enterprise",
+    "return",
 )
 READS_CASE_WORK = {
     Role.COORDINATOR,
@@ -232,6 +237,8 @@ PATHS = {
     "follow_up_contact": "follow-up-contacts",
     "counselling_session": "sessions",
     "training": "trainings",
+    "micro_enterprise": "micro-enterprises",
+    "return": "returns",
 }
 
 
@@ -321,7 +328,32 @@ async def _records(actors: Actors, home: Organisation, elsewhere: Organisation) 
             created_by=author.id,
         )
     )
+    enterprise = await actors.add(
+        MicroEnterprise(
+            victim_id=victim.id,
+            organisation_id=home.id,
+            candidacy_assessment_id=assessment.id,
+            business="Bakery",
+            created_by=author.id,
+        )
+    )
+    journey = await actors.add(
+        Return(
+            victim_id=victim.id,
+            organisation_id=home.id,
+            kind=ReturnKind.RETURN_HOME,
+            decided_by_person=True,
+            destination="Osh",
+            travel_documents=TravelDocuments.NOT_NEEDED,
+            escort=False,
+            meeting_at_arrival=False,
+            planned_on=day,
+            created_by=author.id,
+        )
+    )
     return {
+        "micro_enterprise": enterprise.id,
+        "return": journey.id,
         "training": training.id,
         "referral": referral.id,
         "assessment": assessment.id,

@@ -579,7 +579,7 @@ COURSE = {
     "months": 3,
     "training_id": str(TRAINING),
 }
-EQUIPMENT = {"category": "equipment", "amount": "3000.00"}  # names nothing it pays for
+NGO_TRAVEL = {"category": "ngo_travel", "amount": "800.00"}  # pays for nothing of the person
 
 
 @pytest.mark.parametrize(
@@ -685,7 +685,7 @@ async def test_a_pink_grant_is_for_a_resident_of_the_shelter(
     )
     expect_problem(answer, 422, "rule_violation", "GRANT-PINK-SHELTER")
     assert (
-        await client.post(API, json=grant(never, ngo, "blue", EQUIPMENT), headers=manager.headers)
+        await client.post(API, json=grant(never, ngo, "blue", NGO_TRAVEL), headers=manager.headers)
     ).status_code == 201  # the blue form is not tied to the shelter
 
     arrived_late = await actors.victim(ngo)
@@ -741,7 +741,7 @@ async def test_agreements_are_numbered_per_ngo_and_year(
     their_manager = await actors.user(Role.SHELTER_MANAGER, elsewhere)
     theirs = await actors.victim(elsewhere)
     made = await client.post(
-        API, json=grant(theirs, elsewhere, "blue", EQUIPMENT), headers=their_manager.headers
+        API, json=grant(theirs, elsewhere, "blue", NGO_TRAVEL), headers=their_manager.headers
     )
     assert made.json()["number"].endswith(f"-{year}-1")  # another NGO: its own sequence
 

@@ -22,6 +22,7 @@ from app.domain.grants import (
     GrantStatus,
     LawyerPurpose,
     Line,
+    PaidFor,
     TrainingTerm,
     agreement_number,
     check_four_eyes,
@@ -29,6 +30,7 @@ from app.domain.grants import (
     check_person_ceilings,
     check_pink_at_shelter,
     check_what_lines_pay_for,
+    commitments,
     grant_total,
     next_instalment,
     period_days,
@@ -1066,8 +1068,16 @@ def test_an_instalment_never_passes_the_total(paid: str, amount: str) -> None:
 
 # --- what the blue lines pay for ----------------------------------------------------------------
 
-COURSE_ID, DOCUMENT_ID = uuid4(), uuid4()
+COURSE_ID, DOCUMENT_ID, READY_ID, UNTRAINED_ID = uuid4(), uuid4(), uuid4(), uuid4()
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def paid_for(in_progress: bool = True, starts: date = Q1[0], ends: date = Q1[1]) -> PaidFor:
+    return PaidFor(
+        trainings={COURSE_ID: TrainingTerm(in_progress, starts, ends)},
+        documents=frozenset({DOCUMENT_ID}),
+        enterprises={READY_ID: True, UNTRAINED_ID: False},
+    )
 
 
 @pytest.mark.parametrize(
@@ -1084,31 +1094,82 @@ Q1 = (date(2026, 1, 1), date(2026, 3, 31))
         (Line("scholarship", money("1.00"), months=1, training_id=uuid4()), True, "MAN-TRAINING"),
         (Line("id_documents", money("1.00"), identity_document_id=DOCUMENT_ID), True, None),
         (Line("id_documents", money("1.00")), True, "MAN-IDENTITY"),
+        (Line("equipment", money("1.00"), micro_enterprise_id=READY_ID), True, None),
+        (Line("equipment", money("1.00")), True, "MAN-MICRO-ENTERPRISE"),
+        (
+            Line("equipment", money("1.00"), micro_enterprise_id=uuid4()),
+            True,
+            "MAN-MICRO-ENTERPRISE",
+        ),
+        (
+            Line("equipment", money("1.00"), micro_enterprise_id=UNTRAINED_ID),
+            True,
+            "MAN-MICRO-ENTERPRISE",
+        ),
     ],
 )
-def test_a_blue_line_pays_for_the_persons_training_or_document(
+def test_a_blue_line_pays_for_the_persons_training_document_or_enterprise(
     line: Line, in_progress: bool, rule: str | None
 ) -> None:
-    trainings = {COURSE_ID: TrainingTerm(in_progress, *Q1)}
     if rule is None:
-        check_what_lines_pay_for(*Q1, [line], trainings, frozenset({DOCUMENT_ID}))
+        check_what_lines_pay_for(*Q1, [line], paid_for(in_progress))
         return
     with pytest.raises(RuleViolation) as refused:
-        check_what_lines_pay_for(*Q1, [line], trainings, frozenset({DOCUMENT_ID}))
+        check_what_lines_pay_for(*Q1, [line], paid_for(in_progress))
     assert_refused(refused, rule, RuleViolation)
 
 
 def test_a_scholarship_beyond_the_trainings_dates_is_refused() -> None:
-    trainings = {COURSE_ID: TrainingTerm(True, date(2026, 1, 1), date(2026, 2, 28))}
     line = Line("scholarship", money("1.00"), months=1, training_id=COURSE_ID)
     with pytest.raises(RuleViolation):
-        check_what_lines_pay_for(*Q1, [line], trainings, frozenset())
+        check_what_lines_pay_for(*Q1, [line], paid_for(True, date(2026, 1, 1), date(2026, 2, 28)))
 
 
 def test_other_lines_name_nothing_they_pay_for() -> None:
     for line in (
-        Line("equipment", money("1.00"), training_id=COURSE_ID),
-        Line("equipment", money("1.00"), identity_document_id=DOCUMENT_ID),
+        Line("equipment", money("1.00"), micro_enterprise_id=READY_ID, training_id=COURSE_ID),
+        Line("other", money("1.00"), identity_document_id=DOCUMENT_ID),
+        Line("travel", money("1.00"), months=1, micro_enterprise_id=READY_ID),
     ):
         with pytest.raises(InvalidValue):
-            check_what_lines_pay_for(*Q1, [line], {}, frozenset({DOCUMENT_ID}))
+            check_what_lines_pay_for(*Q1, [line], paid_for())
+
+
+# --- what the person's grants commit, line by line (the reintegration read) -------------------
+
+
+def test_commitments_count_overlapping_grants_together_and_periods_apart_each_once() -> None:
+    jan = CountedGrant(uuid4(), date(2026, 1, 1), date(2026, 1, 31), {"travel": money("600.00")})
+    jan_feb = CountedGrant(
+        uuid4(), date(2026, 1, 15), date(2026, 2, 28), {"travel": money("900.00")}
+    )
+    june = CountedGrant(
+        uuid4(),
+        date(2026, 6, 1),
+        date(2026, 6, 30),
+        {"travel": money("100.00"), "other": money("5.00")},
+    )
+    found = commitments([(BLUE, jan_feb), (BLUE, june), (BLUE, jan)], DEFAULT_RULEBOOK)
+    by_line = [
+        (c.category, c.start, c.end, c.committed, c.ceiling, set(c.grant_ids)) for c in found
+    ]
+    assert by_line == [
+        ("other", date(2026, 6, 1), date(2026, 6, 30), money("5.00"), None, {june.grant_id}),
+        # 1,000 a month: January and February together, once each
+        (
+            "travel",
+            date(2026, 1, 1),
+            date(2026, 2, 28),
+            money("1500.00"),
+            money("2000.00"),
+            {jan.grant_id, jan_feb.grant_id},
+        ),
+        (
+            "travel",
+            date(2026, 6, 1),
+            date(2026, 6, 30),
+            money("100.00"),
+            money("1000.00"),
+            {june.grant_id},
+        ),
+    ]

@@ -102,7 +102,7 @@ async def draft_grant(actors: Actors, world: ShelterWorld, person: Victim) -> Re
             ngo_organisation_id=world.runner.id,
             period_start=world.today,
             period_end=world.today,
-            total=Decimal("3000.00"),
+            total=Decimal("800.00"),
             author_id=world.worker.id,
             author_organisation_id=world.runner.id,
             rulebook_version="kg-2026.1",
@@ -111,9 +111,9 @@ async def draft_grant(actors: Actors, world: ShelterWorld, person: Victim) -> Re
     line = GrantLine(
         grant_id=grant.id,
         position=0,
-        category="equipment",
-        amount=Decimal("3000.00"),
-        ceiling=Decimal("3000.00"),
+        category="ngo_travel",
+        amount=Decimal("800.00"),
+        ceiling=Decimal("800.00"),
     )
     await actors.add(line)
     return grant  # type: ignore[no-any-return]
