@@ -382,7 +382,7 @@ async def test_a_return_travels_with_its_documents_and_its_arrival_arranges_the_
 
 
 async def test_a_cancelled_return_names_its_reason_and_others_neither_see_nor_move_it(
-    client: httpx.AsyncClient, actors: Actors, ngo: Organisation, person: Victim, worker: Actor
+    client: httpx.AsyncClient, actors: Actors, person: Victim, worker: Actor
 ) -> None:
     planned = await client.post(f"{API}/returns", json=journey(person), headers=worker.headers)
     url = planned.headers["Location"]
