@@ -175,6 +175,11 @@ def to_problem(exc: Exception) -> JSONResponse:
         return problem_response(
             422, "validation_error", "The request is not valid.", {"errors": errors}
         )
+    if isinstance(exc, IntegrityError) and _names_a_missing_record(exc):
+        errors = [{"loc": ["body"], "msg": "a record it names does not exist", "type": "missing"}]
+        return problem_response(
+            422, "validation_error", "The request is not valid.", {"errors": errors}
+        )
     if isinstance(exc, IntegrityError):
         log.info("integrity conflict: %s", type(exc.orig).__name__)
         return problem_response(409, "duplicate", "The request conflicts with an existing record.")
@@ -182,6 +187,13 @@ def to_problem(exc: Exception) -> JSONResponse:
         detail = "The record was changed by someone else; read it again."
         return problem_response(412, "version_mismatch", detail)
     raise exc  # not ours to answer: app.middleware.CatchUnexpected turns it into a 500
+
+
+def _names_a_missing_record(exc: IntegrityError) -> bool:
+    """A foreign key the database refused (PostgreSQL's SQLSTATE 23503, SQLite's message): an id
+    in the request that names nothing, not a conflict with an existing record."""
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23503" or "FOREIGN KEY constraint" in str(orig)
 
 
 async def _handle(_: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,7 @@ lines. Money is Decimal with two places, never a float. Every rule names its RUL
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -98,6 +98,13 @@ def check_grant(
         check_line(index, form, start, end, line, rulebook) for index, line in enumerate(lines)
     )
     return CheckedGrant(checked, grant_total(lines))
+
+
+def check_pays_something(total: Decimal) -> None:
+    """A grant submitted pays something: one of nothing could never be paid in instalments, and
+    would keep the case open (MAN-CASE-CLOSE) for ever."""
+    if total <= 0:
+        raise InvalidValue("lines", "A grant pays something: its total is above zero.")
 
 
 def _check_each_line_once(form: GrantForm, lines: Sequence[Line]) -> None:
@@ -254,6 +261,10 @@ class CountedGrant:
     start: date
     end: date
     amounts: Mapping[str, Decimal]  # per line category
+    courses: Mapping[UUID, Decimal] = field(default_factory=dict)  # vocational_training lines
+
+
+_COURSE = "vocational_training"
 
 
 def check_person_ceilings(
@@ -265,18 +276,26 @@ def check_person_ceilings(
     rulebook: Rulebook,
 ) -> None:
     """GRANT-CEILING counted for the person: a line's ceiling holds for every grant of the
-    person whose period overlaps, together. A single cap (a fixed amount, the whole course, the
-    whole period) is the person's; a rate counts the days or months of the periods together,
-    once each (the grants overlap this one, so together they span one unbroken period)."""
+    person whose period overlaps, together. A single cap (a fixed amount, the whole period) is
+    the person's; a rate counts the days or months of the periods together, once each (the
+    grants overlap this one, so together they span one unbroken period). The whole course's cap
+    is the course's: every grant that pays for the same training counts, whenever its period."""
     for index, line in enumerate(lines):
-        counted = [g for g in others if line.category in g.amounts and _overlap(g, start, end)]
         rule = rulebook.grant_lines[form].get(line.category)
-        if not counted or rule is None or rule.rate is None or rule.basis is CeilingBasis.NONE:
+        if rule is None or rule.rate is None or rule.basis is CeilingBasis.NONE:
+            continue
+        if line.category == _COURSE and line.training_id is not None:
+            counted = [g for g in others if line.training_id in g.courses]
+            amounts = [g.courses[line.training_id] for g in counted]
+        else:
+            counted = [g for g in others if line.category in g.amounts and _overlap(g, start, end)]
+            amounts = [g.amounts[line.category] for g in counted]
+        if not counted:
             continue
         first = min([start, *(g.start for g in counted)])
         last = max([end, *(g.end for g in counted)])
         ceiling = _joint_ceiling(rule, first, last)
-        committed = sum((g.amounts[line.category] for g in counted), Decimal("0")).quantize(CENT)
+        committed = sum(amounts, Decimal("0")).quantize(CENT)
         if committed + line.amount > ceiling:
             raise RuleViolation(
                 "GRANT-CEILING",
@@ -369,13 +388,14 @@ def check_pink_at_shelter(
 # --- the agreement's number and its instalments ------------------------------------------------
 
 
-def agreement_number(form: GrantForm, ngo_name: str, year: int, seq: int) -> str:
+def agreement_number(form: GrantForm, ngo_name: str, ngo_id: UUID, year: int, seq: int) -> str:
     """The number the server gives an agreement, per NGO and year: the blue form's
     ``S-<NGO code>-<year>-<n>`` (Annex 6: "No. S-NGO"), the pink form's ``<NGO code>-<year>-<n>``;
-    the NGO's code is the initials of its name."""
+    the NGO's code is the initials of its name and the first four hex digits of its id, so that
+    two NGOs with the same initials do not share numbers."""
     words = "".join(c if c.isalnum() else " " for c in ngo_name).split()
-    code = "".join(word[0] for word in words).upper()[:8] or "NGO"
-    number = f"{code}-{year}-{seq}"
+    initials = "".join(word[0] for word in words).upper()[:8] or "NGO"
+    number = f"{initials}{ngo_id.hex[:4].upper()}-{year}-{seq}"
     return f"S-{number}" if form is GrantForm.BLUE else number
 
 
@@ -398,9 +418,16 @@ def next_instalment(total: Decimal, paid: Decimal, amount: Decimal | None) -> tu
 class TrainingTerm:
     """A training of the person, as the blue lines see it."""
 
-    in_progress: bool
+    attended: bool  # in progress or completed: neither planned only nor dropped
     starts_on: date
     ends_on: date
+
+
+def course_months(starts_on: date, ends_on: date) -> int:
+    """A course's length in months, both days included, a month begun counting whole: 15
+    January to 14 April is three months, to 15 April four."""
+    months = (ends_on.year - starts_on.year) * 12 + ends_on.month - starts_on.month
+    return months + (1 if ends_on.day >= starts_on.day else 0)
 
 
 @dataclass(frozen=True)
@@ -416,8 +443,9 @@ _PAYS_FOR_A_TRAINING = frozenset({"vocational_training", "scholarship"})
 
 
 def check_what_lines_pay_for(start: date, end: date, lines: Sequence[Line], of: PaidFor) -> None:
-    """A ``vocational_training`` line names the person's training it pays for; a
-    ``scholarship`` is paid "for the period of their studies": it names a training in progress
+    """A ``vocational_training`` line names the person's training it pays for and states its
+    length in months (GRANT-COURSE-3M then holds for the course itself); a ``scholarship`` is
+    paid "for the period of their studies": it names a training the person attends or attended
     whose dates hold the grant's period (MAN-TRAINING). An ``id_documents`` line names the
     person's identity document it restores (MAN-IDENTITY). An ``equipment`` line is the in-kind
     grant of the person's micro-enterprise, after both its trainings (MAN-MICRO-ENTERPRISE).
@@ -471,11 +499,16 @@ def _check_training_line(
             f"Line {index} ({line.category}) names the person's training it pays for.",
             line=index,
         )
+    length = course_months(term.starts_on, term.ends_on)
+    if line.category == _COURSE and line.months != length:
+        raise InvalidValue(
+            "lines", f"Line {index} (vocational_training) states the course's {length} months."
+        )
     if line.category == "scholarship" and not (
-        term.in_progress and term.starts_on <= start and end <= term.ends_on
+        term.attended and term.starts_on <= start and end <= term.ends_on
     ):
         raise RuleViolation(
             "MAN-TRAINING",
-            f"Line {index} (scholarship) is paid only for the months of a training in progress.",
+            f"Line {index} (scholarship) is paid only for the months of a training attended.",
             line=index,
         )

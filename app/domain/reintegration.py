@@ -35,6 +35,7 @@ class TrainingBasis:
     on_completed_reintegration_assessment: bool  # the person's own, completed
     person_has_reintegration_plan: bool  # an active one
     names_that_plan: bool  # the training's care_plan_id is that plan
+    names_a_plan: bool = False  # the training names a care plan at all
 
 
 def check_training(basis: TrainingBasis) -> None:
@@ -47,9 +48,10 @@ def check_training(basis: TrainingBasis) -> None:
         raise RuleViolation(
             "MAN-TRAINING", "A training rests on the person's completed reintegration assessment."
         )
-    if basis.person_has_reintegration_plan and not basis.names_that_plan:
+    if (basis.person_has_reintegration_plan or basis.names_a_plan) and not basis.names_that_plan:
         raise RuleViolation(
-            "MAN-TRAINING", "A training meets a need of the person's reintegration plan: name it."
+            "MAN-TRAINING",
+            "A training meets a need of the person's active reintegration plan: name it.",
         )
 
 
@@ -84,13 +86,22 @@ def check_document_step(
     current: IdentityDocumentStatus | None,
     new: IdentityDocumentStatus,
     obtained_on: date | None,
+    applied_on: date | None = None,
 ) -> None:
-    """MAN-IDENTITY: each document is tracked needed → applied for → obtained, never back; an
-    obtained one names the day (``current`` is None for a new record)."""
-    if current is not None and _DOCUMENT_ORDER.index(new) < _DOCUMENT_ORDER.index(current):
-        raise DocumentStepRefused("identity document", current.value, f"go back to '{new}'")
-    if (new is IdentityDocumentStatus.OBTAINED) != (obtained_on is not None):
+    """MAN-IDENTITY: each document is tracked needed → applied for → obtained, never back, and
+    obtained once; an obtained one names the day, on or after the application (``current`` is
+    None for a new record)."""
+    obtained = IdentityDocumentStatus.OBTAINED
+    if current is not None and (
+        _DOCUMENT_ORDER.index(new) < _DOCUMENT_ORDER.index(current) or current is new is obtained
+    ):
+        raise DocumentStepRefused("identity document", current.value, f"go to '{new}'")
+    if (new is obtained) != (obtained_on is not None):
         raise InvalidValue("obtained_on", "An obtained document, and only one, names the day.")
+    if new is IdentityDocumentStatus.NEEDED and applied_on is not None:
+        raise InvalidValue("applied_on", "A document still needed is not applied for yet.")
+    if applied_on is not None and obtained_on is not None and obtained_on < applied_on:
+        raise InvalidValue("obtained_on", "A document is obtained on or after it was applied for.")
 
 
 # --- micro-enterprises (MAN-MICRO-ENTERPRISE) ---------------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field
 
 from app.domain.protection import ComplaintKind, ComplaintStatus
@@ -15,6 +15,15 @@ class Complaint(Versioned, table=True):
     never for the member of staff it names; a meeting is due by ``meeting_due_on``."""
 
     __tablename__ = "complaints"
+    # the worklists read the open ones, soonest meeting first, whatever the history
+    __table_args__ = (
+        Index(
+            "ix_complaints_open",
+            "meeting_due_on",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.domain.protection import IncidentKind
@@ -15,6 +15,15 @@ class Incident(SQLModel, table=True):
     the worklists of its manager and the coordinator until one of them acknowledges it."""
 
     __tablename__ = "incidents"
+    # the worklists read the unacknowledged ones, soonest first, whatever the history
+    __table_args__ = (
+        Index(
+            "ix_incidents_unacknowledged",
+            "reported_on",
+            sqlite_where=text("acknowledged_at IS NULL"),
+            postgresql_where=text("acknowledged_at IS NULL"),
+        ),
+    )
 
     id: UUID = id_field()
     shelter_id: UUID = Field(foreign_key="shelters.id", index=True)

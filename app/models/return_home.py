@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from app.domain.reintegration import ReturnKind, ReturnStatus, TravelDocuments
@@ -13,6 +14,15 @@ class Return(Versioned, table=True):
     """The journey the person decided on: documents, escort, the meeting at arrival."""
 
     __tablename__ = "returns"
+    # the worklists read the open ones, soonest first, whatever the history
+    __table_args__ = (
+        Index(
+            "ix_returns_open",
+            "planned_on",
+            sqlite_where=text("status IN ('planned', 'travelling')"),
+            postgresql_where=text("status IN ('planned', 'travelling')"),
+        ),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)
@@ -23,7 +33,7 @@ class Return(Versioned, table=True):
     travel_documents: TravelDocuments = Field(sa_type=enum_type(TravelDocuments))
     escort: bool
     meeting_at_arrival: bool
-    planned_on: date = Field(index=True)
+    planned_on: date
     status: ReturnStatus = Field(default=ReturnStatus.PLANNED, sa_type=enum_type(ReturnStatus))
     departed_on: date | None = None
     arrived_on: date | None = None

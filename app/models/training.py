@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field
 
 from app.domain.reintegration import TrainingStatus
@@ -14,7 +14,16 @@ class Training(Versioned, table=True):
     """A course the person chose, with a provider, on their reintegration assessment."""
 
     __tablename__ = "trainings"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="period"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="period"),
+        # the worklists read the ones in progress, soonest end first, whatever the history
+        Index(
+            "ix_trainings_in_progress",
+            "ends_on",
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)

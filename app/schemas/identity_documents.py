@@ -12,6 +12,7 @@ from app.schemas.common import RequestModel, ResponseModel
 class IdentityDocumentCreate(RequestModel):
     kind: IdentityDocumentKind
     status: IdentityDocumentStatus = IdentityDocumentStatus.NEEDED
+    applied_on: date | None = Field(None, description="The day it was applied for (default today).")
     obtained_on: date | None = Field(None, description="The day it was obtained.")
 
 
@@ -19,6 +20,7 @@ class IdentityDocumentUpdate(RequestModel):
     """The document's tracking moved on: applied for, or obtained (never back)."""
 
     status: IdentityDocumentStatus
+    applied_on: date | None = Field(None, description="The day it was applied for (default today).")
     obtained_on: date | None = None
 
 

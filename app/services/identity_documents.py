@@ -29,13 +29,14 @@ async def record(
     today: date,
 ) -> IdentityDocument:
     await facts.ensure_in_work(session, victim.id, "track an identity document")
-    check_document_step(None, data.status, data.obtained_on)
+    applied_on = _applied_on(data.status, data.applied_on, None, today)
+    check_document_step(None, data.status, data.obtained_on, applied_on)
     check_not_future("obtained_on", data.obtained_on, today)
     document = IdentityDocument(
-        **data.model_dump(),
+        **data.model_dump(exclude={"applied_on"}),
         victim_id=victim.id,
         organisation_id=principal.organisation,
-        applied_on=today if data.status is IdentityDocumentStatus.APPLIED else None,
+        applied_on=applied_on,
         recorded_by=principal.actor_id,
     )
     session.add(document)
@@ -63,12 +64,22 @@ async def move_on(
     if not keeps_record(principal.organisation_id, document.organisation_id):
         raise Forbidden("The organisation that restores the document tracks it.")
     await facts.ensure_in_work(session, document.victim_id, "track an identity document")
-    check_document_step(document.status, data.status, data.obtained_on)
+    applied_on = _applied_on(data.status, data.applied_on, document.applied_on, today)
+    check_document_step(document.status, data.status, data.obtained_on, applied_on)
     check_not_future("obtained_on", data.obtained_on, today)
-    if data.status is IdentityDocumentStatus.APPLIED and document.applied_on is None:
-        document.applied_on = today
-    document.obtained_on = data.obtained_on
+    document.applied_on, document.obtained_on = applied_on, data.obtained_on
     return await records.save_step(session, principal, document, data.status)
+
+
+def _applied_on(
+    status: IdentityDocumentStatus, given: date | None, recorded: date | None, today: date
+) -> date | None:
+    """The day of the application: as given, else as recorded, else today once applied for
+    (a document obtained straight away may have none)."""
+    check_not_future("applied_on", given, today)
+    if given is not None:
+        return given
+    return recorded or (today if status is IdentityDocumentStatus.APPLIED else None)
 
 
 async def list_of(

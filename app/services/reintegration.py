@@ -94,6 +94,4 @@ def _counts(file: GrantFile) -> bool:
 
 
 def _counted(file: GrantFile) -> tuple[GrantForm, CountedGrant]:
-    grant = file.grant
-    amounts = {line.category: line.amount for line in file.lines}
-    return grant.form, CountedGrant(grant.id, grant.period_start, grant.period_end, amounts)
+    return file.grant.form, reintegration_grants.counted_grant(file.grant, file.lines)

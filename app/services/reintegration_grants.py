@@ -28,6 +28,7 @@ from app.domain.grants import (
     agreement_number,
     check_four_eyes,
     check_grant,
+    check_pays_something,
     check_person_ceilings,
     check_pink_at_shelter,
     check_what_lines_pay_for,
@@ -181,9 +182,12 @@ async def _co_author(
         or not manager.active
         or manager.role is not Role.SHELTER_MANAGER
         or manager.organisation_id != ngo_id
+        or manager.confidentiality_signed_on is None  # MAN-STAFF-CONFIDENTIALITY
     ):
         raise InvalidValue(
-            "drafted_with_user_id", "A coordinator drafts with a shelter manager of the NGO."
+            "drafted_with_user_id",
+            "A coordinator drafts with a shelter manager of the NGO who signed the staff "
+            "confidentiality agreement.",
         )
     return manager.id
 
@@ -199,7 +203,7 @@ async def _number(
     )
     seq = ((await session.exec(last)).one() or 0) + 1
     grant.number_year, grant.number_seq = today.year, seq
-    grant.number = agreement_number(grant.form, ngo.name, today.year, seq)
+    grant.number = agreement_number(grant.form, ngo.name, ngo.id, today.year, seq)
 
 
 async def update(
@@ -212,9 +216,10 @@ async def update(
 ) -> ReintegrationGrant:
     """A draft changes; approved and disbursed grants do not (GRANT_STEPS has no such edit)."""
     _drafters_only(principal, grant)
+    # the person's row before the grant's, in the order a submission takes them (no deadlock)
+    await facts.ensure_in_work(session, grant.victim_id, "edit a grant")
     grant = await _locked(session, grant)
     advance(GRANT_STEPS, "grant", grant.status, "edit")
-    await facts.ensure_in_work(session, grant.victim_id, "edit a grant")
     ensure_version(grant, expected_version)
     start = changes.period_start or grant.period_start
     end = changes.period_end or grant.period_end
@@ -250,9 +255,10 @@ async def submit(
     await facts.ensure_in_work(session, grant.victim_id, "submit a grant")
     lines = _inputs(await lines_of(session, grant))
     period = (grant.period_start, grant.period_end)
-    await _checked_for_person(
+    checked = await _checked_for_person(
         session, grant.id, grant.victim_id, grant.form, period, lines, rulebook
     )
+    check_pays_something(checked.total)
     grant.submitted_at, grant.rulebook_version = now, rulebook.version
     return await _save(session, principal, grant, status, AuditAction.SUBMIT)
 
@@ -273,6 +279,10 @@ async def decide(
     check_four_eyes(
         principal.actor_id, authors, principal.organisation_id, grant.author_organisation_id
     )
+    if action == "approve":  # what the lines pay for still holds: a training dropped meanwhile
+        lines = [_as_line(line) for line in await lines_of(session, grant)]
+        paid_for = await _paid_for(session, grant.victim_id)
+        check_what_lines_pay_for(grant.period_start, grant.period_end, lines, paid_for)
     grant.decided_at, grant.decided_by, grant.decision_reason = now, principal.actor_id, reason
     audit_action = AuditAction.APPROVE if action == "approve" else AuditAction.REJECT
     return await _save(session, principal, grant, status, audit_action)
@@ -335,9 +345,13 @@ async def _checked_for_person(
     check_pink_at_shelter(form, start, end, await _stays(session, victim_id))
     paid_for = await _paid_for(session, victim_id)
     check_what_lines_pay_for(start, end, [c.line for c in checked.lines], paid_for)
-    others = await _counted(session, grant_id, victim_id, form, period)
+    others = await _counted(session, grant_id, victim_id, form)
     check_person_ceilings(form, start, end, [c.line for c in checked.lines], others, rulebook)
     return checked
+
+
+_ATTENDED = frozenset({TrainingStatus.IN_PROGRESS, TrainingStatus.COMPLETED})
+_COURSE = "vocational_training"
 
 
 async def _paid_for(session: AsyncSession, victim_id: UUID) -> PaidFor:
@@ -346,7 +360,7 @@ async def _paid_for(session: AsyncSession, victim_id: UUID) -> PaidFor:
     trainings = select(Training).where(col(Training.victim_id) == victim_id)
     documents = select(IdentityDocument.id).where(col(IdentityDocument.victim_id) == victim_id)
     terms = {
-        t.id: TrainingTerm(t.status is TrainingStatus.IN_PROGRESS, t.starts_on, t.ends_on)
+        t.id: TrainingTerm(t.status in _ATTENDED, t.starts_on, t.ends_on)
         for t in (await session.exec(trainings)).all()
     }
     return PaidFor(
@@ -368,32 +382,33 @@ async def _stays(session: AsyncSession, victim_id: UUID) -> list[tuple[date, dat
 
 
 async def _counted(
-    session: AsyncSession,
-    grant_id: UUID | None,
-    victim_id: UUID,
-    form: GrantForm,
-    period: tuple[date, date],
+    session: AsyncSession, grant_id: UUID | None, victim_id: UUID, form: GrantForm
 ) -> list[CountedGrant]:
-    """The person's other grants of this form that count (submitted, approved, disbursed) and
-    whose period overlaps, with their lines' amounts."""
-    start, end = period
+    """The person's other grants of this form that count (submitted, approved, disbursed), with
+    their lines' amounts: a person has a handful, and a course counts whenever it was paid."""
     query = select(ReintegrationGrant).where(
         col(ReintegrationGrant.victim_id) == victim_id,
         col(ReintegrationGrant.form) == form,
         col(ReintegrationGrant.status).in_(COUNTED_GRANT_STATES),
-        col(ReintegrationGrant.period_start) <= end,
-        col(ReintegrationGrant.period_end) >= start,
     )
     if grant_id is not None:
         query = query.where(col(ReintegrationGrant.id) != grant_id)
     grants = (await session.exec(query)).all()
     lines = await lines_by_grant(session, grants)
-    return [
-        CountedGrant(
-            g.id, g.period_start, g.period_end, {ln.category: ln.amount for ln in lines[g.id]}
-        )
-        for g in grants
-    ]
+    return [counted_grant(g, lines[g.id]) for g in grants]
+
+
+def counted_grant(grant: ReintegrationGrant, lines: Sequence[GrantLine]) -> CountedGrant:
+    courses = {
+        ln.training_id: ln.amount for ln in lines if ln.training_id and ln.category == _COURSE
+    }
+    return CountedGrant(
+        grant.id,
+        grant.period_start,
+        grant.period_end,
+        {ln.category: ln.amount for ln in lines},
+        courses,
+    )
 
 
 def _checked(
@@ -403,21 +418,21 @@ def _checked(
     lines: Sequence[GrantLineIn],
     rulebook: Rulebook,
 ) -> CheckedGrant:
-    domain_lines = [
-        Line(
-            category=line.category,
-            amount=line.amount,
-            days=line.days,
-            months=line.months,
-            purpose=line.purpose.value if line.purpose else None,
-            justification=line.justification,
-            training_id=line.training_id,
-            identity_document_id=line.identity_document_id,
-            micro_enterprise_id=line.micro_enterprise_id,
-        )
-        for line in lines
-    ]
-    return check_grant(form, start, end, domain_lines, rulebook)
+    return check_grant(form, start, end, [_as_line(line) for line in lines], rulebook)
+
+
+def _as_line(line: GrantLineIn | GrantLine) -> Line:
+    return Line(
+        category=line.category,
+        amount=line.amount,
+        days=line.days,
+        months=line.months,
+        purpose=str(line.purpose) if line.purpose else None,
+        justification=line.justification,
+        training_id=line.training_id,
+        identity_document_id=line.identity_document_id,
+        micro_enterprise_id=line.micro_enterprise_id,
+    )
 
 
 def _inputs(stored: Sequence[GrantLine]) -> list[GrantLineIn]:

@@ -65,6 +65,7 @@ async def _basis(session: AsyncSession, data: TrainingCreate) -> TrainingBasis:
         on_completed_reintegration_assessment=on_assessment,
         person_has_reintegration_plan=bool(active),
         names_that_plan=data.care_plan_id in active,
+        names_a_plan=data.care_plan_id is not None,
     )
 
 

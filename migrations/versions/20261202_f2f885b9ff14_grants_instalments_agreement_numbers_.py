@@ -82,8 +82,10 @@ def _paid_in_one_instalment() -> None:
     connection = op.get_bind()
     disbursed = connection.execute(
         sa.text(
-            "SELECT id, total, disbursed_on, decided_by FROM reintegration_grants "
-            "WHERE status = 'disbursed' AND disbursed_on IS NOT NULL AND decided_by IS NOT NULL"
+            # a zero total was paid by no instalment; the decider, else the author, recorded it
+            "SELECT id, total, disbursed_on, COALESCE(decided_by, author_id) "
+            "FROM reintegration_grants "
+            "WHERE status = 'disbursed' AND disbursed_on IS NOT NULL AND total > 0"
         )
     ).all()
     instalments = sa.table(

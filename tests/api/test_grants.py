@@ -726,6 +726,16 @@ async def test_a_coordinator_drafts_with_the_ngos_shelter_manager_and_approves_n
     assert approved.status_code == 200, approved.text
 
 
+async def test_a_coordinator_drafts_only_with_a_manager_who_signed_for_confidentiality(
+    client: httpx.AsyncClient, actors: Actors, person: Victim, ngo: Organisation
+) -> None:
+    coordinator = await actors.user(Role.COORDINATOR)
+    unsigned = await actors.user(Role.SHELTER_MANAGER, ngo, signed=False)
+    body = grant(person, ngo, "blue", COURSE) | {"drafted_with_user_id": str(unsigned.id)}
+    answer = await client.post(API, json=body, headers=coordinator.headers)
+    expect_problem(answer, 422, "validation_error")
+
+
 async def test_agreements_are_numbered_per_ngo_and_year(
     client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
 ) -> None:
@@ -834,3 +844,47 @@ async def test_a_scholarship_is_paid_only_within_a_training_in_progress(
     }
     answer = await client.post(API, json=beyond, headers=manager.headers)
     expect_problem(answer, 422, "rule_violation", "MAN-TRAINING")
+
+
+async def test_a_scholarship_is_not_approved_once_its_training_was_dropped(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    scholarship = {"category": "scholarship", "amount": "3000.00", "months": 3}
+    submitted = await _submitted(
+        client, grant(person, ngo, "blue", scholarship | {"training_id": str(TRAINING)}), manager
+    )
+    assert submitted.status_code == 200, submitted.text
+    dropped = await client.post(
+        f"/api/v1/trainings/{TRAINING}/drop",
+        json={"on": END.isoformat(), "reason": "Left the course."},
+        headers=manager.headers,
+    )
+    assert dropped.status_code == 200, dropped.text
+    coordinator = await actors.user(Role.COORDINATOR)
+    url = f"{API}/{submitted.json()['id']}"
+    answer = await client.post(f"{url}/approve", json={}, headers=coordinator.headers)
+    expect_problem(answer, 422, "rule_violation", "MAN-TRAINING")
+    assert (await client.get(url, headers=manager.headers)).json()["status"] == "submitted"
+
+
+async def test_a_grant_of_nothing_is_not_submitted(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    """Regression: a grant whose total was 0 could be approved and never paid, keeping the
+    case open for ever."""
+    answer = await _submitted(
+        client, grant(person, ngo, "pink", CLOTHES | {"amount": "0.00"}), manager
+    )
+    expect_problem(answer, 422, "validation_error")
+
+
+async def test_a_course_is_capped_once_whenever_its_grants_are(
+    client: httpx.AsyncClient, manager: Actor, person: Victim, ngo: Organisation
+) -> None:
+    """Regression: one course was paid 2,000 in a January grant and 2,000 again in March."""
+    january = grant(person, ngo, "blue", COURSE) | {"period_end": "2026-01-31"}
+    assert (await _submitted(client, january, manager)).status_code == 200
+    march = grant(person, ngo, "blue", COURSE) | {"period_start": "2026-03-01"}
+    answer = await client.post(API, json=march, headers=manager.headers)
+    body = expect_problem(answer, 422, "rule_violation", "GRANT-CEILING")
+    assert (body["committed"], body["ceiling"]) == ("2000.00", "2000.00")

@@ -59,3 +59,34 @@ async def test_another_organisations_case_and_documents_stay_unknown(
         made.headers["Location"], json={"status": "applied"}, headers=medic.headers
     )
     expect_problem(refused, 403, "forbidden")
+
+
+async def test_a_document_is_obtained_once_after_its_application(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """Regression: an obtained document could be obtained again on another day, and its
+    application was always dated the day it was entered."""
+    ngo = await actors.organisation()
+    worker = await actors.user(Role.SOCIAL_WORKER, ngo)
+    person = await actors.victim(ngo)
+    base = f"{API}/victims/{person.id}/identity-documents"
+    made = await client.post(
+        base, json={"kind": "diploma", "status": "applied", "applied_on": "2026-02-10"},
+        headers=worker.headers,
+    )  # fmt: skip
+    assert made.json()["applied_on"] == "2026-02-10", made.text
+    url = made.headers["Location"]
+    early = await client.patch(
+        url, json={"status": "obtained", "obtained_on": "2026-02-09"}, headers=worker.headers
+    )
+    expect_problem(early, 422, "validation_error")
+    obtained = await client.patch(
+        url, json={"status": "obtained", "obtained_on": "2026-03-01"}, headers=worker.headers
+    )
+    assert obtained.json()["status"] == "obtained", obtained.text
+    again = await client.patch(
+        url, json={"status": "obtained", "obtained_on": "2026-03-05"}, headers=worker.headers
+    )
+    expect_problem(again, 409, "invalid_transition", "MAN-IDENTITY")
+    read = await client.get(url, headers=worker.headers)
+    assert (read.json()["applied_on"], read.json()["obtained_on"]) == ("2026-02-10", "2026-03-01")

@@ -3,6 +3,7 @@ the worklist item near the end, and the refusal audited with nothing written."""
 
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -143,6 +144,33 @@ async def test_a_training_meets_a_need_of_the_reintegration_plan(
         headers=worker.headers,
     )
     assert named.status_code == 201, named.text
+
+
+async def test_a_training_names_no_plan_but_the_persons_own(
+    client: httpx.AsyncClient, actors: Actors, person: Victim, worker: Actor, assessed: Assessment
+) -> None:
+    """Regression: another person's plan was accepted, and an unknown plan id answered 409."""
+    other = await actors.victim(await actors.organisation_of(person.organisation_id))
+    theirs = await actors.add(
+        CarePlan(
+            victim_id=other.id,
+            assessment_id=assessed.id,
+            organisation_id=person.organisation_id,
+            kind=CarePlanKind.REINTEGRATION,
+            planned_months=6,
+            status=CarePlanStatus.ACTIVE,
+            activated_on=actors.clock.today(),
+            created_by=worker.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    for plan_id in (theirs.id, uuid4()):
+        answer = await client.post(
+            f"{API}/trainings",
+            json=body(person, assessed, actors, care_plan_id=str(plan_id)),
+            headers=worker.headers,
+        )
+        expect_problem(answer, 422, "rule_violation", "MAN-TRAINING")
 
 
 async def test_a_training_is_started_completed_and_on_the_worklist_near_its_end(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import given, settings
@@ -27,10 +27,12 @@ from app.domain.grants import (
     agreement_number,
     check_four_eyes,
     check_grant,
+    check_pays_something,
     check_person_ceilings,
     check_pink_at_shelter,
     check_what_lines_pay_for,
     commitments,
+    course_months,
     grant_total,
     next_instalment,
     period_days,
@@ -1035,9 +1037,14 @@ def test_a_pink_grant_lies_within_a_stay(
 
 
 def test_an_agreement_is_numbered_per_ngo_and_year() -> None:
-    assert agreement_number(BLUE, "Safe House NGO (demo)", 2026, 7) == "S-SHND-2026-7"
-    assert agreement_number(PINK, "Safe House NGO (demo)", 2026, 7) == "SHND-2026-7"
-    assert agreement_number(BLUE, "—", 2026, 1) == "S-NGO-2026-1"
+    ngo = UUID("3f9a1c00-0000-4000-8000-000000000000")
+    assert agreement_number(BLUE, "Safe House NGO (demo)", ngo, 2026, 7) == "S-SHND3F9A-2026-7"
+    assert agreement_number(PINK, "Safe House NGO (demo)", ngo, 2026, 7) == "SHND3F9A-2026-7"
+    assert agreement_number(BLUE, "—", ngo, 2026, 1) == "S-NGO3F9A-2026-1"
+    other = UUID("7c2e0000-0000-4000-8000-000000000000")  # the same initials, another NGO
+    assert agreement_number(BLUE, "Sunrise Hope", other, 2026, 1) != agreement_number(
+        BLUE, "Safe Home", ngo, 2026, 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -1072,19 +1079,19 @@ COURSE_ID, DOCUMENT_ID, READY_ID, UNTRAINED_ID = uuid4(), uuid4(), uuid4(), uuid
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
 
 
-def paid_for(in_progress: bool = True, starts: date = Q1[0], ends: date = Q1[1]) -> PaidFor:
+def paid_for(attended: bool = True, starts: date = Q1[0], ends: date = Q1[1]) -> PaidFor:
     return PaidFor(
-        trainings={COURSE_ID: TrainingTerm(in_progress, starts, ends)},
+        trainings={COURSE_ID: TrainingTerm(attended, starts, ends)},
         documents=frozenset({DOCUMENT_ID}),
         enterprises={READY_ID: True, UNTRAINED_ID: False},
     )
 
 
 @pytest.mark.parametrize(
-    ("line", "in_progress", "rule"),
+    ("line", "attended", "rule"),
     [
-        (Line("vocational_training", money("1.00"), months=1, training_id=COURSE_ID), False, None),
-        (Line("vocational_training", money("1.00"), months=1), True, "MAN-TRAINING"),
+        (Line("vocational_training", money("1.00"), months=3, training_id=COURSE_ID), False, None),
+        (Line("vocational_training", money("1.00"), months=3), True, "MAN-TRAINING"),
         (Line("scholarship", money("1.00"), months=1, training_id=COURSE_ID), True, None),
         (
             Line("scholarship", money("1.00"), months=1, training_id=COURSE_ID),
@@ -1109,13 +1116,13 @@ def paid_for(in_progress: bool = True, starts: date = Q1[0], ends: date = Q1[1])
     ],
 )
 def test_a_blue_line_pays_for_the_persons_training_document_or_enterprise(
-    line: Line, in_progress: bool, rule: str | None
+    line: Line, attended: bool, rule: str | None
 ) -> None:
     if rule is None:
-        check_what_lines_pay_for(*Q1, [line], paid_for(in_progress))
+        check_what_lines_pay_for(*Q1, [line], paid_for(attended))
         return
     with pytest.raises(RuleViolation) as refused:
-        check_what_lines_pay_for(*Q1, [line], paid_for(in_progress))
+        check_what_lines_pay_for(*Q1, [line], paid_for(attended))
     assert_refused(refused, rule, RuleViolation)
 
 
@@ -1173,3 +1180,54 @@ def test_commitments_count_overlapping_grants_together_and_periods_apart_each_on
             {june.grant_id},
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "months"),
+    [
+        (date(2026, 1, 1), date(2026, 3, 31), 3),
+        (date(2026, 1, 15), date(2026, 4, 14), 3),  # three months across four calendar months
+        (date(2026, 1, 15), date(2026, 4, 15), 4),
+        (date(2026, 1, 1), date(2026, 1, 1), 1),
+        (date(2025, 11, 20), date(2026, 2, 19), 3),
+    ],
+)
+def test_a_course_lasts_its_months_both_days_included(
+    starts: date, ends: date, months: int
+) -> None:
+    assert course_months(starts, ends) == months
+
+
+def test_a_course_line_states_the_length_of_the_course_it_names() -> None:
+    """Regression: a twelve-month training was paid as a course of three months."""
+    year_long = paid_for(True, date(2026, 1, 1), date(2026, 12, 31))
+    line = Line("vocational_training", money("2000.00"), months=3, training_id=COURSE_ID)
+    with pytest.raises(InvalidValue) as refused:
+        check_what_lines_pay_for(*Q1, [line], year_long)
+    assert_invalid(refused, "lines")
+    longer = Line("vocational_training", money("2000.00"), months=12, training_id=COURSE_ID)
+    check_what_lines_pay_for(*Q1, [longer], year_long)  # and GRANT-COURSE-3M refuses it
+
+
+def test_the_whole_course_is_capped_once_whenever_its_grants_are() -> None:
+    """Regression: one course was paid 2,000 in January and 2,000 again in March."""
+    january = CountedGrant(
+        uuid4(),
+        date(2026, 1, 1),
+        date(2026, 1, 31),
+        {"vocational_training": money("2000.00")},
+        {COURSE_ID: money("2000.00")},
+    )
+    again = Line("vocational_training", money("1.00"), months=3, training_id=COURSE_ID)
+    with pytest.raises(RuleViolation) as refused:
+        check_person_ceilings(BLUE, date(2026, 3, 1), date(2026, 3, 31), [again], [january], RB)
+    assert refused.value.facts["committed"] == money("2000.00")
+    another = Line("vocational_training", money("2000.00"), months=3, training_id=uuid4())
+    check_person_ceilings(BLUE, date(2026, 1, 1), date(2026, 1, 31), [another], [january], RB)
+
+
+def test_a_grant_submitted_pays_something() -> None:
+    check_pays_something(money("0.01"))
+    with pytest.raises(InvalidValue) as refused:
+        check_pays_something(money("0.00"))
+    assert_invalid(refused, "lines")

@@ -40,6 +40,8 @@ from app.domain.states import advance
         (TrainingBasis(False, True, False, False), False),  # not the person's choice
         (TrainingBasis(True, False, False, False), False),  # no completed assessment
         (TrainingBasis(True, True, True, False), False),  # a plan exists and is not named
+        (TrainingBasis(True, True, False, False, True), False),  # names a plan not the person's
+        (TrainingBasis(True, True, True, True, True), True),
     ],
 )
 def test_a_training(basis: TrainingBasis, allowed: bool) -> None:
@@ -89,13 +91,24 @@ def test_a_document_moves_on(
     check_document_step(current, new, obtained_on)
 
 
-@pytest.mark.parametrize(("current", "new"), [(APPLIED, NEEDED), (OBTAINED, APPLIED)])
-def test_a_document_never_goes_back(
-    current: IdentityDocumentStatus, new: IdentityDocumentStatus
+@pytest.mark.parametrize(
+    ("current", "new", "obtained_on"),
+    [(APPLIED, NEEDED, None), (OBTAINED, APPLIED, None), (OBTAINED, OBTAINED, DAY)],
+)
+def test_a_document_never_goes_back_nor_is_obtained_twice(
+    current: IdentityDocumentStatus, new: IdentityDocumentStatus, obtained_on: date | None
 ) -> None:
     with pytest.raises(InvalidTransition) as refused:
-        check_document_step(current, new, None)
+        check_document_step(current, new, obtained_on)
     assert refused.value.rule == "MAN-IDENTITY"
+
+
+def test_a_document_is_obtained_on_or_after_its_application() -> None:
+    check_document_step(APPLIED, OBTAINED, DAY, DAY)
+    with pytest.raises(InvalidValue):
+        check_document_step(APPLIED, OBTAINED, DAY, date(DAY.year + 1, 1, 1))
+    with pytest.raises(InvalidValue):
+        check_document_step(None, NEEDED, None, DAY)  # not applied for yet
 
 
 @pytest.mark.parametrize(("new", "obtained_on"), [(OBTAINED, None), (APPLIED, DAY)])
