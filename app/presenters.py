@@ -25,6 +25,7 @@ from app.domain.rulebook import Rulebook
 from app.models import (
     Assessment,
     Complaint,
+    Disclosure,
     HealthRecord,
     JobReferral,
     LegalConsultation,
@@ -85,7 +86,8 @@ LEGAL_DATA = tuple(
     ("legal_consultations", column)
     for column in ("options_explained", "decision", "court_readiness", "notes")
 )
-WITHHELD_BY_VALUE = frozenset({HIV_STATUS, SESSION_NOTES, *LEGAL_DATA})
+DISCLOSED_LEGAL_DATA = tuple(("disclosures", column) for column in ("recipient_name", "what"))
+WITHHELD_BY_VALUE = frozenset({HIV_STATUS, SESSION_NOTES, *LEGAL_DATA, *DISCLOSED_LEGAL_DATA})
 
 
 def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRead:
@@ -127,6 +129,16 @@ def present_legal_consultation(
     if all(readable(role, *column) for column in LEGAL_DATA):
         return shown
     hidden = dict.fromkeys(column for _table, column in LEGAL_DATA)
+    return shown.model_copy(update=hidden | {"legal_withheld": True})
+
+
+def present_disclosure(disclosure: Disclosure, role: Role) -> DisclosureRead:
+    """MAN-LEGAL-ADVICE: what was disclosed and to whom, for the roles that read legal data;
+    others see that a disclosure was made, when, and the consent it rested on."""
+    shown = DisclosureRead.model_validate(disclosure)
+    if all(readable(role, *column) for column in DISCLOSED_LEGAL_DATA):
+        return shown
+    hidden = dict.fromkeys(column for _table, column in DISCLOSED_LEGAL_DATA)
     return shown.model_copy(update=hidden | {"legal_withheld": True})
 
 
@@ -238,7 +250,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         legal_consultations=[present_legal_consultation(c, role) for c in file.legal_consultations],
         disclosures=[
             DisclosureWithConsent(
-                disclosure=DisclosureRead.model_validate(d), consent=ConsentRead.model_validate(c)
+                disclosure=present_disclosure(d, role), consent=ConsentRead.model_validate(c)
             )
             for d, c in file.disclosures
         ],

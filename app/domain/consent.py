@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -22,6 +22,7 @@ class ConsentFacts:
     purpose: ConsentPurpose
     recipient_organisation_id: UUID | None
     withdrawn_at: datetime | None
+    given_on: date | None = None  # the date on the signed form; None where no rule needs it
 
     @property
     def active(self) -> bool:

@@ -95,18 +95,25 @@ class PsychologistApproval:
 
     by_psychologist: bool  # an active psychologist's account
     sees_case: bool  # of an organisation that sees the person's case
+    signed_agreement: bool  # whose Annex 4 is recorded (MAN-STAFF-CONFIDENTIALITY)
     on: date
 
 
 def check_legal_consultation(
     approval: PsychologistApproval, held_on: date, explained: Iterable[LegalOption]
 ) -> None:
-    """MAN-LEGAL-ADVICE: the psychologist's approval comes first, and every option is
-    explained before the person decides."""
+    """MAN-LEGAL-ADVICE: the psychologist's approval comes first, from one who signed the staff
+    confidentiality agreement, and every option is explained before the person decides."""
     if not (approval.by_psychologist and approval.sees_case):
         raise RuleViolation(
             "MAN-LEGAL-ADVICE",
             "The approval is a psychologist's of an organisation that sees the case.",
+        )
+    if not approval.signed_agreement:
+        raise RuleViolation(
+            "MAN-LEGAL-ADVICE",
+            "The approving psychologist's confidentiality agreement is recorded "
+            "(MAN-STAFF-CONFIDENTIALITY).",
         )
     if approval.on > held_on:
         raise RuleViolation(
@@ -123,16 +130,22 @@ def check_legal_consultation(
 # --- disclosures -------------------------------------------------------------------------------
 
 
-def disclosure_consent(consents: Iterable[tuple[UUID, ConsentFacts]]) -> UUID:
+def disclosure_consent(consents: Iterable[tuple[UUID, ConsentFacts]], disclosed_on: date) -> UUID:
     """MAN-LEGAL-ADVICE: nothing goes to law enforcement, a court or another body without the
-    person's active consent to cooperate; the disclosure rests on that consent (its id)."""
+    person's active consent to cooperate, given on or before the day of the disclosure; the
+    disclosure rests on that consent (its id). A consent of unknown date proves nothing."""
     for consent_id, consent in consents:
-        if consent.active and consent.purpose is ConsentPurpose.LAW_ENFORCEMENT_COOPERATION:
+        if (
+            consent.active
+            and consent.purpose is ConsentPurpose.LAW_ENFORCEMENT_COOPERATION
+            and consent.given_on is not None
+            and consent.given_on <= disclosed_on
+        ):
             return consent_id
     raise ConsentRequired(
         "MAN-LEGAL-ADVICE",
         "Nothing is disclosed without the person's active consent to cooperate with law "
-        "enforcement.",
+        "enforcement, given on or before the day of the disclosure.",
     )
 
 

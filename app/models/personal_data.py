@@ -112,8 +112,10 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     ),
     "disclosures": _table(
         "id victim_id organisation_id recipient disclosed_on consent_id recorded_by created_at",
-        recipient_name=_T,
-        what=_T,
+        # MAN-LEGAL-ADVICE: what was given and to whom is legal data, as in the consultation;
+        # the others see that something was disclosed, when and under which consent
+        recipient_name=_LEGAL,
+        what=_LEGAL,
     ),
     "incidents": _table(
         "id shelter_id organisation_id kind occurred_at police_called recorded_by reported_on "

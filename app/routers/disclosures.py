@@ -5,6 +5,7 @@ from fastapi import Request, Response
 
 from app.deps import ClockDep, Idempotency, PageDep, SessionDep, VisibleDisclosure, require
 from app.domain.access import Action
+from app.presenters import present_disclosure
 from app.routers.common import created, resource_router
 from app.schemas.common import Page
 from app.schemas.disclosures import DisclosureCreate, DisclosureRead
@@ -21,7 +22,8 @@ async def list_disclosures(
     principal: Reader, session: SessionDep, page: PageDep, victim_id: UUID | None = None
 ) -> Page[DisclosureRead]:
     items, cursor = await disclosures.list_visible(session, principal, page, victim_id)
-    return Page(items=[DisclosureRead.model_validate(d) for d in items], next_cursor=cursor)
+    shown = [present_disclosure(d, principal.role) for d in items]
+    return Page(items=shown, next_cursor=cursor)
 
 
 @router.post(
@@ -41,7 +43,7 @@ async def record_disclosure(
 ) -> DisclosureRead:
     disclosure = await disclosures.record(session, principal, body, clock.today())
     created(request, response, "get_disclosure", 1, disclosure_id=str(disclosure.id))
-    return DisclosureRead.model_validate(disclosure)
+    return present_disclosure(disclosure, principal.role)
 
 
 @router.get("/{disclosure_id}", summary="Read a disclosure")
@@ -49,4 +51,4 @@ async def get_disclosure(
     principal: Reader, disclosure: VisibleDisclosure, session: SessionDep
 ) -> DisclosureRead:
     records.audit_read(session, principal, disclosure)
-    return DisclosureRead.model_validate(disclosure)
+    return present_disclosure(disclosure, principal.role)

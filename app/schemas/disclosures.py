@@ -23,6 +23,10 @@ class DisclosureCreate(RequestModel):
 
 
 class DisclosureRead(ResponseModel):
+    """What was given and to whom (``what``, ``recipient_name``) is legal data, shown to the
+    legal counsellor, the psychologist and the coordinator; others see that a disclosure was
+    made, to which kind of body, when and under which consent (``legal_withheld``)."""
+
     id: UUID
     victim_id: UUID
     organisation_id: UUID
@@ -34,4 +38,5 @@ class DisclosureRead(ResponseModel):
         description="The person's `law_enforcement_cooperation` consent it rested on."
     )
     recorded_by: UUID
+    legal_withheld: bool = False
     created_at: datetime

@@ -38,7 +38,7 @@ async def record(
     )
     consents = [(c.id, facts.consent_facts(c)) for c in (await session.exec(cooperation)).all()]
     with audit.refusals_recorded(session, principal, RECORD_TYPE, victim.id):
-        consent_id = disclosure_consent(consents)
+        consent_id = disclosure_consent(consents, data.disclosed_on)
     disclosure = Disclosure(
         **data.model_dump(),
         organisation_id=principal.organisation,

@@ -25,7 +25,9 @@ async def consents_of(session: AsyncSession, victim_id: UUID) -> tuple[ConsentFa
 
 
 def consent_facts(consent: Consent) -> ConsentFacts:
-    return ConsentFacts(consent.purpose, consent.recipient_organisation_id, consent.withdrawn_at)
+    return ConsentFacts(
+        consent.purpose, consent.recipient_organisation_id, consent.withdrawn_at, consent.given_on
+    )
 
 
 async def assessment_facts(session: AsyncSession, assessment: Assessment) -> AssessmentFacts:

@@ -20,6 +20,7 @@ from app.schemas.incidents import IncidentCreate
 from app.security import Principal
 from app.services import audit, facts, records
 from app.services.audit import AuditAction
+from app.services.common import locked
 from app.services.pagination import PageParams, fetch_page
 from app.services.scope import kept_by_caller
 
@@ -112,9 +113,11 @@ async def list_visible(
 async def acknowledge(
     session: AsyncSession, principal: Principal, incident: Incident, now: datetime
 ) -> IncidentFile:
-    """MAN-INCIDENT: the manager of the shelter's organisation, or the coordinator."""
+    """MAN-INCIDENT: the manager of the shelter's organisation, or the coordinator. The row is
+    locked first: of two acknowledgements at once the later sees the earlier and is refused."""
     if not oversees_or_keeps(principal.role, principal.organisation_id, incident.organisation_id):
         raise Forbidden("The shelter's manager, or the coordinator, acknowledges it.")
+    incident = await locked(session, Incident, incident.id)
     check_not_done("incident", incident.acknowledged_at is not None, "acknowledged", "acknowledge")
     incident.acknowledged_at, incident.acknowledged_by = now, principal.actor_id
     session.add(incident)

@@ -51,7 +51,7 @@ async def _approval(
     session: AsyncSession, given: PsychologistApprovalGiven, victim: Victim
 ) -> PsychologistApproval:
     """The approval as the directory knows its author now: an active psychologist of an
-    organisation that sees the person's case."""
+    organisation that sees the person's case, whose confidentiality agreement is recorded."""
     approver = await session.get(User, given.by_user_id)
     psychologist = approver is not None and approver.active and approver.role is Role.PSYCHOLOGIST
     sees_case = False
@@ -59,7 +59,8 @@ async def _approval(
         as_approver = Principal("user", approver.id, approver.role, approver.organisation_id, None)
         seen = select(Victim.id).where(col(Victim.id) == victim.id, visible_victims(as_approver))
         sees_case = (await session.exec(seen)).first() is not None
-    return PsychologistApproval(psychologist, sees_case, given.on)
+    signed = approver is not None and approver.confidentiality_signed_on is not None
+    return PsychologistApproval(psychologist, sees_case, signed, given.on)
 
 
 async def list_visible(

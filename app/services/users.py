@@ -73,7 +73,8 @@ async def update_user(
     expected_version: int | None,
     now: datetime,
 ) -> User:
-    """Any change ends the user's sessions: they sign in again with what is now true."""
+    """Any change ends the user's sessions: they sign in again with what is now true. A move to
+    another organisation ends the recorded confidentiality agreement (MAN-STAFF-CONFIDENTIALITY)."""
     ensure_version(user, expected_version)
     sent = changes.model_fields_set
     role = changes.role or user.role
@@ -84,6 +85,10 @@ async def update_user(
     ):
         raise Forbidden("Administrators do not change their own role; another admin does.")
     await check_member(session, role, organisation_id)
+    if organisation_id != user.organisation_id:
+        # MAN-STAFF-CONFIDENTIALITY: the agreement was signed with the organisation left behind;
+        # the new one records its own before the account works on its cases
+        user.confidentiality_signed_on = user.confidentiality_recorded_by = None
     user.role, user.organisation_id = role, organisation_id
     if changes.password is not None:
         user.password_hash = await hash_secret(changes.password)

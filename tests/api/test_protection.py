@@ -18,7 +18,7 @@ from tests.api.shelter_world import (
     admitted_stay,
     build_shelter_world,
 )
-from tests.factories import Actor, Actors
+from tests.factories import PASSWORD, Actor, Actors
 from tests.helpers import expect_problem
 
 OPTIONS = ["no_cooperation", "intelligence_only", "witness", "compensation"]
@@ -123,6 +123,20 @@ async def test_the_approval_is_a_psychologists_of_an_organisation_that_sees_the_
         expect_problem(answer, 422, "rule_violation", "MAN-LEGAL-ADVICE")
 
 
+async def test_the_approving_psychologist_has_signed_the_confidentiality_agreement(
+    actors: Actors, client: httpx.AsyncClient, world: ShelterWorld, counsellor: Actor
+) -> None:
+    unsigned = await actors.user(Role.PSYCHOLOGIST, world.runner, signed=False)
+    approval = {"by_user_id": str(unsigned.id), "on": world.today.isoformat()}
+    answer = await client.post(
+        f"{API}/legal-consultations",
+        json=consultation_body(world, psychologist_approval=approval),
+        headers=counsellor.headers,
+    )
+    expect_problem(answer, 422, "rule_violation", "MAN-LEGAL-ADVICE")
+    assert await _listed(client, "legal-consultations", counsellor) == []
+
+
 async def test_the_decision_may_change_and_the_history_stays(
     client: httpx.AsyncClient, world: ShelterWorld, counsellor: Actor
 ) -> None:
@@ -168,14 +182,15 @@ async def test_only_the_legal_counsellor_holds_a_consultation(
 # --- disclosures (MAN-LEGAL-ADVICE) --------------------------------------------------------------
 
 
-def disclosure_body(world: ShelterWorld) -> dict[str, Any]:
-    return {
+def disclosure_body(world: ShelterWorld, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "victim_id": str(world.woman.id),
         "recipient": "law_enforcement",
         "recipient_name": "Anti-trafficking unit, district police",
         "what": "Her statement of the recruitment, as she agreed.",
         "disclosed_on": world.today.isoformat(),
     }
+    return body | overrides
 
 
 async def test_nothing_is_disclosed_without_the_consent_to_cooperate(
@@ -212,6 +227,20 @@ async def test_a_disclosure_rests_on_the_consent_and_a_withdrawal_blocks_the_nex
     assert len(await _listed(client, "disclosures", counsellor)) == 1
 
 
+async def test_a_disclosure_is_not_dated_before_the_consent_was_given(
+    actors: Actors, client: httpx.AsyncClient, world: ShelterWorld, counsellor: Actor
+) -> None:
+    await actors.consent(world.woman, ConsentPurpose.LAW_ENFORCEMENT_COOPERATION)  # given today
+    yesterday = (world.today - timedelta(days=1)).isoformat()
+    answer = await client.post(
+        f"{API}/disclosures",
+        json=disclosure_body(world, disclosed_on=yesterday),
+        headers=counsellor.headers,
+    )
+    expect_problem(answer, 422, "consent_required", "MAN-LEGAL-ADVICE")
+    assert await _listed(client, "disclosures", counsellor) == []
+
+
 async def test_the_persons_export_lists_every_disclosure_with_its_consent(
     actors: Actors, client: httpx.AsyncClient, world: ShelterWorld, counsellor: Actor
 ) -> None:
@@ -228,6 +257,38 @@ async def test_the_persons_export_lists_every_disclosure_with_its_consent(
         (made.json()["id"], str(consent.id))
     ]
     assert ledger[0]["consent"]["purpose"] == "law_enforcement_cooperation"
+
+
+async def test_what_was_disclosed_and_to_whom_is_legal_data(
+    actors: Actors, client: httpx.AsyncClient, world: ShelterWorld, counsellor: Actor
+) -> None:
+    await actors.consent(world.woman, ConsentPurpose.LAW_ENFORCEMENT_COOPERATION)
+    made = await client.post(
+        f"{API}/disclosures", json=disclosure_body(world), headers=counsellor.headers
+    )
+    assert made.status_code == 201, made.text
+    url = f"{API}/disclosures/{made.json()['id']}"
+    legal = ("what", "recipient_name")
+    for reader in (counsellor, world.psychologist, world.coordinator):
+        shown = (await client.get(url, headers=reader.headers)).json()
+        assert all(shown[k] for k in legal) and shown["legal_withheld"] is False
+        [listed] = await _listed(client, "disclosures", reader)
+        assert listed["what"] and listed["legal_withheld"] is False
+    for other in (world.worker, world.manager, world.medic):
+        shown = (await client.get(url, headers=other.headers)).json()
+        assert shown["disclosed_on"] == world.today.isoformat()  # that it was made
+        assert shown["recipient"] == "law_enforcement" and shown["consent_id"]
+        assert all(shown[k] is None for k in legal) and shown["legal_withheld"] is True
+        [listed] = await _listed(client, "disclosures", other)
+        assert all(listed[k] is None for k in legal) and listed["legal_withheld"] is True
+    for exporter, withheld in ((world.worker, True), (world.psychologist, False)):
+        exported = await client.get(
+            f"{API}/victims/{world.woman.id}/export", headers=exporter.headers
+        )
+        assert exported.status_code == 200, exported.text
+        [entry] = exported.json()["disclosures"]
+        assert entry["disclosure"]["legal_withheld"] is withheld
+        assert (entry["disclosure"]["what"] is None) is withheld
 
 
 # --- incidents (MAN-INCIDENT) --------------------------------------------------------------------
@@ -538,6 +599,41 @@ async def test_an_unsigned_shelter_manager_countersigns_nothing(
         headers=unsigned_manager.headers,
     )
     expect_problem(answer, 403, "confidentiality_agreement_required", "MAN-STAFF-CONFIDENTIALITY")
+
+
+async def test_a_move_to_another_organisation_ends_the_recorded_agreement(
+    actors: Actors, client: httpx.AsyncClient, world: ShelterWorld, admin: Actor
+) -> None:
+    mover = await actors.user(Role.SOCIAL_WORKER, world.outsider)  # signed with the outsider
+    stays = await client.patch(
+        f"{API}/users/{mover.id}", json={"role": "psychologist"}, headers=admin.headers
+    )
+    assert stays.json()["confidentiality_signed_on"] == world.today.isoformat(), stays.text
+    moved = await client.patch(
+        f"{API}/users/{mover.id}",
+        json={"organisation_id": str(world.runner.id)},
+        headers=admin.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["confidentiality_signed_on"] is None
+    token = await client.post(
+        f"{API}/auth/token",
+        data={"grant_type": "password", "username": mover.name, "password": PASSWORD},
+    )
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    expect_problem(
+        await client.get(f"{API}/victims", headers=headers),
+        403,
+        "confidentiality_agreement_required",
+        "MAN-STAFF-CONFIDENTIALITY",
+    )
+    recorded = await client.post(
+        f"{API}/users/{mover.id}/confidentiality-agreement",
+        json={"signed_on": world.today.isoformat()},
+        headers=world.manager.headers,  # the new organisation's manager
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert (await client.get(f"{API}/victims", headers=headers)).status_code == 200
 
 
 async def test_machine_clients_sign_no_agreement(actors: Actors, client: httpx.AsyncClient) -> None:

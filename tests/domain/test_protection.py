@@ -46,12 +46,13 @@ def test_legal_counselling_without_the_psychologists_approval_is_refused() -> No
 @pytest.mark.parametrize(
     ("approval", "explained", "allowed"),
     [
-        (PsychologistApproval(True, True, HELD), ALL_OPTIONS, True),  # on the day itself
-        (PsychologistApproval(True, True, HELD - timedelta(days=7)), ALL_OPTIONS, True),
-        (PsychologistApproval(True, True, HELD + timedelta(days=1)), ALL_OPTIONS, False),
-        (PsychologistApproval(False, True, HELD), ALL_OPTIONS, False),  # not a psychologist
-        (PsychologistApproval(True, False, HELD), ALL_OPTIONS, False),  # does not see the case
-        (PsychologistApproval(True, True, HELD), ALL_OPTIONS[:3], False),  # one not explained
+        (PsychologistApproval(True, True, True, HELD), ALL_OPTIONS, True),  # on the day itself
+        (PsychologistApproval(True, True, True, HELD - timedelta(days=7)), ALL_OPTIONS, True),
+        (PsychologistApproval(True, True, True, HELD + timedelta(days=1)), ALL_OPTIONS, False),
+        (PsychologistApproval(False, True, True, HELD), ALL_OPTIONS, False),  # not a psychologist
+        (PsychologistApproval(True, False, True, HELD), ALL_OPTIONS, False),  # not seeing the case
+        (PsychologistApproval(True, True, False, HELD), ALL_OPTIONS, False),  # Annex 4 unsigned
+        (PsychologistApproval(True, True, True, HELD), ALL_OPTIONS[:3], False),  # one unexplained
     ],
 )
 def test_legal_consultation(
@@ -65,8 +66,13 @@ def test_legal_consultation(
     assert refused.value.rule == "MAN-LEGAL-ADVICE"
 
 
-def _consent(purpose: ConsentPurpose, withdrawn: bool = False) -> ConsentFacts:
-    return ConsentFacts(purpose, None, datetime.now(UTC) if withdrawn else None)
+DISCLOSED = date(2026, 3, 12)
+
+
+def _consent(
+    purpose: ConsentPurpose, withdrawn: bool = False, given_on: date | None = HELD
+) -> ConsentFacts:
+    return ConsentFacts(purpose, None, datetime.now(UTC) if withdrawn else None, given_on)
 
 
 def test_a_disclosure_rests_on_the_active_consent_to_cooperate() -> None:
@@ -75,7 +81,29 @@ def test_a_disclosure_rests_on_the_active_consent_to_cooperate() -> None:
         (uuid4(), _consent(ConsentPurpose.LAW_ENFORCEMENT_COOPERATION, withdrawn=True)),
         (active, _consent(ConsentPurpose.LAW_ENFORCEMENT_COOPERATION)),
     ]
-    assert disclosure_consent(consents) == active
+    assert disclosure_consent(consents, DISCLOSED) == active
+
+
+@pytest.mark.parametrize(
+    ("given_on", "allowed"),
+    [
+        (DISCLOSED - timedelta(days=1), True),
+        (DISCLOSED, True),  # given on the day itself
+        (DISCLOSED + timedelta(days=1), False),  # given only after the disclosure
+        (None, False),  # of unknown date
+    ],
+)
+def test_the_consent_is_given_on_or_before_the_disclosure(
+    given_on: date | None, allowed: bool
+) -> None:
+    consent_id = uuid4()
+    consents = [(consent_id, _consent(ConsentPurpose.LAW_ENFORCEMENT_COOPERATION, False, given_on))]
+    if allowed:
+        assert disclosure_consent(consents, DISCLOSED) == consent_id
+        return
+    with pytest.raises(ConsentRequired) as refused:
+        disclosure_consent(consents, DISCLOSED)
+    assert refused.value.rule == "MAN-LEGAL-ADVICE"
 
 
 @pytest.mark.parametrize(
@@ -88,7 +116,7 @@ def test_a_disclosure_rests_on_the_active_consent_to_cooperate() -> None:
 )
 def test_nothing_is_disclosed_without_that_consent(consents: list[ConsentFacts]) -> None:
     with pytest.raises(ConsentRequired) as refused:
-        disclosure_consent([(uuid4(), c) for c in consents])
+        disclosure_consent([(uuid4(), c) for c in consents], DISCLOSED)
     assert refused.value.rule == "MAN-LEGAL-ADVICE"
 
 

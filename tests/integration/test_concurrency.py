@@ -104,3 +104,36 @@ async def test_concurrent_edits_and_decisions_of_a_grant_never_mix(
     assert [line["amount"] for line in decided["lines"]] == [
         line["amount"] for line in after["lines"]
     ]
+
+
+async def test_concurrent_acknowledgements_of_an_incident_leave_one_acknowledger(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """MAN-INCIDENT: the incident's row is locked; the later acknowledgement sees the earlier
+    one and is refused, never overwriting who acknowledged it."""
+    from tests.api.shelter_world import build_shelter_world
+
+    world = await build_shelter_world(actors)
+    body = {
+        "shelter_id": str(world.adult.id),
+        "kind": "threat",
+        "occurred_at": actors.clock.now().isoformat(),
+        "police_called": False,
+        "summary": "A man waited at the gate and shouted threats.",
+    }
+    made = await client.post("/api/v1/incidents", json=body, headers=world.worker.headers)
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/incidents/{made.json()['id']}"
+    answers = await asyncio.gather(
+        *(
+            client.post(f"{url}/acknowledge", headers=overseer.headers)
+            for overseer in (world.manager, world.coordinator) * 3
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 5
+    [won] = [a.json() for a in answers if a.status_code == 200]
+    shown = (await client.get(url, headers=world.coordinator.headers)).json()
+    assert (shown["acknowledged_by"], shown["acknowledged_at"]) == (
+        won["acknowledged_by"],
+        won["acknowledged_at"],
+    )

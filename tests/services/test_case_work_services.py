@@ -5,18 +5,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+import httpx
+import pytest
 from fastapi import FastAPI
 from sqlmodel import select
 
 from app.domain.access import Role
 from app.domain.casework import FollowUpTrigger
+from app.domain.errors import InvalidTransition
+from app.domain.protection import IncidentKind
 from app.domain.rulebook import DEFAULT_RULEBOOK
 from app.domain.shelter import StaySource, StayStatus
-from app.models import FollowUpContact, ShelterStay
+from app.models import FollowUpContact, Incident, ShelterStay
 from app.security import Principal
-from app.services import case_closures, follow_up_contacts
+from app.services import case_closures, follow_up_contacts, incidents
 from app.services.follow_up_contacts import Exit
-from tests.api.shelter_world import build_shelter_world
+from tests.api.shelter_world import API, build_shelter_world
 from tests.factories import Actors
 
 
@@ -65,3 +69,34 @@ async def test_open_records_are_found_by_kind_and_state(app: FastAPI, actors: Ac
     async with app.state.sessionmaker() as session:
         found = await case_closures.open_records(session, world.woman.id)
     assert [(r.type, r.id, r.status) for r in found] == [("shelter_stay", stays[2].id, "proposed")]
+
+
+async def test_an_acknowledgement_that_loaded_the_incident_before_another_is_refused(
+    app: FastAPI, actors: Actors, client: httpx.AsyncClient
+) -> None:
+    """MAN-INCIDENT: the coordinator's request read the incident open; the manager acknowledges
+    it meanwhile. The coordinator's acknowledgement then sees the row as it is (locked) and is
+    refused; it never overwrites who acknowledged it."""
+    world = await build_shelter_world(actors)
+    incident = await actors.add(
+        Incident(
+            shelter_id=world.adult.id,
+            organisation_id=world.runner.id,
+            kind=IncidentKind.THREAT,
+            occurred_at=actors.clock.now(),
+            police_called=False,
+            recorded_by=world.worker.id,
+            reported_on=world.today,
+        )
+    )
+    coordinator = Principal("user", world.coordinator.id, Role.COORDINATOR, None, None, True)
+    async with app.state.sessionmaker() as session:
+        seen = await incidents.get_visible(session, coordinator, incident.id)
+        assert seen.acknowledged_at is None
+        first = await client.post(
+            f"{API}/incidents/{incident.id}/acknowledge", headers=world.manager.headers
+        )
+        assert first.status_code == 200, first.text
+        with pytest.raises(InvalidTransition):
+            await incidents.acknowledge(session, coordinator, seen, actors.clock.now())
+        assert seen.acknowledged_by == world.manager.id  # read again, as the manager left it
