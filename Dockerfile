@@ -25,6 +25,7 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=4)"]
-# WEB_CONCURRENCY worker processes share one database; behind a proxy, set FORWARDED_ALLOW_IPS
-# to its address so audit events record the real client address.
-CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-server-header"]
+# WEB_CONCURRENCY worker processes share one database; behind the reverse proxy
+# (deploy/nginx.conf), set APP_TRUSTED_PROXIES to its address so audit events record the real
+# client address (no forwarded header is believed otherwise).
+CMD ["python", "-m", "app", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run fake-scme test test-postgres lint format openapi clients bench docs-check clean
+.PHONY: run fake-scme test test-postgres fuzz lint format openapi clients bench docs-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -32,7 +32,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/python -m app seed-demo --if-empty
 	@echo "API on http://$(HOST):$(PORT)  (docs: /docs and /redoc)"
 	APP_OUTBOX_IN_PROCESS=true APP_WEBHOOK_ALLOW_HTTP=true \
-		$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+		$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 
 ## fake-scme: a fake SCME job-referral service on :8900 (the default APP_SCME_BASE_URL)
 fake-scme: $(VENV)/.installed-run
@@ -41,6 +41,10 @@ fake-scme: $(VENV)/.installed-run
 ## test: the whole suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## fuzz: the committed contract fuzzed longer than in CI (FUZZ_EXAMPLES per operation and role)
+fuzz: $(VENV)/.installed-test
+	FUZZ_COVERAGE=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(BIN)/python -m pytest tests/test_fuzz.py
 
 ## test-postgres: the whole suite against the local PostgreSQL server
 test-postgres:

@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from app.integrations.fakes import FakeScme
 from app.integrations.worker import OutboxWorker
 from app.schemas.users import UserCreate
 from app.security import SYSTEM
-from app.services import audit_partitions, demo, idempotency, users
+from app.services import audit_partitions, audit_verify, demo, idempotency, users
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -128,6 +129,45 @@ async def _audit_partitions(settings: Settings, since: date | None) -> None:
         print(f"{stray:,} events in {audit_partitions.DEFAULT}: they found no month of their own")
 
 
+async def _audit_verify(settings: Settings) -> int:
+    """Walk every chain of the audit trail; report the first broken link (exit status 1)."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            verdict = await audit_verify.verify(connection)
+    finally:
+        await engine.dispose()
+    print(f"checked {verdict.events:,} events in {verdict.chains:,} chains")
+    if verdict.broken is None:
+        print("the audit trail is intact")
+        return 0
+    broken = verdict.broken
+    print(
+        f"BROKEN: chain {broken.chain}, event {broken.seq} ({broken.event_id or 'none'}): "
+        f"{broken.why}"
+    )
+    return 1
+
+
+def server_options(settings: Settings) -> dict[str, object]:
+    """How uvicorn serves the API: no ``server`` header, and forwarded headers believed only
+    from the configured proxies (uvicorn believes loopback's by default: any process on the
+    host could then forge the address the audit trail records). Header and body timeouts are
+    the reverse proxy's (deploy/nginx.conf): uvicorn has none for a slow client."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {
+        "server_header": False,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or "",
+        "timeout_keep_alive": 5,
+    }
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    options = server_options(settings)
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
+
+
 def _fake_scme(port: int, token: str | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     print(f"fake SCME on http://127.0.0.1:{port}  (GET /job-referrals lists what arrived)")
@@ -157,6 +197,13 @@ def _parser() -> argparse.ArgumentParser:
     parts.add_argument(
         "--since", type=date.fromisoformat, default=None, help="also prepare back to this day"
     )
+    serve = commands.add_parser("serve", help="serve the API (as in production)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")), help="processes"
+    )
+    audit_commands.add_parser("verify", help="check the audit trail's chains of hashes")
     fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
     fake.add_argument("--port", type=int, default=8900)
     fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
@@ -182,8 +229,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_purge(settings))
         elif args.command == "worker":
             asyncio.run(_work(settings, args.once))
+        elif args.command == "audit" and args.audit_command == "verify":
+            return asyncio.run(_audit_verify(settings))
         elif args.command == "audit":
             asyncio.run(_audit_partitions(settings, args.since))
+        elif args.command == "serve":
+            _serve(settings, args.host, args.port, args.workers)
         elif args.command == "fake-scme":
             _fake_scme(args.port, args.token)
     except (ValidationError, DomainError, AppError) as exc:

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     database_echo: bool = False
     # connections kept open per process (PostgreSQL): as many as requests it serves at once
     database_pool_size: int = Field(20, ge=1, le=200)
+    # a database that does not answer fails a request within these, with 503: never a hang
+    database_connect_timeout_seconds: float = Field(3.0, gt=0, le=60)
+    database_command_timeout_seconds: float = Field(10.0, gt=0, le=600)
+    database_pool_timeout_seconds: float = Field(3.0, gt=0, le=60)
 
     jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
     jwt_issuer: str = "vot-case-management"
@@ -28,6 +32,9 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(14, ge=1, le=90)
 
     cors_origins: list[str] = []
+    # the reverse proxies whose X-Forwarded-For / -Proto are believed (addresses or networks,
+    # comma-separated; `python -m app serve`): none by default, so no caller forges its address
+    trusted_proxies: str = ""
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     timezone: str = "UTC"
     redis_url: str | None = None
@@ -46,10 +53,59 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(20, ge=1, le=200)
     # development and tests only: partner endpoints are HTTPS on public hosts
     webhook_allow_http: bool = False
+    # --- webhook secrets at rest: Fernet keys, comma-separated; the first encrypts, each one
+    # decrypts. Rotation: put a new key first, restart the workers (each re-encrypts every
+    # stored secret under the first key as it starts), then drop the old key. Required in
+    # production; development and tests fall back on a fixed key that production refuses.
+    webhook_secret_keys: SecretStr | None = None
 
+    @field_validator("webhook_secret_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        from cryptography.fernet import Fernet
+
+        keys = [k.strip() for k in (value.get_secret_value() if value else "").split(",")]
+        for key in filter(None, keys):
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ValueError("each key is 32 url-safe base64-encoded bytes") from None
+        return SecretStr(",".join(filter(None, keys))) if any(keys) else None
+
+    @model_validator(mode="after")
+    def _private_webhook_keys_in_production(self) -> "Settings":
+        if self.env == "production" and (
+            self.webhook_secret_keys is None
+            or self.dev_webhook_secret_key() in self.webhook_secret_key_list
+        ):
+            raise ValueError(
+                "APP_WEBHOOK_SECRET_KEYS must be set to private Fernet keys in production "
+                "(python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')"
+            )
+        return self
+
+    @staticmethod
+    def dev_webhook_secret_key() -> str:
+        """Development and tests only: a secret stored under it is as good as plain text."""
+        return "ZGV2LW9ubHktd2ViaG9vay1rZXktbm90LXNlY3JldCE="
+
+    @property
+    def webhook_secret_key_list(self) -> list[str]:
+        """The keys, the one that encrypts first (the development key when none is set)."""
+        if self.webhook_secret_keys is None:
+            return [self.dev_webhook_secret_key()]
+        return self.webhook_secret_keys.get_secret_value().split(",")
+
+    # --- end of the webhook secrets' settings
+
+    # login throttling as OWASP advises (services/login_throttle.py): failures from one
+    # address, a username's failures from one address, and a ceiling on a username's failures
+    # from all addresses together, high enough that it is no tool for locking the owner out
     login_window_minutes: int = 15
-    login_max_failures_per_username: int = 5
     login_max_failures_per_address: int = 20
+    login_max_failures_per_username_and_address: int = Field(5, ge=1)
+    login_max_failures_per_account: int = Field(100, ge=1)
     idempotency_retention_hours: int = Field(24, ge=24)
 
     @field_validator("scme_token", mode="before")

@@ -2,12 +2,14 @@
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,7 +19,20 @@ log = logging.getLogger(__name__)
 KEPT_AFTER_ROLLBACK = "kept_after_rollback"
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a request waits for the database before it answers 503 (seconds): to open a
+    connection, for a statement's answer, for a free connection of the pool."""
+
+    connect: float = 3.0
+    command: float = 10.0
+    pool: float = 3.0
+
+
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 5, timeouts: Timeouts | None = None
+) -> AsyncEngine:
+    timeouts = timeouts or Timeouts()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: an IntegrityError message must never carry a person's data into a log.
@@ -32,6 +47,10 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> AsyncE
             pool_recycle=1800,
             pool_size=pool_size,
             max_overflow=pool_size // 2,
+            pool_timeout=timeouts.pool,
+            # asyncpg's own: the connection's handshake, and every statement's answer (a frozen
+            # network otherwise holds a request for as long as it lasts)
+            connect_args={"timeout": timeouts.connect, "command_timeout": timeouts.command},
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -78,12 +97,21 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
         except BaseException:
-            await session.rollback()
+            await _roll_back(session)
             await _write_kept(session)
             raise
         for statement in session.info.pop(KEPT_AFTER_ROLLBACK, ()):
             await session.exec(statement)  # committed with the rest
         await session.commit()
+
+
+async def _roll_back(session: AsyncSession) -> None:
+    """Roll back; a connection the database dropped cannot be, and the request's own error is
+    the answer (the connection is then discarded by the pool)."""
+    try:
+        await session.rollback()
+    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+        log.warning("could not roll back: %s", type(exc).__name__)
 
 
 async def _write_kept(session: AsyncSession) -> None:

@@ -15,7 +15,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -106,6 +113,30 @@ class RateLimited(AppError):
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
+RETRY_AFTER_DATABASE_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or did not answer in time: refused or dropped
+    connections, timeouts (the driver's, the pool's), the server shutting down. Raw ``OSError``
+    and ``TimeoutError`` count: a request talks over the network to nothing else."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout, OSError, TimeoutError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    cause = exc.__cause__ or (exc.orig if isinstance(exc, DBAPIError) else None)
+    return isinstance(cause, BaseException) and cause is not exc and database_unavailable(cause)
+
+
+def database_unavailable_response() -> JSONResponse:
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database cannot be reached just now; try again shortly.",
+        headers={"Retry-After": str(RETRY_AFTER_DATABASE_SECONDS)},
+    )
+
+
 def problem_response(
     status: int,
     code: str,
@@ -186,6 +217,9 @@ def to_problem(exc: Exception) -> JSONResponse:
     if isinstance(exc, StaleDataError):
         detail = "The record was changed by someone else; read it again."
         return problem_response(412, "version_mismatch", detail)
+    if database_unavailable(exc):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return database_unavailable_response()
     raise exc  # not ours to answer: app.middleware.CatchUnexpected turns it into a 500
 
 
@@ -209,5 +243,8 @@ def install_error_handlers(app: FastAPI) -> None:
         DataError,
         IntegrityError,
         StaleDataError,
+        OperationalError,
+        InterfaceError,
+        PoolTimeout,
     ):
         app.add_exception_handler(handled, _handle)

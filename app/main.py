@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.clock import Clock
 from app.config import Settings, get_settings
-from app.db import create_engine, create_sessionmaker
+from app.db import Timeouts, create_engine, create_sessionmaker
 from app.domain.rulebook import DEFAULT_RULEBOOK, Rulebook
 from app.errors import Problem, install_error_handlers
 from app.integrations.worker import worker_in_background
@@ -137,7 +137,14 @@ def create_app(
     settings = settings or get_settings()
     configure_logging()
     engine = create_engine(
-        settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
+        settings.database_url,
+        echo=settings.database_echo,
+        pool_size=settings.database_pool_size,
+        timeouts=Timeouts(
+            connect=settings.database_connect_timeout_seconds,
+            command=settings.database_command_timeout_seconds,
+            pool=settings.database_pool_timeout_seconds,
+        ),
     )
 
     @asynccontextmanager

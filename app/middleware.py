@@ -6,7 +6,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem_response
+from app.errors import database_unavailable, database_unavailable_response, problem_response
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,14 @@ class CatchUnexpected:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
-            log.error("unhandled %s on %s %s", type(exc).__name__, scope["method"], scope["path"])
             if started:
+                log.error("%s after the answer began on %s", type(exc).__name__, scope["path"])
                 return  # the answer is under way; the client sees the connection end
+            if database_unavailable(exc):  # raised where no handler sees it (driver, pool)
+                log.warning("database unavailable: %s on %s", type(exc).__name__, scope["path"])
+                await database_unavailable_response()(scope, receive, send)
+                return
+            log.error("unhandled %s on %s %s", type(exc).__name__, scope["method"], scope["path"])
             detail = "Something went wrong on our side."
             await problem_response(500, "internal_error", detail)(scope, receive, send)
 

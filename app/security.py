@@ -104,7 +104,9 @@ class TokenClaims:
     subject: UUID
     role: Role
     organisation_id: UUID | None
-    issued_at: int = 0  # seconds since the epoch, as in the token
+    # the account's token_version when the token was issued (claim ``ver``): once the account's
+    # count moves on (a new password, deactivation, a new role or organisation), it is refused
+    version: int = 0
 
 
 def encode_access_token(claims: TokenClaims, settings: Settings, now: datetime) -> str:
@@ -115,6 +117,7 @@ def encode_access_token(claims: TokenClaims, settings: Settings, now: datetime) 
         "typ": claims.actor_type,
         "role": claims.role.value,
         "org": str(claims.organisation_id) if claims.organisation_id else None,
+        "ver": claims.version,
         "iat": int(now.timestamp()),
         "exp": int((now + settings.access_token_ttl).timestamp()),
         "jti": secrets.token_hex(16),
@@ -147,10 +150,16 @@ def decode_access_token(token: str, settings: Settings) -> TokenClaims:
             subject=UUID(payload["sub"]),
             role=Role(payload["role"]),
             organisation_id=UUID(org) if org else None,
-            issued_at=int(payload["iat"]),
+            version=_version(payload["ver"]),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise TokenInvalid("The access token is not valid.") from exc
+
+
+def _version(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("the token version is a count")
+    return value
 
 
 def _actor_type(value: object) -> Literal["user", "client"]:

@@ -26,7 +26,7 @@ from app.models.base import new_id
 SECRET = os.environ.get("BENCH_JWT_SECRET", "")
 ISSUER, AUDIENCE = "vot-case-management", "vot-case-management-api"
 
-USER = "SELECT active, role, organisation_id, credentials_changed_at FROM users WHERE id = $1"
+USER = "SELECT active, role, organisation_id, token_version FROM users WHERE id = $1"
 COLUMNS = (
     "version, id, registration_number, organisation_id, given_name, family_name, birth_date, "
     "sex, nationality, exploitation_types, country_of_exploitation, identified_on, returned_on, "
@@ -89,6 +89,8 @@ async def caller(request: Request, connection: asyncpg.Connection) -> dict[str, 
     claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER)
     user = await connection.fetchrow(USER, uuid.UUID(claims["sub"]))
     if user is None or not user["active"] or user["role"] != claims["role"]:
+        raise Refused
+    if user["token_version"] != claims["ver"]:
         raise Refused
     return {"id": uuid.UUID(claims["sub"]), "role": user["role"], "org": user["organisation_id"]}
 

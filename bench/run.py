@@ -47,6 +47,7 @@ ENV = {
     "APP_JWT_SECRET": SECRET,
     "APP_SCME_BASE_URL": "https://scme.invalid",
     "APP_SCME_TOKEN": "bench",
+    "APP_WEBHOOK_SECRET_KEYS": "YmVuY2gtb25seS13ZWJob29rLWtleS10aHJvd2F3YXk=",  # a throwaway key
     "APP_LOG_LEVEL": "WARNING",
 }
 

@@ -14,9 +14,10 @@ from app.config import Settings
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
 from app.domain.vocabulary import OrganisationKind, Sex
-from app.models import Client, Consent, Organisation, User, Victim
+from app.models import Client, Consent, Organisation, User, Victim, WebhookEndpoint
 from app.security import TokenClaims, encode_access_token, hash_secret_blocking
 from app.services.organisations import name_key
+from app.services.webhook_endpoints import seal
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_secret_blocking(PASSWORD)  # hashed once: argon2 is slow on purpose
@@ -65,6 +66,10 @@ class Actors:
         self.clock = clock
 
     async def add(self, record: Any) -> Any:
+        """The record as given; a webhook endpoint's secret (given in plain text) is stored
+        encrypted, as the service stores it."""
+        if isinstance(record, WebhookEndpoint):
+            record.secret = seal(record.secret, self.settings)
         async with self.sessionmaker() as session:
             session.add(record)
             await session.commit()

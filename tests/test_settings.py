@@ -3,13 +3,22 @@ from pydantic import ValidationError
 
 from app.config import DEFAULT_JWT_SECRET, Settings, SettingsError, load_settings
 
+# Fernet keys of the tests' own (Fernet.generate_key()), for the production settings
+WEBHOOK_KEY = "3q7rxDfsUN9dHbeRn0O2Pm1PfL5uxSHbNHT5dD81wj8="
+SECOND_KEY = "M8n6JsCnLbxjSEdF0PjAyJEvYdxuzJVw2rCTwMeFqIU="
+
+
+PRODUCTION = {
+    "env": "production",
+    "jwt_secret": "p" * 48,
+    "scme_base_url": "https://scme.example",
+    "webhook_secret_keys": WEBHOOK_KEY,
+}
+
 
 def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ValidationError, match="APP_JWT_SECRET"):
-        Settings(env="production", jwt_secret=DEFAULT_JWT_SECRET)
-
-
-PRODUCTION = {"env": "production", "jwt_secret": "p" * 48, "scme_base_url": "https://scme.example"}
+        Settings(**(PRODUCTION | {"jwt_secret": DEFAULT_JWT_SECRET}))  # type: ignore[arg-type]
 
 
 def test_production_starts_with_a_private_secret() -> None:
@@ -71,7 +80,38 @@ def test_a_wrong_setting_is_one_line_that_names_it_and_not_its_value() -> None:
 
 def test_production_without_https_scme_says_so_in_one_line() -> None:
     with pytest.raises(SettingsError, match="APP_SCME_BASE_URL must be HTTPS"):
-        load_settings(env="production", jwt_secret="p" * 48)
+        load_settings(env="production", jwt_secret="p" * 48, webhook_secret_keys=WEBHOOK_KEY)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        None,
+        "",
+        " , ",
+        Settings.dev_webhook_secret_key(),
+        f"{WEBHOOK_KEY},{Settings.dev_webhook_secret_key()}",
+    ],
+)
+def test_production_refuses_to_start_without_private_webhook_keys(keys: str | None) -> None:
+    settings = PRODUCTION | {"webhook_secret_keys": keys}
+    with pytest.raises(SettingsError, match="APP_WEBHOOK_SECRET_KEYS must be set") as refused:
+        load_settings(**settings)
+    assert str(refused.value.code).count("\n") == 0
+
+
+def test_a_webhook_key_that_is_not_a_fernet_key_is_named_and_not_shown() -> None:
+    with pytest.raises(SettingsError, match="APP_WEBHOOK_SECRET_KEYS") as refused:
+        load_settings(webhook_secret_keys=f"{WEBHOOK_KEY},not-a-key-{SECRET}")
+    assert SECRET not in str(refused.value.code) and WEBHOOK_KEY not in str(refused.value.code)
+
+
+def test_the_webhook_keys_in_order_the_first_encrypts() -> None:
+    settings = Settings(webhook_secret_keys=f" {SECOND_KEY} , {WEBHOOK_KEY}")  # type: ignore[arg-type]
+    assert settings.webhook_secret_key_list == [SECOND_KEY, WEBHOOK_KEY]
+    assert SECOND_KEY not in repr(settings) and WEBHOOK_KEY not in str(settings.model_dump())
+    # development and tests without keys: the development key
+    assert Settings().webhook_secret_key_list == [Settings.dev_webhook_secret_key()]
 
 
 def test_the_jwt_secret_is_never_printed() -> None:

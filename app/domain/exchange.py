@@ -4,6 +4,7 @@ outbox's delivery policy, the partner webhooks and their signature. Pure: values
 import hashlib
 import hmac
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -157,41 +158,92 @@ def retry_after_seconds(header: str | None, policy: RetryPolicy) -> float | None
     return min(float(header), policy.max_seconds)
 
 
+# Names that never lead to a partner on the Internet, refused at registration: special-use
+# names (RFC 6761: localhost, test, invalid, example; RFC 6762: local; RFC 8375: home.arpa),
+# ICANN's private-use internal, and lan, which home and office routers hand out.
+SPECIAL_USE_NAMES = (
+    "localhost",
+    "local",
+    "internal",
+    "test",
+    "invalid",
+    "example",
+    "home.arpa",
+    "lan",
+)
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# NAT64's well-known prefix (RFC 6052): 64:ff9b::10.0.0.5 reaches 10.0.0.5
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def check_endpoint_url(url: str, allow_plain_http: bool) -> None:
     """A partner endpoint is HTTPS on a public host: deliveries carry signed case events, and
     an endpoint must not turn the worker against the service's own network. Plain HTTP and
-    local hosts only where the settings allow them (development, tests)."""
+    local hosts only where the settings allow them (development, tests). The form of the host
+    only: whether its name resolves to public addresses is asked of DNS by the service."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise InvalidValue("url", "The endpoint is an absolute HTTPS URL.")
     if parts.username or parts.password or parts.fragment:
         raise InvalidValue("url", "The endpoint carries no credentials and no fragment.")
+    try:
+        parts.port  # noqa: B018 - a port out of range is refused here, not when sending
+    except ValueError:
+        raise InvalidValue("url", "The endpoint's port is a number from 1 to 65535.") from None
     if allow_plain_http:
         return
     if parts.scheme != "https":
         raise InvalidValue("url", "The endpoint uses HTTPS.")
-    if _is_local(parts.hostname):
-        raise InvalidValue("url", "The endpoint is on a public host.")
+    if not is_public_host(parts.hostname):
+        raise InvalidValue("url", "The endpoint is on a public host: a public DNS name or address.")
 
 
-def _is_local(host: str) -> bool:
-    """Loopback, private and link-local addresses, local names, and the numeric spellings of an
-    address a resolver also accepts (``2130706433``, ``0x7f000001``, ``127.1``): a public name
-    ends in a label that starts with a letter."""
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
+def endpoint_target(url: str) -> tuple[str, int]:
+    """The host and port a delivery to ``url`` connects to (of a URL checked above)."""
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def is_public_host(host: str) -> bool:
+    """A public address, or a name that can be a public one: two labels at least (``intranet``
+    is not), each of letters, digits and hyphens, the last starting with a letter (so none of
+    the numeric spellings of an address a resolver also accepts: ``2130706433``,
+    ``0x7f000001``, ``127.1``), and not under a special-use name (``localhost.``, ``LOCALHOST``,
+    ``printer.local``, ``db.internal``)."""
     try:
-        return not ipaddress.ip_address(host).is_global
+        ipaddress.ip_address(host)
     except ValueError:
-        return not host.rstrip(".").rsplit(".", 1)[-1][:1].isalpha()
+        pass
+    else:
+        return is_public_address(host)
+    name = host.lower().removesuffix(".")  # one trailing dot: the name is fully qualified
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = name.split(".")
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
+        return False
+    if not labels[-1][:1].isalpha():
+        return False
+    return not any(name == s or name.endswith("." + s) for s in SPECIAL_USE_NAMES)
 
 
 def is_public_address(address: str) -> bool:
-    """For the address a name resolves to when a delivery is sent."""
+    """An address on the public Internet (``ipaddress``'s global, not multicast). An IPv6
+    address that carries an IPv4 one (IPv4-mapped, 6to4, NAT64) is public only if that one is:
+    ``::ffff:10.0.0.5`` reaches 10.0.0.5."""
     try:
-        return ipaddress.ip_address(address).is_global
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is None and ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and not is_public_address(str(inner)):
+            return False
+    return ip.is_global and not ip.is_multicast
 
 
 SIGNATURE_HEADER = "VoT-Signature"

@@ -41,7 +41,7 @@ from app.integrations import scme, webhooks
 from app.integrations.http import Answer, Outgoing, post
 from app.integrations.sending import Sender, Skip
 from app.models import OutboxMessage
-from app.services import outbox
+from app.services import outbox, webhook_endpoints
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,12 @@ class OutboxWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until ``stop`` is set: a batch, and a pause when there was nothing to do. A failing
-        batch (the database away) is logged and tried again after the pause."""
+        batch (the database away) is logged and tried again after the pause. First, the
+        webhook secrets are re-encrypted under the first of the keys (a rotation)."""
+        try:
+            await self.reencrypt_secrets()
+        except Exception:
+            log.exception("re-encrypting the webhook secrets failed")
         while not stop.is_set():
             try:
                 handled = await self.run_once()
@@ -104,6 +109,15 @@ class OutboxWorker:
             if handled == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
+
+    async def reencrypt_secrets(self) -> int:
+        """Every webhook secret under the first of ``APP_WEBHOOK_SECRET_KEYS``, so that a key
+        put behind a new one can then be dropped; how many secrets were re-encrypted."""
+        async with self.sessionmaker() as session, session.begin():
+            changed = await webhook_endpoints.reencrypt_secrets(session, self.settings)
+        if changed:
+            log.info("re-encrypted %d webhook secrets under the first key", changed)
+        return changed
 
     async def run_once(self) -> int:
         """One batch: claim, send at once, record. Returns how many messages it took up (sent,

@@ -2,7 +2,7 @@
 
 from app.models.alert import Alert
 from app.models.assessment import Assessment
-from app.models.audit_event import AuditEvent
+from app.models.audit_event import AuditChain, AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
 from app.models.case_closure import CaseClosure
@@ -36,6 +36,7 @@ from app.models.webhook_endpoint import WebhookEndpoint
 __all__ = [
     "Alert",
     "Assessment",
+    "AuditChain",
     "AuditEvent",
     "CarePlan",
     "CarePlanReview",

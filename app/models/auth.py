@@ -16,6 +16,8 @@ class RefreshToken(SQLModel, table=True):
     id: UUID = id_field()
     family_id: UUID = Field(index=True)
     user_id: UUID = Field(foreign_key="users.id", index=True)
+    # the account's token_version when it was issued: rotation refuses it once that moved on
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = timestamp_field()
     expires_at: datetime = Field(sa_type=UTCDateTime)
@@ -24,7 +26,8 @@ class RefreshToken(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed login, counted per username and per client address for throttling."""
+    """A failed login, counted per client address, per (username, address) and per username
+    (a ceiling across addresses) for throttling."""
 
     __tablename__ = "login_failures"
 

@@ -215,19 +215,21 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # staff accounts: the username identifies a member of staff; credentials are only hashes
     "users": _table(
         f"{_STAMPS} password_hash role organisation_id active deactivated_at "
-        "credentials_changed_at confidentiality_signed_on confidentiality_recorded_by",
+        "token_version confidentiality_signed_on confidentiality_recorded_by",
         username=_I,
     ),
     "clients": _table(f"{_STAMPS} name secret_hash role organisation_id active deactivated_at"),
     "refresh_tokens": _table(
-        "id family_id user_id token_hash created_at expires_at used_at revoked_at"
+        "id family_id user_id token_version token_hash created_at expires_at used_at revoked_at"
     ),
     "login_failures": _table("id at", username=_I, address=_I),
     # the trail of who read and changed what: ids and the caller's address, never a value
     "audit_events": _table(
-        "id at actor_type actor_id role organisation_id action record_type record_id victim_id",
+        "id at actor_type actor_id role organisation_id action record_type record_id victim_id "
+        "chain_seq prev_hash hash",
         client_address=_I,
     ),
+    "audit_chains": _table("actor_id seq hash"),
     # a stored answer may show anything of a person: deleted with the person (victim_ids)
     "idempotency_records": _table(
         "id caller key fingerprint status_code headers victim_ids created_at", body=_T

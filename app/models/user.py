@@ -21,8 +21,10 @@ class User(Versioned, table=True):
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field(sa_column_kwargs={"onupdate": utcnow})
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # access tokens issued before this moment are refused (a new password ends every session)
-    credentials_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # counts the changes that end the account's sessions (a password set, deactivation, a new
+    # role or organisation): a token carries the count it was issued under and is refused
+    # once the count has moved on, to the instant (services/auth.py::end_sessions)
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # MAN-STAFF-CONFIDENTIALITY: the signed Staff Confidentiality Agreement (Annex 4), recorded
     # by the admin or the shelter manager; a staff account works on no case before it
     confidentiality_signed_on: date | None = None

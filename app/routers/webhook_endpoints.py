@@ -46,9 +46,7 @@ async def create_webhook_endpoint(
     response: Response,
     _key: Idempotency,
 ) -> WebhookEndpointRead:
-    endpoint = await webhook_endpoints.create(
-        session, principal, body, settings.webhook_allow_http, clock.now()
-    )
+    endpoint = await webhook_endpoints.create(session, principal, body, settings, clock.now())
     ids = {"endpoint_id": str(endpoint.id)}
     created(request, response, "get_webhook_endpoint", endpoint.version, **ids)
     return WebhookEndpointRead.model_validate(endpoint)

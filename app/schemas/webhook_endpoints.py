@@ -12,7 +12,9 @@ from app.schemas.common import RequestModel, ResponseModel
 
 class WebhookEndpointCreate(RequestModel):
     url: Annotated[str, StringConstraints(min_length=8, max_length=500)] = Field(
-        description="HTTPS, on a public host.", examples=["https://partner.example/vot-events"]
+        description="HTTPS, on a public DNS name that resolves to public addresses only, or on "
+        "a public address.",
+        examples=["https://partner.example.org/vot-events"],
     )
     secret: SecretStr = Field(
         min_length=32,

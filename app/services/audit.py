@@ -10,16 +10,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db import KEPT_AFTER_ROLLBACK
+from app.domain.audit_chain import GENESIS, chained
 from app.domain.errors import RuleViolation
-from app.models import AuditEvent
+from app.models import AuditChain, AuditEvent
 from app.models.base import new_id, utcnow
 from app.security import Principal
 from app.services.pagination import PageParams, fetch_page
@@ -48,7 +51,9 @@ class AuditAction(StrEnum):
 
 _TOUCHED = "audited_victims"
 _PENDING = "audit_events_pending"
+_KEPT = "audit_events_kept"  # refusals: written whether the request commits or rolls back
 _TABLE = AuditEvent.__table__  # type: ignore[attr-defined] # Core: no ORM objects
+_CHAINS = AuditChain.__table__  # type: ignore[attr-defined]
 
 
 def record(
@@ -84,7 +89,10 @@ def record_refusal(
     """An attempt refused (a disclosure without consent, a complaint read by the staff member
     it names): the request's transaction is rolled back, and this event is written after it."""
     rows = _rows(principal, AuditAction.REFUSE, record_type, [(record_id, victim_id)])
-    session.info.setdefault(KEPT_AFTER_ROLLBACK, []).append(insert(_TABLE).values(rows))
+    session.info.setdefault(_KEPT, []).extend(rows)
+    # what makes db.get_session commit after the rollback: the chain's head made sure of
+    head = _head_statement(session.get_bind().dialect.name, principal.actor_id)
+    session.info.setdefault(KEPT_AFTER_ROLLBACK, []).append(head)
 
 
 @contextmanager
@@ -142,9 +150,42 @@ def _rows(
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
     """Every session's gathered events, in one INSERT inside the transaction it commits."""
-    rows = session.info.pop(_PENDING, None)
+    rows = session.info.pop(_PENDING, None) or []
+    rows += session.info.pop(_KEPT, None) or []
     if rows:
-        session.execute(insert(_TABLE), rows)
+        _write_chained(session, rows)
+
+
+def _write_chained(session: Session, rows: list[dict[str, object]]) -> None:
+    """The events appended to their actors' chains: each chain's head is locked (a request of
+    one actor at a time appends), the events take their places and hashes, one INSERT writes
+    them all and each head moves on. A request has one actor: three statements."""
+    by_actor: dict[object, list[dict[str, object]]] = {}
+    for row in rows:
+        by_actor.setdefault(row["actor_id"], []).append(row)
+    for actor_id, events in by_actor.items():
+        head = _locked_head(session, actor_id)
+        seq, last = chained(head, events)
+        session.execute(
+            update(_CHAINS).where(_CHAINS.c.actor_id == actor_id).values(seq=seq, hash=last)
+        )
+    session.execute(insert(_TABLE), rows)
+
+
+def _locked_head(session: Session, actor_id: object) -> tuple[int, str]:
+    query = select(_CHAINS.c.seq, _CHAINS.c.hash).where(_CHAINS.c.actor_id == actor_id)
+    found = session.execute(query.with_for_update()).first()
+    if found is None:  # the actor's first event: its chain begins (another request may race)
+        session.execute(_head_statement(session.get_bind().dialect.name, actor_id))
+        found = session.execute(query.with_for_update()).one()
+    return int(found[0]), str(found[1])
+
+
+def _head_statement(dialect: str, actor_id: object) -> Any:
+    """The actor's chain head, made if it is not there yet (either database's upsert)."""
+    values = {"actor_id": actor_id, "seq": 0, "hash": GENESIS}
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return upsert(_CHAINS).values(values).on_conflict_do_nothing()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -167,7 +208,7 @@ async def list_events(
 ) -> tuple[Sequence[AuditEvent], str | None]:
     rows = session.info.pop(_PENDING, None)  # this transaction's events are part of the trail
     if rows:
-        await session.exec(insert(_TABLE), params=rows)
+        await session.run_sync(_write_chained, rows)
     query = select(AuditEvent)
     if filters.victim_id:
         query = query.where(AuditEvent.victim_id == filters.victim_id)

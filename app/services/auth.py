@@ -1,10 +1,11 @@
 """Token grants, refresh rotation with reuse detection, login throttling, and the Principal."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import null, true, update
+from sqlalchemy import literal, true, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,26 +38,27 @@ async def resolve_principal(
     session: AsyncSession, claims: TokenClaims, address: str | None
 ) -> Principal:
     """The caller as the database knows them now: a deactivated account's tokens stop working,
-    and a token minted before a change of role, organisation or password is refused."""
+    and a token issued before a change of password, role or organisation is refused, however
+    soon after it the change came (the account's token_version moved on: ``end_sessions``)."""
     # read on every request: the few columns it needs, no ORM object (five: a Core select)
     if claims.actor_type == "user":
         query = core_select(
             col(User.active), col(User.role), col(User.organisation_id),
-            col(User.credentials_changed_at), col(User.confidentiality_signed_on).is_not(None),
+            col(User.token_version), col(User.confidentiality_signed_on).is_not(None),
         ).where(col(User.id) == claims.subject)  # fmt: skip
-    else:  # machine clients sign no confidentiality agreement
+    else:  # machine clients change nothing but their state, and sign no confidentiality agreement
         query = core_select(
-            col(Client.active), col(Client.role), col(Client.organisation_id), null(), true()
+            col(Client.active), col(Client.role), col(Client.organisation_id), literal(0), true()
         ).where(col(Client.id) == claims.subject)
     connection = await session.connection()
     account = (await connection.execute(query)).first()
     if account is None or not account[0]:
         raise TokenInvalid("The account behind this token is not active.")
-    _active, role, organisation_id, changed, signed = account
-    if role != claims.role or organisation_id != claims.organisation_id:
+    _active, role, organisation_id, version, signed = account
+    # the role and organisation are compared too: a change made in the database by hand, which
+    # moves no token_version, still ends the tokens that claim the old ones
+    if (version, role, organisation_id) != (claims.version, claims.role, claims.organisation_id):
         raise TokenInvalid("The account changed since this token was issued; sign in again.")
-    if changed is not None and claims.issued_at < int(changed.timestamp()):
-        raise TokenInvalid("The password changed since this token was issued; sign in again.")
     return Principal(
         claims.actor_type, claims.subject, role, organisation_id, address, bool(signed)
     )
@@ -76,10 +78,8 @@ async def login_with_password(
         await login_throttle.refuse(session, now, username, address)
     if not user.active:
         await login_throttle.refuse(session, now, username, address)
-    await login_throttle.forget(session, username)
-    claims = TokenClaims("user", user.id, user.role, user.organisation_id)
-    refresh = await _issue_refresh(session, settings, now, user.id, family_id=uuid4())
-    return _tokens(claims, settings, now, refresh)
+    await login_throttle.forget(session, username, address)
+    return _user_tokens(session, settings, now, user, family_id=uuid4())
 
 
 async def login_with_client_credentials(
@@ -89,17 +89,19 @@ async def login_with_client_credentials(
     credentials: tuple[str, str],
     address: str,
 ) -> IssuedTokens:
-    """Machine clients get an access token only: they hold their secret and ask again."""
+    """Machine clients get an access token only: they hold their secret and ask again. A client
+    id is one client however the UUID is spelt; one that is no UUID names no client, and its
+    failures still count against the address."""
     client_id, secret = credentials
-    subject = f"client:{client_id}"
+    client_uuid = canonical_client_id(client_id)
+    subject = f"client:{client_uuid or 'not-a-uuid'}"
     await login_throttle.guard(session, settings, now, subject, address)
-    client_uuid = _uuid_or_none(client_id)
     client = await session.get(Client, client_uuid) if client_uuid else None
     if not await verify_secret(secret, client.secret_hash if client else None) or not client:
         await login_throttle.refuse(session, now, subject, address)
     if not client.active:
         await login_throttle.refuse(session, now, subject, address)
-    await login_throttle.forget(session, subject)
+    await login_throttle.forget(session, subject, address)
     claims = TokenClaims("client", client.id, client.role, client.organisation_id)
     return _tokens(claims, settings, now, None)
 
@@ -132,9 +134,11 @@ async def rotate_refresh_token(
     user = await session.get(User, token.user_id)
     if user is None or not user.active:
         raise TokenInvalid("The account behind this token is not active.")
-    claims = TokenClaims("user", user.id, user.role, user.organisation_id)
-    refresh = await _issue_refresh(session, settings, now, user.id, family_id=token.family_id)
-    return _tokens(claims, settings, now, refresh)
+    if token.token_version != user.token_version:
+        # issued before a change that ended the account's sessions: a refresh that raced the
+        # change (and so escaped its revocation) is refused here
+        raise TokenInvalid("The account changed since this token was issued; sign in again.")
+    return _user_tokens(session, settings, now, user, family_id=token.family_id)
 
 
 async def revoke(session: AsyncSession, now: datetime, presented: str) -> None:
@@ -149,10 +153,16 @@ async def revoke(session: AsyncSession, now: datetime, presented: str) -> None:
         await _revoke_family(session, token.family_id, now)
 
 
-async def revoke_user_tokens(session: AsyncSession, user_id: UUID, now: datetime) -> None:
+async def end_sessions(session: AsyncSession, user: User, now: datetime) -> None:
+    """A new password, a deactivation, a new role or organisation: in the change's transaction,
+    the account's token_version moves on, so every access and refresh token issued before it
+    is refused from the commit on (even one issued in the same second), and its refresh tokens
+    are revoked."""
+    user.token_version += 1
+    session.add(user)
     await session.exec(
         update(RefreshToken)
-        .where(col(RefreshToken.user_id) == user_id)
+        .where(col(RefreshToken.user_id) == user.id)
         .where(col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=now)
     )
@@ -167,20 +177,24 @@ async def _revoke_family(session: AsyncSession, family_id: UUID, now: datetime) 
     )
 
 
-async def _issue_refresh(
-    session: AsyncSession, settings: Settings, now: datetime, user_id: UUID, family_id: UUID
-) -> str:
-    token = new_opaque_token()
+def _user_tokens(
+    session: AsyncSession, settings: Settings, now: datetime, user: User, family_id: UUID
+) -> IssuedTokens:
+    """An access token and a refresh token, both under the account's token_version now."""
+    version = user.token_version
+    claims = TokenClaims("user", user.id, user.role, user.organisation_id, version)
+    refresh = new_opaque_token()
     session.add(
         RefreshToken(
             family_id=family_id,
-            user_id=user_id,
-            token_hash=fingerprint(token),
+            user_id=user.id,
+            token_version=version,
+            token_hash=fingerprint(refresh),
             created_at=now,
             expires_at=now + settings.refresh_token_ttl,
         )
     )
-    return token
+    return _tokens(claims, settings, now, refresh)
 
 
 def _tokens(
@@ -190,11 +204,19 @@ def _tokens(
     return IssuedTokens(access, int(settings.access_token_ttl.total_seconds()), refresh)
 
 
-def _uuid_or_none(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
+# a UUID as RFC 9562 spells it: either case, all its hyphens or none, bare, braced or as a URN
+_CLIENT_ID = re.compile(
+    r"(?:urn:uuid:)?(?P<brace>\{)?"
+    r"(?P<uuid>[0-9a-f]{8}(?P<h>-?)[0-9a-f]{4}(?P=h)[0-9a-f]{4}(?P=h)[0-9a-f]{4}(?P=h)[0-9a-f]{12})"
+    r"(?(brace)\})",
+    re.IGNORECASE,
+)
+
+
+def canonical_client_id(value: str) -> UUID | None:
+    """The client a client id names, or None when it is no UUID (so names no client)."""
+    match = _CLIENT_ID.fullmatch(value)
+    return UUID(match["uuid"]) if match else None
 
 
 async def grant(

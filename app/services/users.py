@@ -17,7 +17,7 @@ from app.schemas.users import ConfidentialityAgreement, UserCreate, UserUpdate
 from app.security import Principal, hash_secret
 from app.services import audit
 from app.services.audit import AuditAction
-from app.services.auth import revoke_user_tokens
+from app.services.auth import end_sessions
 from app.services.common import ensure_version
 from app.services.organisations import check_member
 from app.services.pagination import PageParams, fetch_page
@@ -92,9 +92,8 @@ async def update_user(
     user.role, user.organisation_id = role, organisation_id
     if changes.password is not None:
         user.password_hash = await hash_secret(changes.password)
-        user.credentials_changed_at = now
     if sent:
-        await revoke_user_tokens(session, user.id, now)
+        await end_sessions(session, user, now)
     session.add(user)
     await session.flush()
     audit.record(session, principal, AuditAction.UPDATE, "user", user.id)
@@ -104,13 +103,13 @@ async def update_user(
 async def deactivate_user(
     session: AsyncSession, principal: Principal, user: User, now: datetime
 ) -> User:
-    """Its access tokens stop working at once (checked on every request); refresh tokens end.
-    Nobody deactivates their own account, so there is always an administrator left."""
+    """Its access and refresh tokens stop working at once (``end_sessions``). Nobody
+    deactivates their own account, so there is always an administrator left."""
     if user.id == principal.actor_id:
         raise Forbidden("Administrators do not deactivate their own account.")
     check_not_done("user", not user.active, "inactive", "deactivate")
     user.active, user.deactivated_at = False, now
-    await revoke_user_tokens(session, user.id, now)
+    await end_sessions(session, user, now)
     session.add(user)
     await session.flush()
     audit.record(session, principal, AuditAction.DEACTIVATE, "user", user.id)

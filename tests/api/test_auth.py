@@ -7,14 +7,16 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from jose import jwt
 
 from app.config import Settings
 from app.domain.access import Role
+from app.models import User
 from app.security import JWT_ALGORITHM
 from tests.conftest import FakeClock
 from tests.factories import PASSWORD, Actor, Actors
-from tests.helpers import expect_problem
+from tests.helpers import changed_settings, expect_problem, from_address
 
 TOKEN = "/api/v1/auth/token"
 ME = "/api/v1/auth/me"
@@ -45,7 +47,8 @@ async def test_password_grant_issues_short_lived_access_and_a_refresh_token(
     assert 0 < body["expires_in"] <= 900
     assert body["refresh_token"]
     claims = claims_of(body["access_token"])
-    assert {"iss", "aud", "exp", "iat", "jti", "sub", "role", "org"} <= claims.keys()
+    assert {"iss", "aud", "exp", "iat", "jti", "sub", "role", "org", "ver"} <= claims.keys()
+    assert claims["ver"] == 0
     assert claims["exp"] - claims["iat"] <= 900
     assert claims["role"] == "social_worker"
     assert claims["org"] == str(worker.organisation_id)
@@ -189,6 +192,7 @@ def _payload(
         "typ": "user",
         "role": actor.role.value,
         "org": str(actor.organisation_id),
+        "ver": 0,
         "iat": now,
         "exp": now + 600,
         "jti": "a" * 32,
@@ -224,6 +228,9 @@ async def test_a_well_formed_token_passes(client, actors, settings, clock) -> No
         ({"jti": None}, "token_invalid"),
         ({"typ": "robot"}, "token_invalid"),
         ({"role": "emperor"}, "token_invalid"),
+        ({"ver": None}, "token_invalid"),
+        ({"ver": "0"}, "token_invalid"),
+        ({"ver": 1}, "token_invalid"),
     ],
     ids=[
         "expired",
@@ -235,6 +242,9 @@ async def test_a_well_formed_token_passes(client, actors, settings, clock) -> No
         "no-jti",
         "bad-type",
         "bad-role",
+        "no-ver",
+        "ver-not-a-count",
+        "ver-not-the-accounts",
     ],
 )
 async def test_tokens_with_bad_claims_are_refused(
@@ -323,11 +333,102 @@ async def test_a_token_minted_before_a_role_change_is_refused(client, actors: Ac
     assert (await password_login(client, worker.name)).status_code == 200
 
 
-# --- throttling ------------------------------------------------------------------------------
+# --- ending sessions to the instant (the account's token version) ------------------------------
 
 
-async def test_five_failures_for_a_username_throttle_it_until_the_window_passes(
+def start_of_a_second(clock: FakeClock) -> None:
+    """The clock just past a whole second: what a test does next happens within that second."""
+    clock.set(clock.now().replace(microsecond=100_000))
+
+
+def later_in_the_second(clock: FakeClock) -> None:
+    clock.set(clock.now() + timedelta(milliseconds=500))
+
+
+async def refresh_with(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": token})
+
+
+async def test_a_deactivation_ends_the_tokens_of_its_second_for_good(
     client, actors: Actors, clock: FakeClock
+) -> None:
+    """Even if the account is active again (by hand in the database: no route reactivates),
+    what was issued before the deactivation stays refused; a new sign-in works."""
+    start_of_a_second(clock)
+    admin = await actors.user(Role.ADMIN)
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    login = (await password_login(client, worker.name)).json()
+    later_in_the_second(clock)
+    answer = await client.post(f"/api/v1/users/{worker.id}/deactivate", headers=admin.headers)
+    assert answer.status_code == 200, answer.text
+    async with actors.sessionmaker() as session:
+        user = await session.get(User, worker.id)
+        assert user is not None
+        user.active, user.deactivated_at = True, None
+        session.add(user)
+        await session.commit()
+
+    for token in (worker.token, login["access_token"]):
+        expect_problem(await client.get(ME, headers=bearer(token)), 401, "token_invalid")
+    expect_problem(await refresh_with(client, login["refresh_token"]), 401, "token_invalid")
+    again = (await password_login(client, worker.name)).json()
+    assert claims_of(again["access_token"])["ver"] == 1
+    assert (await client.get(ME, headers=bearer(again["access_token"]))).status_code == 200
+    assert (await refresh_with(client, again["refresh_token"])).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["role", "organisation_id"])
+async def test_a_change_undone_in_the_same_second_still_ends_the_tokens_issued_before(
+    client, actors: Actors, clock: FakeClock, field: str
+) -> None:
+    """A role or organisation changed and changed back: the token claims what is true again,
+    and is refused all the same, because two changes ended the account's sessions."""
+    start_of_a_second(clock)
+    admin = await actors.user(Role.ADMIN)
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    login = (await password_login(client, worker.name)).json()
+    later_in_the_second(clock)
+    if field == "role":
+        there, back = "psychologist", "social_worker"
+    else:
+        there, back = str((await actors.organisation()).id), str(worker.organisation_id)
+    for value in (there, back):
+        change = await client.patch(
+            f"/api/v1/users/{worker.id}", json={field: value}, headers=admin.headers
+        )
+        assert change.status_code == 200, change.text
+
+    for token in (worker.token, login["access_token"]):
+        expect_problem(await client.get(ME, headers=bearer(token)), 401, "token_invalid")
+    expect_problem(await refresh_with(client, login["refresh_token"]), 401, "token_invalid")
+    again = (await password_login(client, worker.name)).json()
+    assert claims_of(again["access_token"])["ver"] == 2
+    assert (await client.get(ME, headers=bearer(again["access_token"]))).status_code == 200
+
+
+async def test_a_refresh_token_issued_before_the_sessions_ended_is_refused_at_rotation(
+    client, actors: Actors
+) -> None:
+    """A rotation racing a password change can leave a refresh token the change's revocation
+    did not see: it carries the token version it was issued under, and rotation refuses it."""
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    refresh = (await password_login(client, worker.name)).json()["refresh_token"]
+    async with actors.sessionmaker() as session:  # the change, and no revocation
+        user = await session.get(User, worker.id)
+        assert user is not None
+        user.token_version += 1
+        session.add(user)
+        await session.commit()
+    expect_problem(await refresh_with(client, refresh), 401, "token_invalid")
+
+
+# --- throttling (OWASP: per address, per username and address, a ceiling per username) --------
+
+ELSEWHERE = "198.51.100.7"  # an address that has not failed (the test client is 127.0.0.1)
+
+
+async def test_five_failures_throttle_the_username_from_that_address_only(
+    app: FastAPI, client, actors: Actors, clock: FakeClock
 ) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
     for _ in range(5):
@@ -338,6 +439,8 @@ async def test_five_failures_for_a_username_throttle_it_until_the_window_passes(
     expect_problem(throttled, 429, "rate_limited")
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60 + 1
 
+    async with from_address(app, ELSEWHERE) as owner:  # the owner, from a clean address
+        assert (await password_login(owner, worker.name)).status_code == 200
     other = await actors.user(Role.SOCIAL_WORKER)
     assert (await password_login(client, other.name)).status_code == 200  # others unaffected
 
@@ -355,8 +458,20 @@ async def test_four_failures_then_success_clears_the_count(client, actors: Actor
     assert (await password_login(client, worker.name)).status_code == 200
 
 
+async def test_the_owners_sign_in_does_not_clear_another_addresss_failures(
+    app: FastAPI, client, actors: Actors
+) -> None:
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    for _ in range(4):
+        await password_login(client, worker.name, "wrong")
+    async with from_address(app, ELSEWHERE) as owner:
+        assert (await password_login(owner, worker.name)).status_code == 200
+    expect_problem(await password_login(client, worker.name, "wrong"), 401, "invalid_credentials")
+    expect_problem(await password_login(client, worker.name), 429, "rate_limited")
+
+
 async def test_twenty_failures_from_one_address_throttle_that_address(
-    client, actors: Actors
+    app: FastAPI, client, actors: Actors
 ) -> None:
     worker = await actors.user(Role.SOCIAL_WORKER)
     for attempt in range(20):
@@ -366,3 +481,32 @@ async def test_twenty_failures_from_one_address_throttle_that_address(
     throttled = await password_login(client, worker.name)
     expect_problem(throttled, 429, "rate_limited")
     assert int(throttled.headers["retry-after"]) > 0
+    async with from_address(app, ELSEWHERE) as owner:
+        assert (await password_login(owner, worker.name)).status_code == 200
+
+
+def test_the_ceiling_per_username_is_no_tool_for_a_lockout() -> None:
+    defaults = {name: field.default for name, field in Settings.model_fields.items()}
+    assert defaults["login_max_failures_per_username_and_address"] == 5
+    assert defaults["login_max_failures_per_address"] == 20
+    assert defaults["login_max_failures_per_account"] == 100
+
+
+async def test_failures_from_many_addresses_meet_the_ceiling_per_username(
+    app: FastAPI, actors: Actors
+) -> None:
+    """Spread over addresses that each stay under their own limits, a username's failures stop
+    at its ceiling (lowered here from 100, to keep the test short): then every address waits."""
+    worker = await actors.user(Role.SOCIAL_WORKER)
+
+    async def sign_in(address: str, password: str = PASSWORD) -> httpx.Response:
+        async with from_address(app, address) as caller:
+            return await password_login(caller, worker.name, password)
+
+    with changed_settings(app, login_max_failures_per_account=8):
+        for guess in range(8):  # two from each of four addresses
+            if guess == 6:  # 6 failures: under the ceiling
+                assert (await sign_in(ELSEWHERE)).status_code == 200
+            wrong = await sign_in(f"203.0.113.{guess // 2}", "wrong")
+            expect_problem(wrong, 401, "invalid_credentials")
+        expect_problem(await sign_in(ELSEWHERE), 429, "rate_limited")  # 8: at the ceiling

@@ -3,6 +3,7 @@
 
 import logging
 from datetime import timedelta
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -125,32 +126,87 @@ async def test_cors_allows_only_the_configured_origins(settings: Settings) -> No
     assert "access-control-allow-origin" not in refused.headers
 
 
+def spellings(client_id: str) -> list[str]:
+    """One client id as a UUID may be written: all name the same client."""
+    return [
+        client_id,
+        client_id.upper(),
+        client_id.replace("-", ""),
+        f"urn:uuid:{client_id}",
+        f"{{{client_id.upper()}}}",
+    ]
+
+
 async def test_client_credentials_are_throttled_too(
     client: httpx.AsyncClient, actors: Actors
 ) -> None:
+    """However the client id is spelt, the failures count against the one client."""
     partner = await actors.client(Role.PARTNER_SYSTEM)
-    data = {"grant_type": "client_credentials", "client_id": partner.name, "client_secret": "wrong"}
-    for _ in range(5):
+    for client_id in spellings(partner.name):
+        data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "no"}
         expect_problem(
             await client.post("/api/v1/auth/token", data=data), 401, "invalid_credentials"
         )
-    right = data | {"client_secret": PASSWORD}
+    right = data | {"client_id": partner.name, "client_secret": PASSWORD}
     expect_problem(await client.post("/api/v1/auth/token", data=right), 429, "rate_limited")
 
 
-async def test_a_new_password_ends_the_access_tokens_already_issued(
-    client: httpx.AsyncClient, admin: Actor, worker: Actor, clock: FakeClock
+async def test_a_client_signs_in_with_its_id_in_any_spelling(
+    client: httpx.AsyncClient, actors: Actors
 ) -> None:
-    clock.set(clock.now() + timedelta(seconds=2))  # the change happens after the token was made
+    partner = await actors.client(Role.PARTNER_SYSTEM)
+    for client_id in [*spellings(partner.name), f"URN:UUID:{partner.name.upper()}"]:
+        data = {"grant_type": "client_credentials", "client_id": client_id}
+        answer = await client.post("/api/v1/auth/token", data=data | {"client_secret": PASSWORD})
+        assert answer.status_code == 200, (client_id, answer.text)
+
+
+async def test_a_client_id_that_is_no_uuid_is_unknown_and_counts_against_the_address(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    for client_id in ("partner-1", f"{{{uuid4()}", "0" * 31, "urn:uuid:", "x" * 64):
+        data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"}
+        expect_problem(
+            await client.post("/api/v1/auth/token", data=data), 401, "invalid_credentials"
+        )
+    for attempt in range(15):  # 20 failures from the address with these
+        data = {"grant_type": "password", "username": f"guess{attempt}", "password": "x"}
+        expect_problem(
+            await client.post("/api/v1/auth/token", data=data), 401, "invalid_credentials"
+        )
+    login = {"grant_type": "password", "username": worker.name, "password": PASSWORD}
+    expect_problem(await client.post("/api/v1/auth/token", data=login), 429, "rate_limited")
+
+
+async def test_a_new_password_ends_the_tokens_issued_in_the_same_second(
+    client: httpx.AsyncClient, actors: Actors, clock: FakeClock
+) -> None:
+    """Not only those issued in an earlier second: the account's token version moved on."""
+    clock.set(clock.now().replace(microsecond=100_000))
+    admin = await actors.user(Role.ADMIN)
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    login = {"grant_type": "password", "username": worker.name, "password": PASSWORD}
+    issued = (await client.post("/api/v1/auth/token", data=login)).json()
+    clock.set(clock.now() + timedelta(milliseconds=500))  # the same second
     answer = await client.patch(
         f"/api/v1/users/{worker.id}",
         json={"password": "a brand new password"},
         headers=admin.headers,
     )
     assert answer.status_code == 200
-    expect_problem(
-        await client.get("/api/v1/auth/me", headers=worker.headers), 401, "token_invalid"
-    )
+    for token in (worker.token, issued["access_token"]):
+        expect_problem(
+            await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}),
+            401,
+            "token_invalid",
+        )
+    rotate = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
+    expect_problem(await client.post("/api/v1/auth/token", data=rotate), 401, "token_invalid")
+    new = login | {"password": "a brand new password"}
+    token = (await client.post("/api/v1/auth/token", data=new)).json()["access_token"]
+    me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
 
 
 async def test_an_admin_cannot_lock_themselves_out(client: httpx.AsyncClient, admin: Actor) -> None:

@@ -9,20 +9,27 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlmodel import select
 
+from app.config import Settings
 from app.domain.access import Role
 from app.domain.consent import ConsentPurpose
 from app.domain.vocabulary import OrganisationKind
 from app.integrations.fakes import FakePartner
+from app.integrations.sending import Skip
+from app.integrations.webhooks import checked_addresses
 from app.models import OutboxMessage, Victim, WebhookEndpoint
 from tests.factories import Actor, Actors, licence
-from tests.fakes import PARTNER_SECRET, WorkerFactory
-from tests.helpers import expect_problem
+from tests.fakes import PARTNER_SECRET, FakeDns, WorkerFactory
+from tests.helpers import changed_settings, expect_problem
 
 API = "/api/v1"
 ENDPOINTS = f"{API}/webhook-endpoints"
@@ -132,22 +139,72 @@ async def test_bad_registrations_are_refused(
         assert (await session.exec(select(WebhookEndpoint))).all() == []
 
 
+PUBLIC, ALSO_PUBLIC, PRIVATE = "93.184.215.14", "2606:4700:4700::1111", "10.0.0.5"
+
+
 async def test_outside_development_an_endpoint_is_https_on_a_public_host(
-    client: httpx.AsyncClient, app: FastAPI, world: World
+    client: httpx.AsyncClient, app: FastAPI, world: World, fake_dns: FakeDns
 ) -> None:
-    relaxed = app.state.settings
-    app.state.settings = relaxed.model_copy(update={"webhook_allow_http": False})
-    try:
-        for url in ("http://partner.example/events", "https://127.0.0.1/events"):
+    fake_dns.set("partner.example.org", [PUBLIC, ALSO_PUBLIC])
+    with changed_settings(app, webhook_allow_http=False):
+        for url in ("http://partner.example.org/events", "https://127.0.0.1/events"):
             answer = await client.post(
                 ENDPOINTS, json={"url": url, "secret": "s" * 40}, headers=world.receiver.headers
             )
             expect_problem(answer, 422, "validation_error")
-        good = {"url": "https://partner.example/events", "secret": "s" * 40}
+        good = {"url": "https://partner.example.org/events", "secret": "s" * 40}
         answer = await client.post(ENDPOINTS, json=good, headers=world.receiver.headers)
         assert answer.status_code == 201, answer.text
-    finally:
-        app.state.settings = relaxed
+    assert fake_dns.lookups == ["partner.example.org"]  # asked once, at registration
+
+
+@pytest.mark.parametrize(
+    ("url", "answers"),
+    [
+        ("https://localhost.:8443/events", [PUBLIC]),  # refused by its form: DNS not asked
+        ("https://LOCALHOST/events", [PUBLIC]),
+        ("https://intranet/events", [PUBLIC]),
+        ("https://intranet./events", [PUBLIC]),
+        ("https://partner.test/events", [PUBLIC]),
+        ("https://nas.lan/events", [PUBLIC]),
+        ("https://printer.local/events", [PUBLIC]),
+        ("https://[::ffff:10.0.0.5]/events", []),
+        ("https://rebind.example.org/events", [PRIVATE]),  # a public name for a private address
+        ("https://rebind.example.org/events", [PUBLIC, "127.0.0.1"]),  # one of them private
+        ("https://rebind.example.org/events", ["::1"]),
+        ("https://rebind.example.org/events", []),  # it does not resolve
+    ],
+)
+async def test_outside_development_a_host_that_is_not_public_is_refused_at_registration(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    app: FastAPI,
+    world: World,
+    fake_dns: FakeDns,
+    url: str,
+    answers: list[str],
+) -> None:
+    fake_dns.set(urlsplit(url).hostname or "", answers)
+    with changed_settings(app, webhook_allow_http=False):
+        answer = await client.post(
+            ENDPOINTS, json={"url": url, "secret": "s" * 40}, headers=world.receiver.headers
+        )
+    problem = expect_problem(answer, 422, "validation_error")
+    assert [e["loc"] for e in problem["errors"]] == [["body", "url"]]
+    async with actors.sessionmaker() as session:
+        assert (await session.exec(select(WebhookEndpoint))).all() == []
+
+
+async def test_the_secret_is_stored_encrypted_and_opens_with_the_key(
+    client: httpx.AsyncClient, actors: Actors, world: World, partner_url: str, settings: Settings
+) -> None:
+    created = await register(client, world.receiver, partner_url)
+    async with actors.sessionmaker() as session:
+        endpoint = await session.get(WebhookEndpoint, UUID(created["id"]))
+    assert endpoint is not None
+    assert PARTNER_SECRET not in endpoint.secret
+    key = Fernet(settings.webhook_secret_key_list[0])
+    assert key.decrypt(endpoint.secret.encode()).decode() == PARTNER_SECRET
 
 
 async def test_the_same_endpoint_twice_is_a_duplicate(
@@ -369,6 +426,146 @@ async def test_the_documented_check_verifies_a_real_delivery_and_refuses_tamperi
     assert verify(PARTNER_SECRET, header, raw, now=time.time())
 
 
+# --- the keys of the secrets -------------------------------------------------------------------
+
+NEW_KEY, OTHER_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+
+async def test_a_new_key_put_first_re_encrypts_the_secrets_and_the_old_one_can_go(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+    settings: Settings,
+) -> None:
+    created = await register(client, world.receiver, partner_url)  # under the development key
+    old_key = settings.webhook_secret_key_list[0]
+    rotating = outbox_worker(webhook_secret_keys=SecretStr(f"{NEW_KEY},{old_key}"))
+    assert await rotating.reencrypt_secrets() == 1
+    assert await rotating.reencrypt_secrets() == 0  # under the first key already
+    async with actors.sessionmaker() as session:
+        endpoint = await session.get(WebhookEndpoint, UUID(created["id"]))
+    assert endpoint is not None and endpoint.version == created["version"]
+    assert Fernet(NEW_KEY).decrypt(endpoint.secret.encode()).decode() == PARTNER_SECRET
+    # the old key dropped: the delivery is signed with the secret, as before
+    await refer(client, world)
+    assert await outbox_worker(webhook_secret_keys=SecretStr(NEW_KEY)).run_once() == 1
+    assert fake_partner.refused == [] and len(fake_partner.kept) == 1
+
+
+async def test_a_secret_no_key_opens_is_not_sent_and_the_manager_sees_why(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: World,
+    partner_url: str,
+    fake_partner: FakePartner,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await register(client, world.receiver, partner_url)
+    await refer(client, world)
+    await outbox_worker(webhook_secret_keys=SecretStr(OTHER_KEY)).run_once()
+    [message] = await outbox(actors)
+    assert message.status == "dead"
+    assert message.last_error is not None and "APP_WEBHOOK_SECRET_KEYS" in message.last_error
+    assert fake_partner.hits == []
+
+
+# --- the address a delivery connects to ---------------------------------------------------------
+
+
+class Recorder:
+    """A transport that answers 200 and keeps what would have been sent: the address the
+    connection would be made to, the Host header, the TLS SNI name."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self._answer))
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(200)
+
+
+async def registered_while_public(
+    client: httpx.AsyncClient, app: FastAPI, world: World, fake_dns: FakeDns, *later: list[str]
+) -> None:
+    """rebind.example.org, registered while it resolved to a public address; ``later``, what
+    it resolves to at each lookup after that."""
+    fake_dns.set("rebind.example.org", [PUBLIC], *later)
+    with changed_settings(app, webhook_allow_http=False):
+        body = {"url": "https://rebind.example.org/events", "secret": PARTNER_SECRET}
+        answer = await client.post(ENDPOINTS, json=body, headers=world.receiver.headers)
+    assert answer.status_code == 201, answer.text
+
+
+async def test_a_delivery_connects_to_the_address_checked_not_to_the_name_again(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    app: FastAPI,
+    world: World,
+    fake_dns: FakeDns,
+    outbox_worker: WorkerFactory,
+) -> None:
+    """DNS rebinding: the name is public when the delivery is checked, private a moment later.
+    The connection goes to the address that was checked; the name travels in the Host header
+    and as the TLS SNI name, against which the certificate is verified
+    (tests/integration/test_pinned_tls.py makes that handshake)."""
+    await registered_while_public(client, app, world, fake_dns, [ALSO_PUBLIC], [PRIVATE])
+    await refer(client, world)
+    recorder = Recorder()
+    worker = outbox_worker(client=recorder.client(), webhook_allow_http=False)
+    assert await worker.run_once() == 1
+    [sent] = recorder.requests
+    assert sent.url.host == ALSO_PUBLIC and sent.url.port is None
+    assert sent.url.scheme == "https" and sent.url.path == "/events"
+    assert sent.headers["host"] == "rebind.example.org"
+    assert sent.extensions["sni_hostname"] == "rebind.example.org"
+    assert sent.headers["connection"] == "close"  # never pooled for another name
+    assert fake_dns.lookups == ["rebind.example.org"] * 2  # the registration, the delivery
+    [message] = await outbox(actors)
+    assert message.status == "sent"
+
+
+async def test_a_name_that_now_resolves_to_a_private_address_is_refused_before_connecting(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    app: FastAPI,
+    world: World,
+    fake_dns: FakeDns,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await registered_while_public(client, app, world, fake_dns, [PUBLIC, PRIVATE])
+    await refer(client, world)
+    recorder = Recorder()
+    await outbox_worker(client=recorder.client(), webhook_allow_http=False).run_once()
+    assert recorder.requests == []
+    [message] = await outbox(actors)
+    assert message.status == "dead"
+    assert message.last_error is not None and "public address" in message.last_error
+
+
+async def test_a_name_that_does_not_resolve_when_sending_is_tried_again_later(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    app: FastAPI,
+    world: World,
+    fake_dns: FakeDns,
+    outbox_worker: WorkerFactory,
+) -> None:
+    await registered_while_public(client, app, world, fake_dns, [])
+    await refer(client, world)
+    recorder = Recorder()
+    await outbox_worker(client=recorder.client(), webhook_allow_http=False).run_once()
+    assert recorder.requests == []
+    [message] = await outbox(actors)
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert message.last_error is not None and "did not resolve" in message.last_error
+
+
 async def test_outside_development_an_endpoint_resolving_to_a_local_address_gets_nothing(
     client: httpx.AsyncClient,
     actors: Actors,
@@ -392,12 +589,11 @@ async def test_outside_development_an_endpoint_resolving_to_a_local_address_gets
     ("url", "public"),
     [
         ("https://127.0.0.1/events", False),
-        ("https://localhost/events", False),
+        ("https://localhost/events", False),  # resolved by the system: /etc/hosts
         ("https://[::1]/events", False),
         ("https://8.8.8.8/events", True),
     ],
 )
 async def test_what_counts_as_a_public_address_when_sending(url: str, public: bool) -> None:
-    from app.integrations.webhooks import resolves_publicly
-
-    assert await resolves_publicly(url) is public
+    found = await checked_addresses(url, public_only=True)
+    assert (found == (urlsplit(url).hostname,)) if public else isinstance(found, Skip)

@@ -21,6 +21,8 @@ from app.domain.exchange import (
     check_endpoint_url,
     check_placement,
     check_scme_consent,
+    endpoint_target,
+    is_public_address,
     next_attempt,
     outcome_of,
     referral_event_recipients,
@@ -192,14 +194,64 @@ def test_referral_news_goes_to_the_parties_that_did_not_act() -> None:
         "https://127.1/events",
         "https://localhost/events",
         "https://db.internal/events",
-        "https://user:pw@partner.example/events",
-        "ftp://partner.example/events",
-        "partner.example/events",
+        "https://user:pw@partner.example.org/events",
+        "ftp://partner.example.org/events",
+        "partner.example.org/events",
+        # localhost in any spelling, and names that are not public ones
+        "https://localhost./events",
+        "https://localhost.:8443/events",
+        "https://LocalHost/events",
+        "https://app.localhost/events",
+        "https://intranet/events",  # one label: the resolver's search domains decide
+        "https://intranet./events",
+        "https://printer.local/events",
+        "https://partner.test/events",
+        "https://partner.invalid/events",
+        "https://partner.example/events",
+        "https://router.home.arpa/events",
+        "https://nas.lan/events",
+        "https://a..b.org/events",
+        "https://under_score.example.org/events",
+        "https://-dash.example.org/events",
+        "https://partner.example.org:99999/events",  # no such port
+        # addresses that are not public, however spelt
+        "https://100.64.0.1/events",  # shared address space (carrier NAT)
+        "https://169.254.169.254/latest/meta-data",  # a cloud's metadata service
+        "https://[fe80::1]/events",
+        "https://[::ffff:127.0.0.1]/events",  # IPv4-mapped
+        "https://[64:ff9b::a00:5]/events",  # NAT64 of 10.0.0.5
+        "https://224.0.1.1/events",  # multicast
+        "https://0.0.0.0/events",
     ],
 )
 def test_endpoints_that_are_refused(url: str) -> None:
-    with pytest.raises(InvalidValue):
+    with pytest.raises(InvalidValue) as refused:
         check_endpoint_url(url, allow_plain_http=False)
+    assert refused.value.field == "url"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("::ffff:8.8.8.8", True),
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8
+        ("10.0.0.5", False),
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("::ffff:10.0.0.5", False),
+        ("64:ff9b::a00:5", False),
+        ("2002:a00:5::1", False),  # 6to4 of 10.0.0.5
+        ("100.64.0.1", False),
+        ("192.0.2.1", False),  # documentation
+        ("224.0.1.1", False),
+        ("fe80::1%eth0", False),
+        ("partner.example.org", False),  # a name is no address
+    ],
+)
+def test_what_counts_as_a_public_address(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
 
 
 def test_outbox_states() -> None:
@@ -211,13 +263,32 @@ def test_outbox_states() -> None:
             advance(OUTBOX_STEPS, "message", state, action)
 
 
-def test_a_public_https_endpoint_is_accepted() -> None:
-    check_endpoint_url("https://partner.example/vot/events", allow_plain_http=False)
-    check_endpoint_url("https://8.8.8.8/events", allow_plain_http=False)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://partner.example.org/vot/events",
+        "https://Partner.Example.ORG./vot/events",  # any case, fully qualified
+        "https://hooks.partner-ngo.kg:8443/events",
+        "https://bücher.de/events",  # an internationalised name
+        "https://8.8.8.8/events",
+        "https://[2606:4700:4700::1111]/events",
+    ],
+)
+def test_a_public_https_endpoint_is_accepted(url: str) -> None:
+    check_endpoint_url(url, allow_plain_http=False)
 
 
 def test_development_allows_a_local_http_endpoint() -> None:
     check_endpoint_url("http://127.0.0.1:9000/events", allow_plain_http=True)
+    check_endpoint_url("http://localhost.:9000/events", allow_plain_http=True)
+    with pytest.raises(InvalidValue):
+        check_endpoint_url("http://127.0.0.1:99999/events", allow_plain_http=True)
+
+
+def test_a_delivery_connects_to_the_url_s_host_and_port() -> None:
+    assert endpoint_target("https://partner.example.org/events") == ("partner.example.org", 443)
+    assert endpoint_target("http://127.0.0.1:9000/events") == ("127.0.0.1", 9000)
+    assert endpoint_target("https://[2606:4700::1]:8443/x") == ("2606:4700::1", 8443)
 
 
 def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:

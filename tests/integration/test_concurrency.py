@@ -4,9 +4,11 @@ import asyncio
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.domain.access import Role
 from tests.factories import Actor, Actors, victim_body
+from tests.helpers import changed_settings, from_address
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
 
@@ -14,6 +16,7 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.commits]
 async def test_concurrent_wrong_passwords_cannot_outrun_the_throttle(
     client: httpx.AsyncClient, actors: Actors
 ) -> None:
+    """One username from one address: the pair's limit (5)."""
     worker = await actors.user(Role.SOCIAL_WORKER)
     data = {"grant_type": "password", "username": worker.name, "password": "a wrong guess"}
     answers = await asyncio.gather(
@@ -21,6 +24,43 @@ async def test_concurrent_wrong_passwords_cannot_outrun_the_throttle(
     )
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [401] * 5 + [429] * 7
+
+
+async def test_concurrent_guesses_from_many_addresses_cannot_outrun_the_ceiling_per_username(
+    app: FastAPI, actors: Actors
+) -> None:
+    """One username from three addresses at once, each allowed 5: the username's ceiling (here
+    10, not 100) is met exactly, because every attempt on the username takes its turn."""
+    worker = await actors.user(Role.SOCIAL_WORKER)
+    data = {"grant_type": "password", "username": worker.name, "password": "a wrong guess"}
+    guessers = [from_address(app, f"203.0.113.{n}") for n in (1, 2, 3)]
+    try:
+        with changed_settings(app, login_max_failures_per_account=10):
+            answers = await asyncio.gather(
+                *(g.post("/api/v1/auth/token", data=data) for g in guessers for _ in range(6))
+            )
+    finally:
+        for guesser in guessers:
+            await guesser.aclose()
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [401] * 10 + [429] * 8
+
+
+async def test_concurrent_guesses_at_many_usernames_cannot_outrun_the_address_limit(
+    client: httpx.AsyncClient,
+) -> None:
+    """One address guessing 25 usernames at once: the address's limit (20), exactly."""
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/api/v1/auth/token",
+                data={"grant_type": "password", "username": f"guess{n}", "password": "x"},
+            )
+            for n in range(25)
+        )
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [401] * 20 + [429] * 5
 
 
 async def test_concurrent_retries_with_one_key_write_once_and_all_get_the_first_answer(

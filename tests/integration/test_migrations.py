@@ -197,3 +197,42 @@ async def test_the_care_revision_keeps_the_rows_and_says_what_they_were(scratch_
     await asyncio.to_thread(command.downgrade, config, BEFORE_CARE)
     await asyncio.to_thread(command.upgrade, config, "head")
     assert await _run(scratch_url, _drift) == []
+
+
+# --- the token-version revision starts the accounts and refresh tokens there were at 0 --------
+
+BEFORE_TOKEN_VERSIONS = "eeba5799c9d4"
+
+
+def _seed_before_token_versions(connection: Connection) -> None:
+    user = _insert(
+        connection,
+        "users",
+        role="social_worker",
+        organisation_id=None,
+        credentials_changed_at=GIVEN_AT,
+    )
+    _insert(connection, "refresh_tokens", user_id=user)
+
+
+def _token_versions(connection: Connection) -> list[int]:
+    found = connection.execute(
+        text("SELECT token_version FROM users UNION ALL SELECT token_version FROM refresh_tokens")
+    )
+    return [row[0] for row in found]
+
+
+async def test_the_token_version_revision_starts_what_was_there_at_zero(scratch_url: str) -> None:
+    config = alembic_config(scratch_url)
+    await asyncio.to_thread(command.upgrade, config, BEFORE_TOKEN_VERSIONS)
+    engine = create_engine(scratch_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_seed_before_token_versions)
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await _run(scratch_url, _token_versions) == [0, 0]
+    await asyncio.to_thread(command.downgrade, config, BEFORE_TOKEN_VERSIONS)
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await _run(scratch_url, _drift) == []
