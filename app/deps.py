@@ -1,5 +1,6 @@
 """Dependency aliases: the session, the caller, permissions, conventions and resource loaders."""
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any, TypeVar
@@ -199,9 +200,10 @@ def _if_match(
         return None
     tag = if_match.strip()
     # If-Match compares strongly (RFC 9110): a weak or foreign tag never matches
-    if not (tag.startswith('"') and tag.endswith('"') and tag[1:-1].isdigit()):
+    version = re.fullmatch(r'"([0-9]{1,9})"', tag)  # ASCII digits: "²" is a digit to isdigit
+    if version is None:
         raise VersionMismatch('If-Match must be an ETag returned by this API, such as "3".')
-    return int(tag[1:-1])
+    return int(version.group(1))
 
 
 IfMatch = Annotated[int | None, Depends(_if_match)]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from app.domain.dates import latest_end
+from app.domain.dates import add_months, latest_end
 from app.domain.errors import InvalidValue, RuleViolation
 from app.domain.rulebook import CeilingBasis, GrantForm, GrantLineRule, Rulebook
 
@@ -98,6 +98,14 @@ def check_grant(
         check_line(index, form, start, end, line, rulebook) for index, line in enumerate(lines)
     )
     return CheckedGrant(checked, grant_total(lines))
+
+
+def check_period_ahead(end: date, today: date) -> None:
+    """An agreement is made for the months ahead: its period ends within a year of today (no
+    service lasts longer); a period years away is a mistake, and would escape the ceilings
+    counted with the person's other grants."""
+    if end > add_months(today, 12):
+        raise InvalidValue("period_end", "A grant's period ends within a year from today.")
 
 
 def check_pays_something(total: Decimal) -> None:

@@ -1,6 +1,8 @@
 """Base models and field types shared by every resource."""
 
 import os
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
@@ -20,14 +22,28 @@ from app.domain.countries import ISO_3166_ALPHA2
 T = TypeVar("T")
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+# C0 and C1 control characters but tab and line breaks: no legitimate input holds one, and
+# PostgreSQL cannot store NUL in text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_NESTING = 32  # no request body of this API nests deeper
+
+
+def _refused_text(data: Any) -> str | None:
+    """Why a body is refused before it is read field by field: a control character in any text
+    (keys included), or nesting deeper than any body needs. Walked without recursion: a body
+    nested hundreds deep must not exhaust the stack."""
+    pending: list[tuple[Any, int]] = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                return "text must not contain control characters (NUL, escape, bell ...)"
+        elif isinstance(value, dict | list | tuple):
+            if depth >= MAX_NESTING:
+                return f"the body nests deeper than {MAX_NESTING} levels"
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            pending.extend((item, depth + 1) for item in items)
+    return None
 
 
 class RequestModel(BaseModel):
@@ -37,10 +53,10 @@ class RequestModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul_characters(cls, data: Any) -> Any:
-        # PostgreSQL cannot store NUL in text; no legitimate input holds one
-        if _has_nul(data):
-            raise ValueError("text must not contain NUL characters")
+    def _no_control_characters(cls, data: Any) -> Any:
+        refused = _refused_text(data)
+        if refused is not None:
+            raise ValueError(refused)
         return data
 
 
@@ -90,14 +106,31 @@ CountryCode = Annotated[
     AfterValidator(_iso_country),
     Field(examples=["KG"]),
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+def plain_name(name: str) -> str:
+    """A name is one line of visible text: no line break, tab or invisible formatting character
+    (a right-to-left override, a zero-width space), which would make one name look like
+    another in a list, or forge a line in a form or a log."""
+    if any(c in "\t\n\r" or unicodedata.category(c) == "Cf" for c in name):
+        raise ValueError("a name is one line of visible characters")
+    return name
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(plain_name)]
 BirthDate = Annotated[date, AfterValidator(_sensible_birth_date)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{4,38}$")]
 
 
-# soms with at most two decimals, as a decimal string ("2000.00"), never a float
+# soms with at most two decimals, as a decimal string ("2000.00"), never a float; in ASCII
+# digits only (Python's Decimal would read "1_000" and full-width "２０００")
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 def _no_float(value: object) -> object:
     if isinstance(value, float):
+        raise ValueError('money is written as a decimal string, such as "499.99"')
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value.strip()):
         raise ValueError('money is written as a decimal string, such as "499.99"')
     return value
 

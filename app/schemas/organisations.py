@@ -2,12 +2,14 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from app.domain.vocabulary import Funding, LicenceTargetGroup, OrganisationKind
-from app.schemas.common import RequestModel, ResponseModel
+from app.schemas.common import RequestModel, ResponseModel, plain_name
 
-OrganisationName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+OrganisationName = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(plain_name)
+]
 
 
 class Licence(RequestModel):

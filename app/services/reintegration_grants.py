@@ -29,6 +29,7 @@ from app.domain.grants import (
     check_four_eyes,
     check_grant,
     check_pays_something,
+    check_period_ahead,
     check_person_ceilings,
     check_pink_at_shelter,
     check_what_lines_pay_for,
@@ -139,6 +140,7 @@ async def create(
     if ngo.kind is not OrganisationKind.NGO:
         raise InvalidValue("ngo_organisation_id", "A financial agreement is made with an NGO.")
     co_author = await _co_author(session, principal, ngo.id, data.drafted_with_user_id)
+    check_period_ahead(data.period_end, today)
     checked = await _checked_for_person(
         session, None, victim.id, data.form, (data.period_start, data.period_end), data.lines,
         rulebook,
@@ -259,6 +261,7 @@ async def submit(
         session, grant.id, grant.victim_id, grant.form, period, lines, rulebook
     )
     check_pays_something(checked.total)
+    check_period_ahead(grant.period_end, now.date())
     grant.submitted_at, grant.rulebook_version = now, rulebook.version
     return await _save(session, principal, grant, status, AuditAction.SUBMIT)
 

@@ -10,7 +10,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.closure import check_in_work
-from app.domain.dates import check_not_future
+from app.domain.dates import check_in_order, check_not_future
 from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_situation
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
@@ -87,7 +87,7 @@ async def update(
 ) -> Victim:
     check_in_work(victim.status, "update")
     ensure_version(victim, expected_version)
-    _check_dates(changes.model_dump(exclude_unset=True), today)
+    _check_dates(changes.model_dump(exclude_unset=True), today, victim)
     apply_changes(victim, changes)
     session.add(victim)
     await session.flush()
@@ -95,9 +95,13 @@ async def update(
     return victim
 
 
-def _check_dates(values: dict[str, Any], today: date) -> None:
+def _check_dates(values: dict[str, Any], today: date, current: Victim | None = None) -> None:
     for field in _DATED_FIELDS:
         check_not_future(field, values.get(field), today)
+    born = values.get("birth_date", current.birth_date if current else None)
+    found = values.get("identified_on", current.identified_on if current else None)
+    if found is not None:
+        check_in_order("identified_on", found, born, "A person is identified after their birth.")
 
 
 async def _free_registration_number(session: AsyncSession) -> str:

@@ -81,9 +81,11 @@ async def test_dates_in_the_future_are_refused_and_today_is_accepted(
     )
     body = expect_problem(answer, 422, "validation_error")
     assert body["errors"][0]["loc"] == ["body", field]
-    accepted = await client.post(
-        VICTIMS, json=victim_body(**{field: today.isoformat()}), headers=worker.headers
+    # a person born today is identified today at the earliest
+    dated = {field: today.isoformat()} | (
+        {"identified_on": today.isoformat()} if field == "birth_date" else {}
     )
+    accepted = await client.post(VICTIMS, json=victim_body(**dated), headers=worker.headers)
     assert accepted.status_code == 201, accepted.text
 
 
@@ -134,3 +136,20 @@ async def test_list_filters_by_registration_number(
         headers=worker.headers,
     )
     assert [v["id"] for v in answer.json()["items"]] == [first["id"]]
+
+
+async def test_a_person_is_identified_on_or_after_their_birth(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
+    """Regression: a person born in 1996 could be identified in the year 1."""
+    early = victim_body(birth_date="1996-04-12", identified_on="1996-04-11")
+    expect_problem(
+        await client.post(VICTIMS, json=early, headers=worker.headers), 422, "validation_error"
+    )
+    made = await client.post(VICTIMS, json=victim_body(), headers=worker.headers)
+    moved = await client.patch(
+        f"{VICTIMS}/{made.json()['id']}",
+        json={"identified_on": "0001-01-01"},
+        headers=worker.headers,
+    )
+    expect_problem(moved, 422, "validation_error")

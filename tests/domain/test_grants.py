@@ -28,6 +28,7 @@ from app.domain.grants import (
     check_four_eyes,
     check_grant,
     check_pays_something,
+    check_period_ahead,
     check_person_ceilings,
     check_pink_at_shelter,
     check_what_lines_pay_for,
@@ -1231,3 +1232,11 @@ def test_a_grant_submitted_pays_something() -> None:
     with pytest.raises(InvalidValue) as refused:
         check_pays_something(money("0.00"))
     assert_invalid(refused, "lines")
+
+
+def test_a_grant_is_made_for_the_year_ahead() -> None:
+    today = date(2026, 12, 3)
+    check_period_ahead(date(2027, 12, 3), today)
+    with pytest.raises(InvalidValue) as refused:
+        check_period_ahead(date(2027, 12, 4), today)
+    assert_invalid(refused, "period_end")
