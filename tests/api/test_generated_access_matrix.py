@@ -1,24 +1,29 @@
 """A generated access matrix (issue 16, point 5): every GET route of the app × every role × a
 case of another organisation that is not shared with the caller's, is shared with it (an
-accepted referral and an active consent to share), or whose consent to share was withdrawn.
+accepted referral and an active consent to share), or whose consent to share was withdrawn;
+and every write operation (POST, PUT, PATCH, DELETE) that names such a record in its path or
+such a person in its body, for every role of its ``x-roles``.
 
 The routes come from the contract (``x-roles``); who sees which record comes from
 app/domain/access.py (``case_scope`` and the keeper rules), applied to a world built straight
 into the database. A route with a path parameter missing from PARAMS, or a list of no known
-kind, fails the test by name. A leak is a 2xx answer that should not be, or an answer that
-carries an id (or a shelter address, or a secret) its caller may not see.
+kind, fails the test by name; so does a write that names neither and is not in NAMING_NONE.
+A leak is a 2xx answer that should not be, an answer that carries an id (or a shelter address,
+or a secret) its caller may not see, or a write on what it may not see that changed a row.
 """
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
 
 from app import models as m
 from app.domain import access
@@ -39,8 +44,9 @@ DAY = date(2026, 1, 15)
 RULEBOOK = "kg-2026.1"
 SECRET = "whsec-generated-matrix-never-shown"  # a webhook endpoint's signing secret
 
-# every path parameter of a GET route: the kind of record it names in the world
+# every path parameter of a route: the kind of record it names in the world
 PARAMS = {
+    "alert_id": "alert",
     "victim_id": "victim",
     "consent_id": "consent",
     "referral_id": "referral",
@@ -439,5 +445,258 @@ async def test_generated_access_matrix(
 
     TOTALS["cells"] += cells
     TOTALS["leaks"] += len(leaks)
+    assert not leaks, "leaks:\n" + "\n".join(leaks)
+    assert not wrong, "unexpected answers:\n" + "\n".join(wrong)
+
+
+# --- the write operations ----------------------------------------------------------------------
+# Every POST, PUT, PATCH and DELETE of the contract, for every role of its x-roles: one that
+# names a record in its path, against each variant's record; one whose body names a person,
+# with each variant's person. Where the role may not see the record (or the person), the answer
+# is 404 or 403 and no row of any table changed; elsewhere only never a 5xx. Each cell runs in a
+# savepoint rolled back after it, so that a write let through changes nothing for the next.
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# write operations that name neither a record nor a person of a case, with the reason
+NAMING_NONE = {
+    "POST /api/v1/auth/token": "signing in: no record, no person",
+    "POST /api/v1/auth/revoke": "the caller's own token",
+    "POST /api/v1/organisations": "a new directory entry (the admin's)",
+    "POST /api/v1/users": "a new account (the admin's, in any organisation)",
+    "POST /api/v1/clients": "a new machine client (the admin's, of any organisation)",
+    "POST /api/v1/victims": "a new person, of the caller's own organisation",
+    "POST /api/v1/shelters": "a new shelter (the coordinator's, of any organisation)",
+    "POST /api/v1/webhook-endpoints": "an endpoint of the caller's own organisation",
+}
+# records of another organisation a role acts on although ``_sees`` hides them from it
+WRITES_ACROSS = {
+    "PATCH /api/v1/organisations/{organisation_id}": (Role.ADMIN, "the admin runs the directory"),
+    "PATCH /api/v1/users/{user_id}": (Role.ADMIN, "the admin runs every organisation's accounts"),
+    "POST /api/v1/users/{user_id}/deactivate": (Role.ADMIN, "the admin runs every account"),
+    "POST /api/v1/users/{user_id}/confidentiality-agreement": (
+        Role.ADMIN,
+        "the admin records any staff member's agreement (a shelter manager their own's only)",
+    ),
+    "POST /api/v1/clients/{client_id}/deactivate": (Role.ADMIN, "the admin runs every client"),
+}
+PERSONS = ("victim_id", "victim_ids")  # body fields that name a person
+# body fields that name a record of the person's case: the kind they name
+BODY_IDS = {
+    "victim_id": "victim",
+    "victim_ids": "victim",
+    "assessment_id": "assessment",
+    "candidacy_assessment_id": "assessment",
+    "care_plan_id": "care_plan",
+    "consent_id": "consent",
+}
+# body fields that name the caller's own record (``own``), or the case's organisation
+OWN_IDS = {
+    "shelter_id": "shelter",  # a stay, an incident: at the caller's own shelter
+    "to_organisation_id": "other",  # a referral: to another organisation
+    "provider_organisation_id": "organisation",
+    "ngo_organisation_id": "other",  # the case's NGO
+}
+# path parameters a body-naming-a-person operation is sent with: the caller's own record
+OWN_PARAMS = {"shelter_id": "shelter"}
+# where the body the contract's schema gives (``_example``) would not do: the fields to use
+BODIES: dict[str, dict[str, Any]] = {
+    "POST /api/v1/sessions": {"kind": "individual"},
+    "POST /api/v1/returns": {"decided_by_person": True},
+    "POST /api/v1/shelters/{shelter_id}/visits": {
+        "visitor_kind": "family", "justification": "Her sister, expected."
+    },
+    "POST /api/v1/trainings": {"chosen_by_person": True},
+}  # fmt: skip
+
+TOTALS_WRITES = {"cells": 0, "leaks": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_writes() -> Iterator[None]:
+    yield
+    figures.report("access matrix (writes)", **TOTALS_WRITES)
+
+
+def _write_operations(spec: dict[str, Any]) -> list[tuple[str, str, list[str], dict[str, Any]]]:
+    """Every write operation that names a record (in its path) or a person (in its body): its
+    method, path, roles and body schema ({} for none). Any other must be in NAMING_NONE."""
+    found = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method not in WRITE_METHODS:
+                continue
+            name = f"{method.upper()} {path}"
+            names = re.findall(r"\{(\w+)\}", path)
+            unknown = [n for n in names if n not in PARAMS]
+            assert not unknown, f"{name}: add {unknown} to PARAMS (and the world)"
+            content = operation.get("requestBody", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema", {})
+            if not names and not _names_person(spec, schema):
+                assert name in NAMING_NONE, f"{name} names no record nor person: NAMING_NONE?"
+                continue
+            assert name not in NAMING_NONE, f"{name} names a record or a person: NAMING_NONE"
+            assert operation.get("x-roles"), f"{name} names a record: who may call it?"
+            found.append((method, path, operation["x-roles"], schema))
+    return found
+
+
+def _resolved(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _names_person(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
+    return bool(set(_resolved(spec, schema).get("properties", {})) & set(PERSONS))
+
+
+def _example(spec: dict[str, Any], schema: dict[str, Any], ids: dict[str, Any], name: str) -> Any:
+    """A value of ``schema`` for the field ``name``: the least the contract asks (required
+    fields, the smallest number, the first choice), ids from ``ids`` (the case's records, and
+    the caller's own)."""
+    schema = _resolved(spec, schema)
+    if name in BODY_IDS or name in OWN_IDS:
+        chosen = str(ids[BODY_IDS.get(name) or f"own {OWN_IDS[name]}"])
+        return [chosen] if schema.get("type") == "array" else chosen
+    for given in ("const", "examples", "enum"):
+        if given in schema:
+            return schema[given] if given == "const" else schema[given][0]
+    options = [o for o in schema.get("anyOf", schema.get("oneOf", [])) if o.get("type") != "null"]
+    if options:  # the choice that asks the least
+        least = min(options, key=lambda o: len(_resolved(spec, o).get("required", [])))
+        return _example(spec, least, ids, name)
+    kind = schema.get("type")
+    if kind == "object":
+        fields = schema.get("properties", {})
+        wanted = set(schema.get("required", [])) | (set(fields) & set(PERSONS))
+        return {f: _example(spec, fields[f], ids, f) for f in fields if f in wanted}
+    if kind == "array":
+        return [_example(spec, schema["items"], ids, name)] * max(schema.get("minItems", 1), 1)
+    if kind in ("integer", "number"):
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "boolean":
+        return True
+    assert kind == "string", f"{name}: no example of {schema}"
+    shape = schema.get("format")
+    assert shape != "uuid", f"{name}: add the record it names to BODY_IDS or OWN_IDS"
+    if shape == "date":
+        return str(ids["today"])
+    if shape == "date-time":
+        return str(ids["now"])
+    text = "Synthetic-value-0123456789-abcdefghij"
+    return text[: schema.get("maxLength", len(text))]
+
+
+def _body(
+    spec: dict[str, Any], operation: str, schema: dict[str, Any], ids: dict[str, Any], role: Role
+) -> dict[str, Any] | None:
+    if not schema:
+        return None
+    body: dict[str, Any] = _example(spec, schema, ids, "body") | BODIES.get(operation, {})
+    if operation == "POST /api/v1/assessments":  # a kind the role records, needing no referral
+        kinds = reversed(list(access.ASSESSMENT_AUTHORS.items()))
+        body["kind"] = next(kind for kind, by in kinds if role in by).value
+    return body
+
+
+def _fingerprint() -> Any:
+    """One row: the rows of every table, and the sum of the versions of those that have one
+    (a change in place bumps it)."""
+    columns = []
+    for table in SQLModel.metadata.sorted_tables:
+        columns.append(select(func.count()).select_from(table).scalar_subquery().label(table.name))
+        if "version" in table.c:
+            total = func.coalesce(func.sum(table.c.version), 0)
+            columns.append(select(total).scalar_subquery().label(f"{table.name}.version"))
+    return select(*columns)
+
+
+def _named_field(answer: httpx.Response) -> str | None:
+    """The body field a 422 refusal names (its last ``loc``)."""
+    if answer.status_code != 422:
+        return None
+    errors = answer.json().get("errors") or [{}]
+    loc = errors[0].get("loc") or [None]
+    return str(loc[-1])
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_generated_write_matrix(
+    client: httpx.AsyncClient, app: FastAPI, actors: Actors, role: Role
+) -> None:
+    me = await actors.caller(role)
+    home = await actors.organisation_of(me.organisation_id)
+    world = await _world(actors, home)
+    other = world["shared"]["organisation"]
+    spec = app.openapi()
+    async with actors.sessionmaker() as session:
+        house = (await session.exec(select(m.Shelter).where(m.Shelter.name == "Own"))).one()
+    now = actors.clock.now() - timedelta(hours=1)
+    own = {
+        "own shelter": house.id, "own organisation": (home.id if home else other),
+        "own other": other, "today": actors.clock.today(), "now": now.isoformat(),
+    }  # fmt: skip
+    connection = actors.sessionmaker.kw["bind"]
+    fingerprint = _fingerprint()
+    cells, leaks, wrong = 0, [], []
+
+    async def attempt(method: str, url: str, body: Any) -> tuple[httpx.Response, list[str]]:
+        """The request, in a savepoint rolled back after it; and what it changed."""
+        headers = dict(me.headers)
+        if method == "post":
+            headers["Idempotency-Key"] = str(uuid4())
+        savepoint = await connection.begin_nested()
+        try:
+            before = (await connection.execute(fingerprint)).one()._asdict()
+            answer = await client.request(method.upper(), url, json=body, headers=headers)
+            after = (await connection.execute(fingerprint)).one()._asdict()
+        finally:
+            await savepoint.rollback()
+        return answer, [table for table, rows in after.items() if rows != before[table]]
+
+    def sees(kind: str, variant: str) -> bool:
+        return _sees(RULES[kind], role, variant, me, other)
+
+    for method, path, roles, schema in _write_operations(spec):
+        if role.value not in roles:
+            continue  # refused first: test_route_permissions
+        operation = f"{method.upper()} {path}"
+        names = re.findall(r"\{(\w+)\}", path)
+        across = WRITES_ACROSS.get(operation, (None, ""))[0] is role
+        cases: list[tuple[str, str, bool, str]] = []  # variant, url, may, what it names
+        for variant in (VARIANTS + (("mixed",) if len(names) > 1 else ())) if names else ():
+            may = across or (variant != "mixed" and all(sees(PARAMS[n], variant) for n in names))
+            cases.append((variant, _url(path, world, variant), may, "record"))
+        if _names_person(spec, schema) and set(names) <= set(OWN_PARAMS):
+            url = re.sub(r"\{(\w+)\}", lambda g: str(own[f"own {OWN_PARAMS[g[1]]}"]), path)
+            cases += [(v, url, sees("victim", v), "person") for v in VARIANTS]
+        for variant, url, may, naming in cases:
+            ids = world["shared" if variant == "mixed" else variant] | own
+            # a 403 on a record it may not see: for a directory record, or one of a case shared
+            shown = variant == "shared" or all(PARAMS[n] in NAMED_FREELY for n in names)
+            answer, changed = await attempt(method, url, _body(spec, operation, schema, ids, role))
+            cells += 1
+            at = f"{operation} as {role} ({variant} {naming})"
+            status = answer.status_code
+            if status >= 500:
+                wrong.append(f"{at}: {status} {answer.text[:200]}")
+            elif status == 422 and answer.json()["detail"] == "The request is not valid.":
+                wrong.append(f"{at}: the body does not fit the contract: {answer.text[:300]}")
+            elif may:
+                continue  # the role may act on it, or be refused: not a leak either way
+            elif answer.is_success or changed:
+                leaks.append(f"{at}: {status}, changed {changed} {answer.text[:200]}")
+            elif naming == "person" and status == 422:
+                if (field := _named_field(answer)) not in BODY_IDS:
+                    wrong.append(f"{at}: 422 on {field}, not on the person: {answer.text[:300]}")
+            elif status == 422:
+                wrong.append(f"{at}: 422, the body read before the record: {answer.text[:300]}")
+            elif status == 403 and naming == "record" and not shown:
+                wrong.append(f"{at}: 403 shows that the hidden record exists, not 404")
+            elif status not in (403, 404):
+                wrong.append(f"{at}: {status}, not 404 (or 403) {answer.text[:200]}")
+
+    TOTALS_WRITES["cells"] += cells
+    TOTALS_WRITES["leaks"] += len(leaks)
     assert not leaks, "leaks:\n" + "\n".join(leaks)
     assert not wrong, "unexpected answers:\n" + "\n".join(wrong)
