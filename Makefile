@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run fake-scme test test-postgres fuzz lint format openapi clients bench docs-check clean
+.PHONY: run fake-scme test test-postgres fuzz bench-matching lint format openapi clients bench docs-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -41,6 +41,10 @@ fake-scme: $(VENV)/.installed-run
 ## test: the whole suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench-matching: precision and recall of the duplicate matcher on 100,000 synthetic persons
+bench-matching: $(VENV)/.installed-test
+	$(BIN)/python bench/matching.py
 
 ## fuzz: the committed contract fuzzed longer than in CI (FUZZ_EXAMPLES per operation and role)
 fuzz: $(VENV)/.installed-test
