@@ -25,6 +25,7 @@ from app.domain.reintegration import (
 )
 from app.errors import Forbidden
 from app.models import Assessment, GrantLine, MicroEnterprise, MicroEnterpriseStep, Victim
+from app.models.base import utcnow
 from app.models import ReintegrationGrant as Grant
 from app.schemas.micro_enterprises import MicroEnterpriseCreate, StepDone
 from app.security import Principal
@@ -95,6 +96,7 @@ async def record_step(
     session.add(step)
     if data.step is EnterpriseStep.EVALUATION:
         enterprise.status = EnterpriseStatus.EVALUATED
+    enterprise.updated_at = utcnow()  # a new version, and ETag, with each step
     await records.save_step(session, principal, enterprise, enterprise.status)
     return EnterpriseFile(enterprise, [*done, step])
 

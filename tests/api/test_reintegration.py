@@ -191,6 +191,7 @@ async def test_the_four_steps_in_order_with_the_equipment_after_both_trainings(
         steps, json=step("business_plan_training", "2026-01-10"), headers=manager.headers
     )
     assert first.json()["next_step"] == "management_training", first.text
+    assert first.json()["version"] == enterprise["version"] + 1  # each step a new version
     again = await client.post(
         steps, json=step("business_plan_training", "2026-01-11"), headers=manager.headers
     )
