@@ -25,8 +25,8 @@ from app.domain.reintegration import (
 )
 from app.errors import Forbidden
 from app.models import Assessment, GrantLine, MicroEnterprise, MicroEnterpriseStep, Victim
-from app.models.base import utcnow
 from app.models import ReintegrationGrant as Grant
+from app.models.base import utcnow
 from app.schemas.micro_enterprises import MicroEnterpriseCreate, StepDone
 from app.security import Principal
 from app.services import audit, facts, records
