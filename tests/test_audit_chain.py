@@ -79,7 +79,10 @@ async def _audited(database: Path, actors: list[UUID], events_each: int) -> None
 
 
 @pytest.fixture
-def trail(tmp_path: Path) -> tuple[Path, UUID]:
+def trail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, UUID]:
+    """Two actors' events, each actor on one chain here (one lane) so that the test knows
+    which event is where."""
+    monkeypatch.setattr(audit, "LANES", 1)
     database = tmp_path / "app.db"
     assert run(["-m", "alembic", "upgrade", "head"], database).returncode == 0
     actors = [uuid4(), uuid4()]

@@ -23,8 +23,8 @@ class AuditEvent(SQLModel, table=True):
         # who exported, who erased; what was read of one kind of record
         Index("ix_audit_events_action_id", "action", "id"),
         Index("ix_audit_events_record_type_id", "record_type", "id"),
-        # each actor's chain, in order (python -m app audit verify)
-        Index("ix_audit_events_actor_id_chain_seq", "actor_id", "chain_seq"),
+        # each chain, in order (python -m app audit verify)
+        Index("ix_audit_events_chain_chain_seq", "chain", "chain_seq"),
     )
 
     id: UUID = id_field()
@@ -38,19 +38,20 @@ class AuditEvent(SQLModel, table=True):
     record_id: UUID | None = None
     victim_id: UUID | None = None
     client_address: str | None = Field(default=None, max_length=64)
-    # the actor's chain (domain/audit_chain.py): its place, the hash before it and its own;
-    # none on events written before the chain began
+    # the chain (one of the actor's, domain/audit_chain.py): its place, the hash before it and
+    # its own; none on events written before the chains began
+    chain: str | None = Field(default=None, max_length=48)
     chain_seq: int | None = None
     prev_hash: str | None = Field(default=None, max_length=64)
     hash: str | None = Field(default=None, max_length=64)
 
 
 class AuditChain(SQLModel, table=True):
-    """The head of an actor's chain: its last event's place and hash. Locked while a request
-    appends to it, so two requests of one actor append one after the other."""
+    """The head of one of an actor's chains (``<actor id>/<lane>``): its last event's place and
+    hash. Locked while a request appends to it, so appends to one chain take their turn."""
 
     __tablename__ = "audit_chains"
 
-    actor_id: UUID = Field(primary_key=True)
+    chain: str = Field(primary_key=True, max_length=48)
     seq: int = 0
     hash: str = Field(max_length=64)

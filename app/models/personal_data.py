@@ -226,10 +226,10 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # the trail of who read and changed what: ids and the caller's address, never a value
     "audit_events": _table(
         "id at actor_type actor_id role organisation_id action record_type record_id victim_id "
-        "chain_seq prev_hash hash",
+        "chain chain_seq prev_hash hash",
         client_address=_I,
     ),
-    "audit_chains": _table("actor_id seq hash"),
+    "audit_chains": _table("chain seq hash"),
     # a stored answer may show anything of a person: deleted with the person (victim_ids)
     "idempotency_records": _table(
         "id caller key fingerprint status_code headers victim_ids created_at", body=_T

@@ -5,6 +5,7 @@ Events are gathered on the session and written by one multi-row INSERT just befo
 statement and no ORM objects. A rolled-back transaction writes none of them.
 """
 
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,9 +91,9 @@ def record_refusal(
     it names): the request's transaction is rolled back, and this event is written after it."""
     rows = _rows(principal, AuditAction.REFUSE, record_type, [(record_id, victim_id)])
     session.info.setdefault(_KEPT, []).extend(rows)
-    # what makes db.get_session commit after the rollback: the chain's head made sure of
-    head = _head_statement(session.get_bind().dialect.name, principal.actor_id)
-    session.info.setdefault(KEPT_AFTER_ROLLBACK, []).append(head)
+    # what makes db.get_session commit after the rollback: the actor's chains made sure of
+    heads = _heads_statement(session.get_bind().dialect.name, principal.actor_id)
+    session.info.setdefault(KEPT_AFTER_ROLLBACK, []).append(heads)
 
 
 @contextmanager
@@ -156,34 +157,41 @@ def _write_pending(session: Session) -> None:
         _write_chained(session, rows)
 
 
+# each actor has this many chains, and a request appends to one drawn at random: the chain's
+# head is locked until the commit, and one chain per actor queued that actor's concurrent
+# requests one behind the other (bench/README.md)
+LANES = 16
+
+
 def _write_chained(session: Session, rows: list[dict[str, object]]) -> None:
-    """The events appended to their actors' chains: each chain's head is locked (a request of
-    one actor at a time appends), the events take their places and hashes, one INSERT writes
-    them all and each head moves on. A request has one actor: three statements."""
+    """The events appended to their actors' chains: the chain's head is locked, the events
+    take their places and hashes, one INSERT writes them all and the head moves on. A request
+    has one actor: three statements."""
     by_actor: dict[object, list[dict[str, object]]] = {}
     for row in rows:
         by_actor.setdefault(row["actor_id"], []).append(row)
     for actor_id, events in by_actor.items():
-        head = _locked_head(session, actor_id)
+        chain = f"{actor_id}/{secrets.randbelow(LANES)}"
+        head = _locked_head(session, actor_id, chain)
+        for row in events:
+            row["chain"] = chain
         seq, last = chained(head, events)
-        session.execute(
-            update(_CHAINS).where(_CHAINS.c.actor_id == actor_id).values(seq=seq, hash=last)
-        )
+        session.execute(update(_CHAINS).where(_CHAINS.c.chain == chain).values(seq=seq, hash=last))
     session.execute(insert(_TABLE), rows)
 
 
-def _locked_head(session: Session, actor_id: object) -> tuple[int, str]:
-    query = select(_CHAINS.c.seq, _CHAINS.c.hash).where(_CHAINS.c.actor_id == actor_id)
+def _locked_head(session: Session, actor_id: object, chain: str) -> tuple[int, str]:
+    query = select(_CHAINS.c.seq, _CHAINS.c.hash).where(_CHAINS.c.chain == chain)
     found = session.execute(query.with_for_update()).first()
-    if found is None:  # the actor's first event: its chain begins (another request may race)
-        session.execute(_head_statement(session.get_bind().dialect.name, actor_id))
+    if found is None:  # the actor's first event: their chains begin (another request may race)
+        session.execute(_heads_statement(session.get_bind().dialect.name, actor_id))
         found = session.execute(query.with_for_update()).one()
     return int(found[0]), str(found[1])
 
 
-def _head_statement(dialect: str, actor_id: object) -> Any:
-    """The actor's chain head, made if it is not there yet (either database's upsert)."""
-    values = {"actor_id": actor_id, "seq": 0, "hash": GENESIS}
+def _heads_statement(dialect: str, actor_id: object) -> Any:
+    """All the actor's chain heads at once, those not there yet (either database's upsert)."""
+    values = [{"chain": f"{actor_id}/{lane}", "seq": 0, "hash": GENESIS} for lane in range(LANES)]
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return upsert(_CHAINS).values(values).on_conflict_do_nothing()
 

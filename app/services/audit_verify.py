@@ -43,17 +43,17 @@ async def verify(connection: AsyncConnection) -> Verdict:
 
 
 async def _chains(connection: AsyncConnection) -> AsyncIterator[tuple[str, list[Any]]]:
-    """Each actor's chained events in order; one chain in memory at a time."""
+    """Each chain's events in order; one chain in memory at a time."""
     query = (
         select(_EVENTS)
         .where(_EVENTS.c.chain_seq.is_not(None))
-        .order_by(_EVENTS.c.actor_id, _EVENTS.c.chain_seq)
+        .order_by(_EVENTS.c.chain, _EVENTS.c.chain_seq)
     )
     stream = await connection.stream(query.execution_options(yield_per=1000))
     current: str | None = None
     rows: list[Any] = []
     async for row in stream.mappings():
-        actor = str(row["actor_id"])
+        actor = str(row["chain"])
         if actor != current and current is not None:
             yield current, rows
             rows = []
