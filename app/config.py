@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - refused in production
+DEV_MATCHING_KEY = "dev-only-matching-key-0123456789abcdef"  # refused in production
 
 
 class Settings(BaseSettings):
@@ -98,6 +99,30 @@ class Settings(BaseSettings):
         return self.webhook_secret_keys.get_secret_value().split(",")
 
     # --- end of the webhook secrets' settings
+
+    # the key of the matching hashes (issue 17: names and birth dates are kept for matching
+    # only as HMACs under it). Required in production; changing it needs
+    # `python -m app matching rekey`, which makes every person's keys again.
+    matching_key: SecretStr | None = None
+    # the largest spreadsheet an import takes, and its rows
+    import_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(20_000, ge=1)
+
+    @model_validator(mode="after")
+    def _private_matching_key_in_production(self) -> "Settings":
+        key = self.matching_key.get_secret_value() if self.matching_key else ""
+        if self.env == "production" and (len(key) < 32 or key == DEV_MATCHING_KEY):
+            raise ValueError(
+                "APP_MATCHING_KEY must be set to a private value of at least 32 characters "
+                "in production (openssl rand -hex 32)"
+            )
+        return self
+
+    @property
+    def matching_secret(self) -> bytes:
+        """The HMAC key of the matching hashes (the development key when none is set)."""
+        key = self.matching_key.get_secret_value() if self.matching_key else DEV_MATCHING_KEY
+        return key.encode()
 
     # login throttling as OWASP advises (services/login_throttle.py): failures from one
     # address, a username's failures from one address, and a ceiling on a username's failures

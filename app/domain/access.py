@@ -92,6 +92,9 @@ class Action(StrEnum):
     RETURN_READ = "return:read"
     RETURN_WRITE = "return:write"  # MAN-RETURN
     REINTEGRATION_READ = "reintegration:read"  # the person's reintegration in one read
+    IMPORT = "import:run"  # bring an existing caseload in from a spreadsheet (issue 17)
+    DUPLICATE_READ = "duplicate:read"  # the possible duplicates of a case the caller sees
+    DUPLICATE_RESOLVE = "duplicate:resolve"  # merge two records, or not the same person
 
 
 _A = Action
@@ -114,6 +117,7 @@ _CASE_READ = {
     _A.MICRO_ENTERPRISE_READ,
     _A.RETURN_READ,
     _A.REINTEGRATION_READ,
+    _A.DUPLICATE_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -195,6 +199,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.INCIDENT_READ,
             _A.COMPLAINT_RECORD,
             _A.RETURN_WRITE,  # the mission arranges the return: documents, tickets, the meeting
+            _A.IMPORT,
+            _A.DUPLICATE_RESOLVE,  # every case is the coordinator's to see: theirs to merge
         }
         | _OVERSIGHT
     ),
@@ -203,7 +209,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         _DIRECTORY
         | _CASE_WORK
         | _OVERSIGHT
-        | {_A.VISIT_READ, _A.REPORT_SHELTER, _A.CONFIDENTIALITY_RECORD}
+        | {_A.VISIT_READ, _A.REPORT_SHELTER, _A.CONFIDENTIALITY_RECORD, _A.IMPORT}
         | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ, _A.OUTBOX_RETRY}
     ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK | {_A.SESSION_WRITE}),
@@ -269,6 +275,7 @@ FOR_AN_ORGANISATION = frozenset(
         _A.IDENTITY_DOCUMENT_WRITE,
         _A.MICRO_ENTERPRISE_WRITE,
         _A.RETURN_WRITE,
+        _A.IMPORT,
     }
 )
 # The rule that reserves an action to the roles that have it, named in the refusal (403).

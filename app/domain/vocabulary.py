@@ -44,3 +44,4 @@ class VictimStatus(StrEnum):
     ACTIVE = "active"
     CLOSED = "closed"
     ERASED = "erased"  # MAN-RETENTION-6M passed and the personal data removed
+    MERGED = "merged"  # the same person as another record, into which it was merged

@@ -15,12 +15,14 @@ from app.models.follow_up_contact import FollowUpContact
 from app.models.health_record import HealthRecord
 from app.models.idempotency import IdempotencyRecord
 from app.models.identity_document import IdentityDocument
+from app.models.import_job import ImportJob
 from app.models.incident import Incident, IncidentResident
 from app.models.job_referral import JobReferral, JobReferralEvent
 from app.models.legal_consultation import LegalConsultation
 from app.models.micro_enterprise import MicroEnterprise, MicroEnterpriseStep
 from app.models.organisation import Organisation
 from app.models.outbox import OutboxMessage
+from app.models.possible_duplicate import PersonMatchKey, PossibleDuplicate
 from app.models.referral import Referral
 from app.models.reintegration_grant import GrantInstalment, GrantLine, ReintegrationGrant
 from app.models.return_home import Return
@@ -52,6 +54,7 @@ __all__ = [
     "HealthRecord",
     "IdempotencyRecord",
     "IdentityDocument",
+    "ImportJob",
     "Incident",
     "IncidentResident",
     "JobReferral",
@@ -63,6 +66,8 @@ __all__ = [
     "MonitoringReport",
     "Organisation",
     "OutboxMessage",
+    "PersonMatchKey",
+    "PossibleDuplicate",
     "Referral",
     "RefreshToken",
     "ReintegrationGrant",

@@ -24,7 +24,7 @@ _STAMPS = "version id created_at updated_at"
 PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # --- the person ------------------------------------------------------------------------------
     "victims": _table(
-        f"{_STAMPS} organisation_id status identified_on",
+        f"{_STAMPS} organisation_id status merged_into_id identified_on",
         registration_number=_I,
         given_name=_I,
         family_name=_I,
@@ -53,6 +53,15 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         notes=_H,
         last_examined_on=_H,
         hiv_status=_HIV,
+    ),
+    # keyed hashes of the names and birth date (matching): deleted with the person
+    "person_match_keys": _table("victim_id kind", key=_I),
+    "possible_duplicates": _table(
+        "id victim_id candidate_id score reasons resolution resolved_by resolved_at found_at"
+    ),
+    "imports": _table(
+        "id organisation_id created_by file_sha256 file_format status total_rows done_rows "
+        "created problems created_at finished_at"
     ),
     "alerts": _table(
         "id victim_id organisation_id assessment_id raised_on acknowledged_at acknowledged_by "
@@ -282,6 +291,7 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "identity_documents",
             "micro_enterprises",
             "returns",
+            "person_match_keys",
         )
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),
@@ -295,7 +305,7 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
     "incidents": PersonLink("id", via="incident_residents", via_column="incident_id"),
 }
 # rows that go whole with the person (the health record; answers stored for retries)
-DELETED_ON_ERASURE = frozenset({"health_records", "idempotency_records"})
+DELETED_ON_ERASURE = frozenset({"health_records", "idempotency_records", "person_match_keys"})
 # kept whole: the trail of what was done, which holds no value of the person
 KEPT_ON_ERASURE = frozenset({"audit_events"})
 

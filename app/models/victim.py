@@ -44,6 +44,8 @@ class Victim(Versioned, table=True):
     registered_address: str | None = Field(default=None, max_length=500)
     contact_phone: str | None = Field(default=None, max_length=40)
     status: VictimStatus = Field(default=VictimStatus.ACTIVE, sa_type=enum_type(VictimStatus))
+    # status merged: the record of the same person that holds everything now
+    merged_into_id: UUID | None = Field(default=None, foreign_key="victims.id")
     # the facts SOP-INSURANCE looks at
     departed_on: date | None = None
     health_contributions_unpaid: bool | None = None
