@@ -24,7 +24,7 @@ from app.integrations.fakes import FakeScme
 from app.integrations.worker import OutboxWorker
 from app.schemas.users import UserCreate
 from app.security import SYSTEM
-from app.services import audit_partitions, audit_verify, demo, idempotency, users
+from app.services import audit_partitions, audit_verify, demo, idempotency, matching, users
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -149,6 +149,23 @@ async def _audit_verify(settings: Settings) -> int:
     return 1
 
 
+async def _rekey(settings: Settings) -> None:
+    """Every person's matching keys made again under APP_MATCHING_KEY, a batch per transaction
+    (run again after an interruption: it starts over and ends the same)."""
+    engine = create_engine(settings.database_url)
+    done, after = 0, None
+    try:
+        while True:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                after = await matching.rekey_batch(session, after)
+            if after is None:
+                break
+            done += 1
+    finally:
+        await engine.dispose()
+    print(f"made the matching keys again, in {done} batches")
+
+
 def server_options(settings: Settings) -> dict[str, object]:
     """How uvicorn serves the API: no ``server`` header, and forwarded headers believed only
     from the configured proxies (uvicorn believes loopback's by default: any process on the
@@ -204,6 +221,10 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")), help="processes"
     )
     audit_commands.add_parser("verify", help="check the audit trail's chains of hashes")
+    keys = commands.add_parser("matching", help="the duplicate matcher's keys")
+    keys.add_subparsers(dest="matching_command", required=True).add_parser(
+        "rekey", help="make every person's keys again (after APP_MATCHING_KEY changed)"
+    )
     fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
     fake.add_argument("--port", type=int, default=8900)
     fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
@@ -233,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_audit_verify(settings))
         elif args.command == "audit":
             asyncio.run(_audit_partitions(settings, args.since))
+        elif args.command == "matching":
+            asyncio.run(_rekey(settings))
         elif args.command == "serve":
             _serve(settings, args.host, args.port, args.workers)
         elif args.command == "fake-scme":

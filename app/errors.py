@@ -94,6 +94,20 @@ class Conflict(AppError):
     status, code = 409, "duplicate"
 
 
+class Merged(AppError):
+    """DATA-DUPLICATE: the record was merged into another record of the same person, whose id
+    the problem gives (``merged_into``); a read (GET, HEAD) also has it in ``Location``."""
+
+    status, code = 301, "merged"
+
+    def __init__(self, old_id: Any, new_id: Any) -> None:
+        super().__init__(
+            "This record was merged into another record of the same person: use that one.",
+            merged_into=str(new_id),
+        )
+        self.old_id, self.new_id = str(old_id), str(new_id)
+
+
 class VersionMismatch(AppError):
     status, code = 412, "version_mismatch"
 
@@ -111,6 +125,52 @@ class RateLimited(AppError):
 
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+# --- a spreadsheet an import refuses whole (issue 17): nothing of it is read further
+
+
+class UnsupportedFileType(AppError):
+    """Neither CSV text nor an XLSX workbook (a PDF, an image, an old .xls ...)."""
+
+    status, code = 415, "unsupported_file_type"
+
+
+class FileTypeMismatch(AppError):
+    """The file is not what its name or declared type says (a .xlsx that is no workbook)."""
+
+    status, code = 415, "file_type_mismatch"
+
+
+class BrokenFile(AppError):
+    """A workbook or CSV that cannot be read through (a truncated zip, malformed XML)."""
+
+    status, code = 422, "broken_file"
+
+
+class ZipBomb(AppError):
+    """A workbook that would expand far beyond its size: refused before it is opened."""
+
+    status, code = 422, "zip_bomb"
+
+
+class NotUtf8(AppError):
+    status, code = 422, "encoding_not_utf8"
+
+
+class EmptyFile(AppError):
+    status, code = 422, "empty_file"
+
+
+class TooManyRows(AppError):
+    status, code = 422, "too_many_rows"
+
+
+class HeaderMismatch(AppError):
+    """The header row is not the template's: ``unknown_columns``, ``repeated_columns`` and
+    ``missing_columns`` say how."""
+
+    status, code = 422, "header_mismatch"
 
 
 RETRY_AFTER_DATABASE_SECONDS = 5
@@ -230,7 +290,11 @@ def _names_a_missing_record(exc: IntegrityError) -> bool:
     return getattr(orig, "sqlstate", None) == "23503" or "FOREIGN KEY constraint" in str(orig)
 
 
-async def _handle(_: Request, exc: Exception) -> JSONResponse:
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, Merged) and request.method in ("GET", "HEAD"):
+        # a read is pointed at the same path of the other record; a write never is, so that
+        # no client repeats it there unasked (a browser would, as a GET, after a 301)
+        exc.headers["Location"] = request.url.path.replace(exc.old_id, exc.new_id)
     return to_problem(exc)
 
 

@@ -186,7 +186,12 @@ def create_app(
     install_error_handlers(app)
     install_idempotency(app)
     # outermost last: CORS, headers on every answer, a problem for anything unexpected, size
-    app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes)
+    # a spreadsheet import takes a file up to its own limit, in a multipart form
+    form = 64 * 1024
+    larger = {
+        f"{API_PREFIX}/imports": max(settings.max_body_bytes, settings.import_max_bytes + form)
+    }
+    app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes, larger=larger)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ConfidentialHeaders)
     if settings.cors_origins:

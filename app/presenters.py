@@ -57,6 +57,7 @@ from app.schemas.job_referrals import (
 from app.schemas.legal_consultations import LegalConsultationRead
 from app.schemas.micro_enterprises import MicroEnterpriseRead, StepRead
 from app.schemas.outbox import OutboxMessageRead
+from app.schemas.possible_duplicates import PossibleDuplicateHint
 from app.schemas.referrals import ReferralRead
 from app.schemas.reintegration import CommitmentRead, ReintegrationRead
 from app.schemas.reintegration_grants import GrantInstalmentRead, GrantLineRead, GrantRead
@@ -67,13 +68,19 @@ from app.schemas.shelter_stays import MonitoringReportRead, StayRead
 from app.schemas.shelter_visits import VisitRead
 from app.schemas.shelters import ShelterPublicRead, ShelterRead
 from app.schemas.trainings import TrainingRead
-from app.schemas.victims import VictimExchangeRead, VictimRead
+from app.schemas.victims import (
+    VictimExchangeRead,
+    VictimRead,
+    VictimRegisteredExchangeRead,
+    VictimRegisteredRead,
+)
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.counselling_sessions import SessionFile
 from app.services.exports import PersonFile
 from app.services.incidents import IncidentFile
 from app.services.job_referrals import JobReferralFile
 from app.services.micro_enterprises import EnterpriseFile
+from app.services.possible_duplicates import Hint
 from app.services.reintegration import ReintegrationFile
 from app.services.reintegration_grants import GrantFile
 
@@ -94,6 +101,40 @@ def present_victim(victim: Victim, role: Role) -> VictimRead | VictimExchangeRea
     if victim_view(role) is View.FULL:
         return VictimRead.model_validate(victim)
     return VictimExchangeRead.model_validate(victim)
+
+
+def present_registration(
+    victim: Victim, role: Role, hints: list[Hint]
+) -> VictimRegisteredRead | VictimRegisteredExchangeRead:
+    """The new record, with its possible duplicates as the caller may know them."""
+    shown = [present_hint(h) for h in hints]
+    if victim_view(role) is View.FULL:
+        return VictimRegisteredRead.model_validate(victim).model_copy(
+            update={"possible_duplicates": shown}
+        )
+    return VictimRegisteredExchangeRead.model_validate(victim).model_copy(
+        update={"possible_duplicates": shown}
+    )
+
+
+def present_hint(hint: Hint) -> PossibleDuplicateHint:
+    """DATA-DUPLICATE: a case the caller does not see is named by its organisation only."""
+    seen = hint.victim
+    detail = (
+        "A possible match among the cases you see."
+        if seen is not None
+        else f"A possible match exists at organisation {hint.organisation_name}."
+    )
+    return PossibleDuplicateHint(
+        id=hint.pair_id,
+        organisation_id=hint.organisation_id,
+        organisation_name=hint.organisation_name,
+        victim_id=seen.id if seen else None,
+        registration_number=seen.registration_number if seen else None,
+        score=hint.score,
+        reasons=list(hint.reasons),
+        detail=detail,
+    )
 
 
 def present_assessment(assessment: Assessment, role: Role) -> AssessmentRead:

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -129,3 +130,23 @@ def test_the_worker_sends_what_is_due_and_stops(
     assert [body["profession"] for body in fake.bodies()] == ["cook"]
     again = run(["-m", "app", "worker", "--once"], database, APP_SCME_BASE_URL=server.url)
     assert "handled 0 outbox messages" in again.stdout
+
+
+def _match_keys(database: Path) -> set[tuple[str, str]]:
+    with sqlite3.connect(database) as connection:
+        return set(connection.execute("SELECT victim_id, key FROM person_match_keys").fetchall())
+
+
+def test_the_matching_keys_are_made_again_under_a_new_key(database: Path) -> None:
+    """DATA-DUPLICATE: after APP_MATCHING_KEY changes, `matching rekey` makes every person's
+    keys again; run twice, it ends the same."""
+    assert run(["-m", "app", "seed-demo"], database).returncode == 0
+    before = _match_keys(database)
+    assert before  # the demo's persons were keyed at registration
+    new_key = {"APP_MATCHING_KEY": "n" * 40}
+    first = run(["-m", "app", "matching", "rekey"], database, **new_key)
+    assert first.returncode == 0, first.stderr
+    after = _match_keys(database)
+    assert {v for v, _ in after} == {v for v, _ in before} and not after & before
+    assert run(["-m", "app", "matching", "rekey"], database, **new_key).returncode == 0
+    assert _match_keys(database) == after

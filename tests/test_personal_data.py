@@ -27,7 +27,8 @@ from app.models.personal_data import (
     data_class,
 )
 from app.presenters import WITHHELD_BY_VALUE
-from app.services import erasure
+from app.security import SYSTEM
+from app.services import erasure, possible_duplicates
 from app.services.exports import SECTIONS, PersonFile
 
 
@@ -118,6 +119,7 @@ def _plain(column: Column[Any]) -> Any:
         UUID: uuid4(),
         str: "x",
         int: 1,
+        float: 0.5,
         bool: False,
         date: date(2026, 1, 2),
     }[_python_type(column)]
@@ -144,7 +146,9 @@ def _seed_row(table: Table, ids: dict[str, Any], victim_id: UUID) -> dict[str, A
     row: dict[str, Any] = {}
     for column in table.columns:
         foreign = next(iter(column.foreign_keys), None)
-        if foreign is not None:
+        if foreign is not None and foreign.column.table is table:  # a successor: none yet
+            row[column.name] = None
+        elif foreign is not None:
             row[column.name] = ids[foreign.column.table.name]
         elif column.name == "id":
             row[column.name] = victim_id if table.name == "victims" else uuid4()
@@ -214,6 +218,28 @@ def test_the_check_finds_a_value_erasure_missed(missed: str) -> None:
     seeded = {name: "SECRET-1"}
     assert _erased(table, seeded, {name: "SECRET-1"}) == [missed]
     assert _erased(table, seeded, {name: None}) == []
+
+
+@pytest.mark.commits  # the seed writes every table straight through the engine
+async def test_a_merge_leaves_no_row_of_any_table_naming_the_merged_person(app: FastAPI) -> None:
+    """DATA-DUPLICATE: a row in every table, all about one person; merged into another record,
+    no row names them any more (a new table that names a person is moved without a word)."""
+    merged_id = uuid4()
+    seeded = await _seed(app, merged_id)
+    kept = Victim(**(seeded["victims"] | {"id": uuid4(), "registration_number": "VT-KEPT"}))
+    async with app.state.sessionmaker() as session:
+        session.add(kept)
+        await session.commit()
+        await possible_duplicates.merge(session, SYSTEM, merged_id, kept.id, datetime.now(UTC))
+        await session.commit()
+    async with app.state.engine.connect() as connection:
+        for table, column in possible_duplicates.person_columns():
+            left = select(table).where(table.c[column] == merged_id)
+            assert (await connection.execute(left)).all() == [], f"{table.name}.{column}"
+        for table, column in possible_duplicates.person_columns():
+            if table.name not in ("victims",):
+                moved = select(table).where(table.c[column] == kept.id)
+                assert (await connection.execute(moved)).all(), f"{table.name}.{column}"
 
 
 def test_the_export_shows_every_table_that_holds_the_persons_data() -> None:

@@ -1,7 +1,13 @@
 import pytest
 from pydantic import ValidationError
 
-from app.config import DEFAULT_JWT_SECRET, Settings, SettingsError, load_settings
+from app.config import (
+    DEFAULT_JWT_SECRET,
+    DEV_MATCHING_KEY,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 # Fernet keys of the tests' own (Fernet.generate_key()), for the production settings
 WEBHOOK_KEY = "3q7rxDfsUN9dHbeRn0O2Pm1PfL5uxSHbNHT5dD81wj8="
@@ -13,12 +19,24 @@ PRODUCTION = {
     "jwt_secret": "p" * 48,
     "scme_base_url": "https://scme.example",
     "webhook_secret_keys": WEBHOOK_KEY,
+    "matching_key": "m" * 40,
 }
 
 
 def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ValidationError, match="APP_JWT_SECRET"):
         Settings(**(PRODUCTION | {"jwt_secret": DEFAULT_JWT_SECRET}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", [None, DEV_MATCHING_KEY, "short"])
+def test_production_refuses_a_matching_key_that_is_not_private(key: str | None) -> None:
+    with pytest.raises(ValidationError, match="APP_MATCHING_KEY"):
+        Settings(**(PRODUCTION | {"matching_key": key}))  # type: ignore[arg-type]
+
+
+def test_the_matching_secret_is_the_key_set_or_the_development_one() -> None:
+    assert Settings(matching_key="k" * 40).matching_secret == b"k" * 40  # type: ignore[arg-type]
+    assert Settings().matching_secret == DEV_MATCHING_KEY.encode()
 
 
 def test_production_starts_with_a_private_secret() -> None:
@@ -80,7 +98,12 @@ def test_a_wrong_setting_is_one_line_that_names_it_and_not_its_value() -> None:
 
 def test_production_without_https_scme_says_so_in_one_line() -> None:
     with pytest.raises(SettingsError, match="APP_SCME_BASE_URL must be HTTPS"):
-        load_settings(env="production", jwt_secret="p" * 48, webhook_secret_keys=WEBHOOK_KEY)
+        load_settings(
+            env="production",
+            jwt_secret="p" * 48,
+            webhook_secret_keys=WEBHOOK_KEY,
+            matching_key="m" * 40,
+        )
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,15 @@ values in, keys and scores out."""
 import contextlib
 import hmac
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from hashlib import sha256
+from typing import Any
+from uuid import UUID
+
+from app.domain.errors import DomainError, InvalidTransition, RuleViolation
 
 # spellings that differ between transliteration systems, folded to one (longest first)
 _FOLDS = (
@@ -176,3 +180,53 @@ def score(found: Probe, other: PersonKeys) -> Match:
 
 def _meets(mine: Iterable[str], theirs: Iterable[str]) -> int:
     return 1 if set(mine) & set(theirs) else 0
+
+
+class Resolution(StrEnum):
+    """How the coordinator settles a possible duplicate (DATA-DUPLICATE)."""
+
+    MERGED = "merged"
+    NOT_THE_SAME = "not_the_same"
+
+
+class MergeConflict(DomainError):
+    """DATA-DUPLICATE: the two records hold what a person has only one of (409)."""
+
+    status, code, rule = 409, "merge_conflict", "DATA-DUPLICATE"
+
+    def __init__(self, conflicts: Sequence[Mapping[str, str]]) -> None:
+        super().__init__(
+            "Both records hold what a person has only one of: settle these on one of them "
+            "first (see conflicts)."
+        )
+        self.conflicts = conflicts
+
+    def members(self) -> dict[str, Any]:
+        return {**super().members(), "conflicts": self.conflicts}
+
+
+MERGEABLE_STATES = frozenset({"active", "closed"})
+
+
+def check_open(resolution: str | None) -> None:
+    """DATA-DUPLICATE: a pair is settled once."""
+    if resolution is not None:
+        raise InvalidTransition("possible duplicate", resolution, "be settled again")
+
+
+def check_mergeable(
+    merged_id: UUID,
+    merged_status: str,
+    kept_id: UUID,
+    kept_status: str,
+    conflicts: Sequence[Mapping[str, str]],
+) -> None:
+    """DATA-DUPLICATE: two records of persons still in work, each other's, merge when they do
+    not both hold what a person has only one of (a health record, an open stay)."""
+    if merged_id == kept_id:
+        raise RuleViolation("DATA-DUPLICATE", "A record cannot be merged into itself.")
+    for status in (merged_status, kept_status):
+        if status not in MERGEABLE_STATES:
+            raise InvalidTransition("person", status, "be merged")
+    if conflicts:
+        raise MergeConflict(conflicts)

@@ -21,6 +21,7 @@ class WorkKind(StrEnum):
     COMPLAINT = "complaint"
     TRAINING_ENDING = "training_ending"
     RETURN_ARRIVAL = "return_arrival"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ RULE_OF = {
     WorkKind.COMPLAINT: "MAN-COMPLAINT",
     WorkKind.TRAINING_ENDING: "MAN-TRAINING",
     WorkKind.RETURN_ARRIVAL: "MAN-RETURN",
+    WorkKind.POSSIBLE_DUPLICATE: "DATA-DUPLICATE",
 }
 
 

@@ -57,7 +57,7 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # keyed hashes of the names and birth date (matching): deleted with the person
     "person_match_keys": _table("victim_id kind", key=_I),
     "possible_duplicates": _table(
-        "id victim_id candidate_id score reasons resolution resolved_by resolved_at found_at"
+        "id victim_id candidate_id score reasons resolution resolved_by resolved_at found_on"
     ),
     "imports": _table(
         "id organisation_id created_by file_sha256 file_format status total_rows done_rows "
@@ -291,7 +291,6 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "identity_documents",
             "micro_enterprises",
             "returns",
-            "person_match_keys",
         )
     },
     "care_plan_reviews": PersonLink("care_plan_id", via="care_plans"),
@@ -304,7 +303,8 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
     # an incident belongs to each resident it names
     "incidents": PersonLink("id", via="incident_residents", via_column="incident_id"),
 }
-# rows that go whole with the person (the health record; answers stored for retries)
+# rows that go whole with the person (the health record; answers stored for retries; the
+# matching keys, which are the names' and the birth date's hashes)
 DELETED_ON_ERASURE = frozenset({"health_records", "idempotency_records", "person_match_keys"})
 # kept whole: the trail of what was done, which holds no value of the person
 KEPT_ON_ERASURE = frozenset({"audit_events"})

@@ -16,14 +16,14 @@ from app.deps import (
 )
 from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
-from app.presenters import present_file, present_victim
+from app.presenters import present_file, present_registration, present_victim
 from app.routers.common import created, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
-from app.schemas.victims import VictimCreate, VictimUpdate, VictimView
+from app.schemas.victims import VictimCreate, VictimRegistered, VictimUpdate, VictimView
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
-from app.services import erasure, exports, victims
+from app.services import erasure, exports, possible_duplicates, victims
 
 router = resource_router("/victims", "victims")
 
@@ -71,10 +71,11 @@ async def create_victim(
     request: Request,
     response: Response,
     _key: Idempotency,
-) -> VictimView:
+) -> VictimRegistered:
     victim = await victims.create(session, principal, body, clock.today())
     created(request, response, "get_victim", victim.version, victim_id=str(victim.id))
-    return present_victim(victim, principal.role)
+    hints = await possible_duplicates.hints_for(session, principal, victim)
+    return present_registration(victim, principal.role, hints)
 
 
 @router.get("/{victim_id}", summary="Read a person's record")

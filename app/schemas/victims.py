@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
 from app.schemas.common import BirthDate, CountryCode, Name, Phone, RequestModel, ResponseModel
+from app.schemas.possible_duplicates import PossibleDuplicateHint
 
 
 def _distinct(values: list[ExploitationType]) -> list[ExploitationType]:
@@ -115,3 +116,23 @@ class VictimRead(ResponseModel):
 
 
 VictimView = Annotated[VictimRead | VictimExchangeRead, Field(discriminator="view")]
+
+
+class VictimRegisteredRead(VictimRead):
+    possible_duplicates: list[PossibleDuplicateHint] = Field(
+        default_factory=list,
+        description="Records of the same person, it may be (DATA-DUPLICATE): a case the "
+        "caller sees with the score and the reasons, another only by its organisation.",
+    )
+
+
+class VictimRegisteredExchangeRead(VictimExchangeRead):
+    possible_duplicates: list[PossibleDuplicateHint] = Field(
+        default_factory=list,
+        description="As for the full view (DATA-DUPLICATE).",
+    )
+
+
+VictimRegistered = Annotated[
+    VictimRegisteredRead | VictimRegisteredExchangeRead, Field(discriminator="view")
+]

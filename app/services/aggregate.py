@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.casework import Service
-from app.domain.vocabulary import ExploitationType, Sex
+from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
 from app.models import Referral, Victim
 from app.schemas.reports import AggregateReport, Cell
 
@@ -48,7 +48,8 @@ def suppress(counts: Sequence[tuple[str, int]], partition: bool) -> list[Cell]:
 async def report(session: AsyncSession, today: date) -> AggregateReport:
     month_start = today.replace(day=1)
     closed = datetime.combine(month_start, time.min, UTC)  # registered before this month
-    counted = col(Victim.created_at) < closed
+    # a record merged into another of the same person counts once, as the other (DATA-DUPLICATE)
+    counted = (col(Victim.created_at) < closed) & (col(Victim.status) != VictimStatus.MERGED)
     return AggregateReport(
         as_of=month_start - timedelta(days=1),
         threshold=THRESHOLD,

@@ -47,6 +47,7 @@ class AuditAction(StrEnum):
     RETRY = "retry"  # a dead outbox message sent again
     CLOSE = "close"  # MAN-CASE-CLOSE
     REOPEN = "reopen"
+    MERGE = "merge"  # the same person's two records made one (DATA-DUPLICATE)
     REFUSE = "refuse"  # a refusal that protects the person, kept although nothing was written
 
 

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import OPEN_STAY_STATES, OwedReport, StayStatus, check_erasable
 from app.domain.vocabulary import VictimStatus
-from app.models import IdempotencyRecord, MonitoringReport, ShelterStay, Victim
+from app.models import IdempotencyRecord, MonitoringReport, PersonMatchKey, ShelterStay, Victim
 from app.models.personal_data import (
     DELETED_ON_ERASURE,
     PERSON_LINKS,
@@ -82,6 +82,7 @@ async def scrub(session: AsyncSession, victim: Victim) -> None:
         values = {c: _erased_value(table, c) for c in erased_columns(name)}
         if values:
             await session.exec(update(table).where(_of_person(table, victim.id)).values(**values))
+    await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim.id))
     # stored answers to retried requests that showed this person
     await session.exec(
         delete(IdempotencyRecord).where(

@@ -1,11 +1,34 @@
 """Matching keys of persons (issue 17): names transliterated to ASCII (anyascii), then keyed by
-the domain (domain/matching.py) with the deployment's secret."""
+the domain (domain/matching.py) with the deployment's secret (APP_MATCHING_KEY); the candidates
+of a person found by those keys, never by a name or a birth date in the clear."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
+from uuid import UUID
 
 from anyascii import anyascii
+from sqlalchemy import delete, exists, insert
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.matching import PersonKeys, Probe, person_keys, probe
+from app.config import get_settings
+from app.domain.matching import (
+    THRESHOLD,
+    KeyKind,
+    Match,
+    PersonKeys,
+    Probe,
+    person_keys,
+    probe,
+    score,
+)
+from app.domain.vocabulary import VictimStatus
+from app.models import PersonMatchKey, Victim
+
+_KEYS = PersonMatchKey.__table__  # type: ignore[attr-defined] # Core: bulk rows, no ORM objects
+_IN_WORK = (VictimStatus.ACTIVE, VictimStatus.CLOSED)
 
 
 def keys_of(secret: bytes, given: str, family: str, birth: date | None) -> PersonKeys:
@@ -14,3 +37,91 @@ def keys_of(secret: bytes, given: str, family: str, birth: date | None) -> Perso
 
 def probe_of(secret: bytes, given: str, family: str, birth: date | None) -> Probe:
     return probe(secret, anyascii(given), anyascii(family), birth)
+
+
+def _secret() -> bytes:
+    return get_settings().matching_secret
+
+
+async def store_keys(session: AsyncSession, victim: Victim) -> None:
+    """The person's keys, made again from their names and birth date as they are now."""
+    await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim.id))
+    keys = keys_of(_secret(), victim.given_name, victim.family_name, victim.birth_date)
+    rows = [{"victim_id": victim.id, "kind": kind, "key": key} for kind, key in keys.all()]
+    if rows:
+        await session.exec(insert(_KEYS), params=rows)
+
+
+async def drop_keys(session: AsyncSession, victim_id: UUID) -> None:
+    await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim_id))
+
+
+async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, Match]]:
+    """The other persons in work whose keys score at least THRESHOLD against ``victim``'s,
+    best first. Blocked on the birth date's keys (the day and its typos: a few dozen
+    persons per day at a national caseload), then on a shared name key: a lookup by index
+    that does not grow with the caseload."""
+    found = probe_of(_secret(), victim.given_name, victim.family_name, victim.birth_date)
+    births = {found.birth_exact, *found.birth_near} - {None}
+    names = {k for keys in (*found.given.values(), *found.family.values()) for k in keys}
+    if not births or not names:
+        return []
+    name_key = aliased(PersonMatchKey)
+    near = (
+        select(col(PersonMatchKey.victim_id))
+        .join(Victim, col(Victim.id) == col(PersonMatchKey.victim_id))
+        .where(
+            col(PersonMatchKey.kind) == KeyKind.BIRTH,
+            col(PersonMatchKey.key).in_(births),
+            col(PersonMatchKey.victim_id) != victim.id,
+            col(Victim.status).in_(_IN_WORK),
+            exists().where(
+                col(name_key.victim_id) == col(PersonMatchKey.victim_id),
+                col(name_key.key).in_(names),
+            ),
+        )
+        .distinct()
+    )
+    ids = list((await session.exec(near)).all())
+    if not ids:
+        return []
+    matches = [(other, score(found, keys)) for other, keys in (await _keys_of(session, ids))]
+    kept = [(other, m) for other, m in matches if m.score >= THRESHOLD]
+    return sorted(kept, key=lambda pair: -pair[1].score)
+
+
+async def _keys_of(
+    session: AsyncSession, victim_ids: Sequence[UUID]
+) -> list[tuple[UUID, PersonKeys]]:
+    rows = await session.exec(
+        select(PersonMatchKey.victim_id, PersonMatchKey.kind, PersonMatchKey.key).where(
+            col(PersonMatchKey.victim_id).in_(victim_ids)
+        )
+    )
+    by_person: dict[UUID, dict[KeyKind, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for victim_id, kind, key in rows.all():
+        by_person[victim_id][KeyKind(kind)].add(key)
+    return [
+        (
+            victim_id,
+            PersonKeys(
+                frozenset(keys[KeyKind.GIVEN]),
+                frozenset(keys[KeyKind.FAMILY]),
+                next(iter(keys[KeyKind.BIRTH]), None),
+            ),
+        )
+        for victim_id, keys in by_person.items()
+    ]
+
+
+async def rekey_batch(session: AsyncSession, after: UUID | None, size: int = 1000) -> UUID | None:
+    """The keys of the next ``size`` persons in work after ``after`` (in id order), made again
+    under the key set now (`python -m app matching rekey`, after APP_MATCHING_KEY changed);
+    the last one's id, or None when no one is left."""
+    query = select(Victim).where(col(Victim.status).in_(_IN_WORK)).order_by(col(Victim.id))
+    if after is not None:
+        query = query.where(col(Victim.id) > after)
+    batch = list((await session.exec(query.limit(size))).all())
+    for victim in batch:
+        await store_keys(session, victim)
+    return batch[-1].id if batch else None

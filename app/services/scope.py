@@ -31,15 +31,19 @@ from app.domain.vocabulary import VictimStatus
 from app.models import Consent, Referral, Victim
 from app.security import Principal
 
+_GONE = (VictimStatus.ERASED, VictimStatus.MERGED)
 
-def visible_victims(principal: Principal) -> ColumnElement[bool]:
+
+def visible_victims(principal: Principal, *, merged: bool = False) -> ColumnElement[bool]:
     """The coordinator sees every case. Staff and partner systems see their organisation's
     cases, and a case referred to their organisation once the referral is accepted, for as
     long as the person's consent to share with that organisation holds: a withdrawal hides
     the case at once (CONSENT-DISCLOSURE). Once erased (MAN-RETENTION-6M) a person is no
-    one's case: nothing is read or written about them any more."""
+    one's case: nothing is read or written about them any more; nor once merged into another
+    record of theirs (DATA-DUPLICATE), which ``merged`` finds, to point at the other one."""
     scope = case_scope(principal.role)
-    in_case_work = col(Victim.status) != VictimStatus.ERASED  # an erased person is no one's case
+    gone = _GONE if not merged else (VictimStatus.ERASED,)
+    in_case_work = col(Victim.status).not_in(gone)  # an erased person is no one's case
     if scope is CaseScope.ALL:
         return in_case_work
     if scope is CaseScope.ORGANISATION and principal.organisation_id is not None:
@@ -57,7 +61,7 @@ def on_visible_page(
     org = principal.organisation_id
     if case_scope(principal.role) is not CaseScope.ORGANISATION or org is None:
         return visible_victims(principal)
-    in_case_work = col(Victim.status) != VictimStatus.ERASED
+    in_case_work = col(Victim.status).not_in(_GONE)
     own: Select[tuple[UUID]] = select(col(Victim.id).label("id")).where(
         col(Victim.organisation_id) == org, in_case_work, *conditions
     )

@@ -15,24 +15,29 @@ from app.domain.insurance import InsuranceFacts, InsuranceSituation, insurance_s
 from app.domain.registration import REGISTRATION_BITS, registration_number
 from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import VictimStatus
-from app.errors import NotFound
+from app.errors import Merged, NotFound
 from app.models import Victim
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
-from app.services import audit
+from app.services import audit, possible_duplicates
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
 from app.services.pagination import PageParams, decode_cursor, fetch_page
 from app.services.scope import on_visible_page, visible_victims
 
 _DATED_FIELDS = ("birth_date", "identified_on", "returned_on", "departed_on")
+_MATCHED_FIELDS = {"given_name", "family_name", "birth_date"}  # what the matching keys are of
 
 
 async def get_visible(session: AsyncSession, principal: Principal, victim_id: UUID) -> Victim:
-    query = select(Victim).where(Victim.id == victim_id, visible_victims(principal))
+    """The person, if the caller sees them; a record merged into another of the same person
+    answers with the other's id (DATA-DUPLICATE), to those who saw it."""
+    query = select(Victim).where(Victim.id == victim_id, visible_victims(principal, merged=True))
     victim = (await session.exec(query)).first()
     if victim is None:
         raise NotFound("No such person.")
+    if victim.status is VictimStatus.MERGED and victim.merged_into_id is not None:
+        raise Merged(victim.id, victim.merged_into_id)
     return victim
 
 
@@ -74,6 +79,7 @@ async def create(
     session.add(victim)
     await session.flush()
     audit.record(session, principal, AuditAction.CREATE, "victim", victim.id, victim_id=victim.id)
+    await possible_duplicates.find_for(session, victim, today)
     return victim
 
 
@@ -88,10 +94,12 @@ async def update(
     check_in_work(victim.status, "update")
     ensure_version(victim, expected_version)
     _check_dates(changes.model_dump(exclude_unset=True), today, victim)
-    apply_changes(victim, changes)
+    changed = apply_changes(victim, changes)
     session.add(victim)
     await session.flush()
     audit.record(session, principal, AuditAction.UPDATE, "victim", victim.id, victim_id=victim.id)
+    if changed.keys() & _MATCHED_FIELDS:
+        await possible_duplicates.find_for(session, victim, today)
     return victim
 
 

@@ -69,6 +69,7 @@ from app.models import (
     FollowUpContact,
     Incident,
     MonitoringReport,
+    PossibleDuplicate,
     Referral,
     Return,
     ServiceAgreement,
@@ -198,6 +199,8 @@ def _sources(principal: Principal) -> list[_Source]:
         sources.append(_incidents(principal))
     if can(principal.role, Action.COMPLAINT_HANDLE):  # MAN-COMPLAINT
         sources.append(_complaints(principal))
+    if can(principal.role, Action.DUPLICATE_RESOLVE):  # DATA-DUPLICATE: the coordinator's
+        sources.append(_possible_duplicates(principal))
     return sources
 
 
@@ -346,6 +349,22 @@ def _returns_due(principal: Principal) -> _Source:
             col(Return.planned_on) <= _RETURN_HORIZON,
             kept_by_caller(principal, Return.organisation_id),
             victim_in_work(principal, col(Return.victim_id)),
+        ],
+    )
+
+
+def _possible_duplicates(principal: Principal) -> _Source:
+    """DATA-DUPLICATE: a pair the matcher found, due the day it was found, until merged or
+    told apart; on the record that was registered, while both are in work."""
+    return _Source(
+        WorkKind.POSSIBLE_DUPLICATE,
+        col(PossibleDuplicate.found_on),
+        col(PossibleDuplicate.id),
+        col(PossibleDuplicate.victim_id),
+        [
+            col(PossibleDuplicate.resolution).is_(None),
+            person_seen_per_record(principal, col(PossibleDuplicate.victim_id)),
+            person_seen_per_record(principal, col(PossibleDuplicate.candidate_id)),
         ],
     )
 

@@ -99,7 +99,7 @@ def upgrade() -> None:
         sa.Column("resolution", sa.String(length=16), nullable=True),
         sa.Column("resolved_by", sa.Uuid(), nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("found_on", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
             ["candidate_id"],
             ["victims.id"],
@@ -118,7 +118,11 @@ def upgrade() -> None:
             batch_op.f("ix_possible_duplicates_candidate_id"), ["candidate_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_possible_duplicates_resolution"), ["resolution"], unique=False
+            "ix_possible_duplicates_open",
+            ["found_on"],
+            unique=False,
+            sqlite_where=sa.text("resolution IS NULL"),
+            postgresql_where=sa.text("resolution IS NULL"),
         )
         batch_op.create_index(
             batch_op.f("ix_possible_duplicates_victim_id"), ["victim_id"], unique=False
@@ -182,7 +186,11 @@ def downgrade() -> None:
 
     with op.batch_alter_table("possible_duplicates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_possible_duplicates_victim_id"))
-        batch_op.drop_index(batch_op.f("ix_possible_duplicates_resolution"))
+        batch_op.drop_index(
+            "ix_possible_duplicates_open",
+            sqlite_where=sa.text("resolution IS NULL"),
+            postgresql_where=sa.text("resolution IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_possible_duplicates_candidate_id"))
 
     op.drop_table("possible_duplicates")
