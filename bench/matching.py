@@ -8,19 +8,39 @@ its keys (blocking on the name keys, as the database would), scored, and the can
 the threshold counted. Target: recall ≥ 0.95 at precision ≥ 0.9.
 
     .venv/bin/python bench/matching.py [--persons 100000] [--duplicates 5000] [--seed 7]
+        [--database postgresql://postgres@127.0.0.1:5432/postgres]
+
+With ``--database`` (a server to make a scratch database on), the persons and their keys are
+also loaded into PostgreSQL and every new record is looked up as registration does
+(services/matching.candidates, by index): the lookup's median and p99 are printed, and the plan
+of one, so that a lookup that grows with the caseload shows.
 """
 
 import argparse
+import asyncio
+import json
+import os
 import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import asyncpg
 from anyascii import anyascii
+from sqlalchemy import text
 
+from app.config import get_settings
+from app.db import create_engine, create_sessionmaker
 from app.domain.matching import THRESHOLD, PersonKeys, score
+from app.models import Victim
+from app.services import matching
 from app.services.matching import keys_of, probe_of
 
-SECRET = b"bench-deployment-key"
+SECRET = get_settings().matching_secret  # as registration keys them (the development key here)
 MALE = [
     "Азамат",
     "Айбек",
@@ -195,6 +215,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--duplicates", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database", help="postgresql://… of a server: lookups by index")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -238,7 +259,110 @@ def main() -> None:
     print(f"precision {precision:.3f}, recall {recall:.3f} (targets: ≥ 0.9, ≥ 0.95)")
     met = precision >= 0.9 and recall >= 0.95
     print("targets met" if met else "TARGETS MISSED")
+    if args.database:
+        asyncio.run(_in_database(args.database, people, stored, [q for q, _ in queries]))
     raise SystemExit(0 if met else 1)
+
+
+async def _in_database(
+    server: str,
+    people: list[tuple[str, str, date]],
+    stored: list[PersonKeys],
+    queries: list[tuple[str, str, date]],
+) -> None:
+    """The persons and their keys in a scratch database, then each query looked up there."""
+    name = f"bench_matching_{os.getpid()}"
+    admin = await asyncpg.connect(server)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = server.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        env = {
+            **os.environ,
+            "APP_DATABASE_URL": url.replace("postgresql://", "postgresql+asyncpg://"),
+        }
+        migrate = [sys.executable, "-m", "alembic", "upgrade", "head"]
+        await asyncio.to_thread(subprocess.run, migrate, check=True, env=env)
+        await _load(url, people, stored)
+        await _look_up(env["APP_DATABASE_URL"], queries)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _load(url: str, people: list[tuple[str, str, date]], stored: list[PersonKeys]) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        org = uuid.uuid4()
+        now = datetime.now(UTC)
+        await connection.execute(
+            "INSERT INTO organisations (id, version, name, name_key, kind, licences, funding, "
+            "created_at, updated_at) VALUES ($1, 1, 'Bench NGO', 'bench ngo', 'ngo', '[]', "
+            "'[]', $2, $2)",
+            org,
+            now,
+        )
+        ids = [uuid.uuid4() for _ in people]
+        victims = [
+            (i, 1, f"BENCH-{n}", org, g, f, b, "female", "[]", "active", now, now)
+            for n, (i, (g, f, b)) in enumerate(zip(ids, people, strict=True))
+        ]
+        columns = ("id", "version", "registration_number", "organisation_id", "given_name",
+                   "family_name", "birth_date", "sex", "exploitation_types", "status",
+                   "created_at", "updated_at")  # fmt: skip
+        await connection.copy_records_to_table("victims", records=victims, columns=columns)
+        keys = [
+            (i, kind.value, key) for i, k in zip(ids, stored, strict=True) for kind, key in k.all()
+        ]
+        await connection.copy_records_to_table(
+            "person_match_keys", records=keys, columns=("victim_id", "kind", "key")
+        )
+        await connection.execute("ANALYZE")
+        print(f"loaded {len(victims):,} persons and {len(keys):,} keys into PostgreSQL")
+    finally:
+        await connection.close()
+
+
+def _unsaved(given: str, family: str, born: date) -> Victim:
+    """A record being registered: looked up, never stored."""
+    return Victim(
+        given_name=given,
+        family_name=family,
+        birth_date=born,
+        registration_number="",
+        organisation_id=uuid.uuid4(),
+        sex="female",
+    )
+
+
+async def _look_up(url: str, queries: list[tuple[str, str, date]]) -> None:
+    engine = create_engine(url)
+    timings: list[float] = []
+    try:
+        async with create_sessionmaker(engine)() as session:
+            for given, family, born in queries:
+                victim = _unsaved(given, family, born)
+                started = time.perf_counter()
+                await matching.candidates(session, victim)
+                timings.append(time.perf_counter() - started)
+            given, family, born = queries[0]
+            victim = _unsaved(given, family, born)
+            statement = matching.nearby(victim.id, matching.probe_for(victim))
+            if statement is not None:
+                compiled = statement.compile(
+                    engine.sync_engine, compile_kwargs={"literal_binds": True}
+                )
+                plan = await session.exec(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}"))  # type: ignore[call-overload]
+                top = plan.scalar_one()[0]
+                print(f"one lookup's plan: {json.dumps(top['Plan']['Node Type'])}, "
+                      f"{top['Execution Time']:.2f} ms")  # fmt: skip
+    finally:
+        await engine.dispose()
+    timings.sort()
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    print(
+        f"lookups {len(timings):,}: median {statistics.median(timings) * 1000:.2f} ms, "
+        f"p99 {p99 * 1000:.2f} ms (the query and its scoring, over the persons loaded)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from sqlalchemy import delete, exists, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.config import get_settings
 from app.domain.matching import (
@@ -56,24 +57,26 @@ async def drop_keys(session: AsyncSession, victim_id: UUID) -> None:
     await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim_id))
 
 
-async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, Match]]:
-    """The other persons in work whose keys score at least THRESHOLD against ``victim``'s,
-    best first. Blocked on the birth date's keys (the day and its typos: a few dozen
-    persons per day at a national caseload), then on a shared name key: a lookup by index
-    that does not grow with the caseload."""
-    found = probe_of(_secret(), victim.given_name, victim.family_name, victim.birth_date)
+def probe_for(victim: Victim) -> Probe:
+    return probe_of(_secret(), victim.given_name, victim.family_name, victim.birth_date)
+
+
+def nearby(victim_id: UUID, found: Probe) -> SelectOfScalar[UUID] | None:
+    """The other persons in work who share a key of the birth date's (the day and its typos:
+    a few dozen persons per day at a national caseload) and a name key with the probe: read
+    by index, the same cost at any caseload. None when there is nothing to look up by."""
     births = {found.birth_exact, *found.birth_near} - {None}
     names = {k for keys in (*found.given.values(), *found.family.values()) for k in keys}
     if not births or not names:
-        return []
+        return None
     name_key = aliased(PersonMatchKey)
-    near = (
+    return (
         select(col(PersonMatchKey.victim_id))
         .join(Victim, col(Victim.id) == col(PersonMatchKey.victim_id))
         .where(
             col(PersonMatchKey.kind) == KeyKind.BIRTH,
             col(PersonMatchKey.key).in_(births),
-            col(PersonMatchKey.victim_id) != victim.id,
+            col(PersonMatchKey.victim_id) != victim_id,
             col(Victim.status).in_(_IN_WORK),
             exists().where(
                 col(name_key.victim_id) == col(PersonMatchKey.victim_id),
@@ -82,10 +85,20 @@ async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, 
         )
         .distinct()
     )
-    ids = list((await session.exec(near)).all())
+
+
+async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, Match]]:
+    """The other persons in work whose keys score at least THRESHOLD against ``victim``'s,
+    best first (the threshold needs both names and the birth date, or a typo of it: what
+    ``nearby`` blocks on)."""
+    found = probe_for(victim)
+    statement = nearby(victim.id, found)
+    if statement is None:
+        return []
+    ids = list((await session.exec(statement)).all())
     if not ids:
         return []
-    matches = [(other, score(found, keys)) for other, keys in (await _keys_of(session, ids))]
+    matches = [(other, score(found, keys)) for other, keys in await _keys_of(session, ids)]
     kept = [(other, m) for other, m in matches if m.score >= THRESHOLD]
     return sorted(kept, key=lambda pair: -pair[1].score)
 

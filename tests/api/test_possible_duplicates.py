@@ -7,7 +7,7 @@ from uuid import UUID
 
 import httpx
 import pytest
-from sqlmodel import func, select
+from sqlmodel import SQLModel, func, select
 
 from app.domain.access import Role
 from app.domain.casework import (
@@ -48,6 +48,7 @@ from app.models import (
     Training,
     Victim,
 )
+from app.models.personal_data import PERSON_LINKS
 from app.services.possible_duplicates import person_columns
 from tests.api.shelter_world import API, ShelterWorld, build_shelter_world
 from tests.api.test_export import hold_everything
@@ -457,3 +458,23 @@ async def test_two_records_that_both_hold_a_health_record_are_not_merged(
     )
     body = expect_problem(answer, 409, "merge_conflict", "DATA-DUPLICATE")
     assert {c["type"] for c in body["conflicts"]} == {"health_record"}
+
+
+def test_every_column_that_names_a_person_is_a_foreign_key_the_merge_finds() -> None:
+    """A merge moves the columns with a foreign key to victims (person_columns): a column
+    that names a person without one would be left behind, so there is none."""
+    moved = {(table.name, column) for table, column in person_columns()}
+    naming = {
+        (table.name, column.name)
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name == "victim_id" or column.name.endswith("_victim_id")
+    }
+    direct = {(t, link.column) for t, link in PERSON_LINKS.items() if link.via is None}
+    kept_apart = {
+        ("victims", "id"),
+        ("person_match_keys", "victim_id"),
+        ("possible_duplicates", "victim_id"),
+        ("audit_events", "victim_id"),
+    }
+    assert (naming | direct) - kept_apart <= moved
