@@ -230,7 +230,8 @@ async def test_a_merge_leaves_no_row_of_any_table_naming_the_merged_person(app: 
     async with app.state.sessionmaker() as session:
         session.add(kept)
         await session.commit()
-        await possible_duplicates.merge(session, SYSTEM, merged_id, kept.id, datetime.now(UTC))
+        now = datetime.now(UTC)
+        await possible_duplicates.merge(session, SYSTEM, merged_id, kept.id, now, now.date())
         await session.commit()
     async with app.state.engine.connect() as connection:
         for table, column in possible_duplicates.person_columns():

@@ -59,8 +59,11 @@ def skeleton(name: str) -> str:
 
 
 def name_parts(name: str) -> list[str]:
-    """The skeletons of a name's words (a double family name has two)."""
-    return [s for word in re.split(r"[\s\-']+", name) if (s := skeleton(word))]
+    """The skeletons of a name's words (a double family name has two). An apostrophe is no
+    word's end: anyascii writes the soft sign so (Ольга → Ol'ga), and a part of one letter
+    says nothing of a person."""
+    words = re.split(r"[\s\-]+", name.replace("'", "").replace("’", ""))
+    return [s for word in words if len(s := skeleton(word)) > 1]
 
 
 def date_variants(day: date) -> set[date]:
@@ -84,6 +87,8 @@ class KeyKind(StrEnum):
     GIVEN = "given"
     FAMILY = "family"
     BIRTH = "birth"
+    # a name's skeleton with the birth date: what a lookup finds a person by, exactly
+    NAME_BIRTH = "name_birth"
 
 
 def keyed(secret: bytes, kind: KeyKind, value: str) -> str:
@@ -96,34 +101,47 @@ class PersonKeys:
     given: frozenset[str]
     family: frozenset[str]
     birth: str | None  # the exact birth date's key
+    name_birth: frozenset[str] = frozenset()  # each name's skeleton with the birth date
 
     def all(self) -> set[tuple[KeyKind, str]]:
         keys = {(KeyKind.GIVEN, k) for k in self.given} | {(KeyKind.FAMILY, k) for k in self.family}
+        keys |= {(KeyKind.NAME_BIRTH, k) for k in self.name_birth}
         return keys | ({(KeyKind.BIRTH, self.birth)} if self.birth else set())
 
 
+def _with_birth(secret: bytes, parts: Iterable[str], days: Iterable[date]) -> frozenset[str]:
+    return frozenset(
+        keyed(secret, KeyKind.NAME_BIRTH, f"{part}|{day.isoformat()}")
+        for part in parts
+        for day in days
+    )
+
+
 def person_keys(secret: bytes, given: str, family: str, birth: date | None) -> PersonKeys:
-    """What is stored of a person for matching: keyed name skeletons and birth date."""
+    """What is stored of a person for matching: keyed name skeletons and birth date, and each
+    name's skeleton with the birth date (in either order of names: one kind for both)."""
+    parts = name_parts(given) + name_parts(family)
     return PersonKeys(
         frozenset(keyed(secret, KeyKind.GIVEN, s) for s in name_parts(given)),
         frozenset(keyed(secret, KeyKind.FAMILY, s) for s in name_parts(family)),
         keyed(secret, KeyKind.BIRTH, birth.isoformat()) if birth else None,
+        _with_birth(secret, parts, [birth]) if birth else frozenset(),
     )
 
 
 @dataclass(frozen=True)
 class Probe:
-    """What a new record is looked up by: its name skeletons' keys under either kind (names
-    may be swapped), and the keys of its birth date's typo variants."""
+    """What a new record is scored by: its name skeletons' keys under either kind (names may
+    be swapped), and the keys of its birth date's typo variants; and what it is looked up by:
+    each name's skeleton with the birth date or a typo of it (``name_birth``). A candidate
+    over the threshold shares both names and the date or a typo of it, so it shares one of
+    these: the lookup reads by index only the persons who do."""
 
     given: Mapping[KeyKind, frozenset[str]]  # the given names' skeletons, keyed as each kind
     family: Mapping[KeyKind, frozenset[str]]
     birth_exact: str | None
     birth_near: frozenset[str]
-
-    def lookup_keys(self) -> set[str]:
-        names = {k for keys in (*self.given.values(), *self.family.values()) for k in keys}
-        return names | ({self.birth_exact} if self.birth_exact else set()) | self.birth_near
+    name_birth: frozenset[str] = frozenset()
 
 
 def probe(secret: bytes, given: str, family: str, birth: date | None) -> Probe:
@@ -133,12 +151,14 @@ def probe(secret: bytes, given: str, family: str, birth: date | None) -> Probe:
             for kind in (KeyKind.GIVEN, KeyKind.FAMILY)
         }
 
-    near = date_variants(birth) - {birth} if birth else set()
+    variants = date_variants(birth) if birth else set()
+    parts = name_parts(given) + name_parts(family)
     return Probe(
         as_each(name_parts(given)),
         as_each(name_parts(family)),
         keyed(secret, KeyKind.BIRTH, birth.isoformat()) if birth else None,
-        frozenset(keyed(secret, KeyKind.BIRTH, d.isoformat()) for d in near),
+        frozenset(keyed(secret, KeyKind.BIRTH, d.isoformat()) for d in variants - {birth}),
+        _with_birth(secret, parts, variants),
     )
 
 
@@ -187,6 +207,7 @@ class Resolution(StrEnum):
 
     MERGED = "merged"
     NOT_THE_SAME = "not_the_same"
+    ERASED = "erased"  # one of the two was erased (MAN-RETENTION-6M): no one's case any more
 
 
 class MergeConflict(DomainError):
@@ -221,8 +242,10 @@ def check_mergeable(
     kept_status: str,
     conflicts: Sequence[Mapping[str, str]],
 ) -> None:
-    """DATA-DUPLICATE: two records of persons still in work, each other's, merge when they do
-    not both hold what a person has only one of (a health record, an open stay)."""
+    """DATA-DUPLICATE: two records of persons still in work merge when they do not both hold
+    what a person has only one of (a health record, an open stay), and when the merged
+    record's organisation sees the kept one (its own, or shared with it: CONSENT-DISCLOSURE),
+    so that no organisation loses its case nor gains another's."""
     if merged_id == kept_id:
         raise RuleViolation("DATA-DUPLICATE", "A record cannot be merged into itself.")
     for status in (merged_status, kept_status):

@@ -74,6 +74,8 @@ async def merge_victim(
     response: Response,
     _key: Idempotency,
 ) -> VictimView:
-    kept = await possible_duplicates.merge(session, principal, victim.id, body.into, clock.now())
+    kept = await possible_duplicates.merge(
+        session, principal, victim.id, body.into, clock.now(), clock.today()
+    )
     set_etag(response, kept.version)
     return present_victim(kept, principal.role)

@@ -9,14 +9,22 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, ColumnElement, String, Table, cast, delete, exists, update
+from sqlalchemy import JSON, ColumnElement, String, Table, cast, delete, exists, or_, update
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.domain.matching import Resolution
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import OPEN_STAY_STATES, OwedReport, StayStatus, check_erasable
 from app.domain.vocabulary import VictimStatus
-from app.models import IdempotencyRecord, MonitoringReport, PersonMatchKey, ShelterStay, Victim
+from app.models import (
+    IdempotencyRecord,
+    MonitoringReport,
+    PersonMatchKey,
+    PossibleDuplicate,
+    ShelterStay,
+    Victim,
+)
 from app.models.personal_data import (
     DELETED_ON_ERASURE,
     PERSON_LINKS,
@@ -83,6 +91,17 @@ async def scrub(session: AsyncSession, victim: Victim) -> None:
         if values:
             await session.exec(update(table).where(_of_person(table, victim.id)).values(**values))
     await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim.id))
+    await session.exec(  # the person's possible duplicates are no one's to settle any more
+        update(PossibleDuplicate)
+        .where(
+            or_(
+                col(PossibleDuplicate.victim_id) == victim.id,
+                col(PossibleDuplicate.candidate_id) == victim.id,
+            ),
+            col(PossibleDuplicate.resolution).is_(None),
+        )
+        .values(resolution=Resolution.ERASED)
+    )
     # stored answers to retried requests that showed this person
     await session.exec(
         delete(IdempotencyRecord).where(

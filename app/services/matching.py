@@ -8,8 +8,7 @@ from datetime import date
 from uuid import UUID
 
 from anyascii import anyascii
-from sqlalchemy import delete, exists, insert
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -62,26 +61,19 @@ def probe_for(victim: Victim) -> Probe:
 
 
 def nearby(victim_id: UUID, found: Probe) -> SelectOfScalar[UUID] | None:
-    """The other persons in work who share a key of the birth date's (the day and its typos:
-    a few dozen persons per day at a national caseload) and a name key with the probe: read
-    by index, the same cost at any caseload. None when there is nothing to look up by."""
-    births = {found.birth_exact, *found.birth_near} - {None}
-    names = {k for keys in (*found.given.values(), *found.family.values()) for k in keys}
-    if not births or not names:
+    """The other persons in work who share a name's skeleton with the birth date, or a typo
+    of it, with the probe (``Probe.name_birth``): found by index, exactly. None when there is
+    nothing to look up by."""
+    if not found.name_birth:
         return None
-    name_key = aliased(PersonMatchKey)
     return (
         select(col(PersonMatchKey.victim_id))
         .join(Victim, col(Victim.id) == col(PersonMatchKey.victim_id))
         .where(
-            col(PersonMatchKey.kind) == KeyKind.BIRTH,
-            col(PersonMatchKey.key).in_(births),
+            col(PersonMatchKey.kind) == KeyKind.NAME_BIRTH,
+            col(PersonMatchKey.key).in_(found.name_birth),
             col(PersonMatchKey.victim_id) != victim_id,
             col(Victim.status).in_(_IN_WORK),
-            exists().where(
-                col(name_key.victim_id) == col(PersonMatchKey.victim_id),
-                col(name_key.key).in_(names),
-            ),
         )
         .distinct()
     )
@@ -90,7 +82,7 @@ def nearby(victim_id: UUID, found: Probe) -> SelectOfScalar[UUID] | None:
 async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, Match]]:
     """The other persons in work whose keys score at least THRESHOLD against ``victim``'s,
     best first (the threshold needs both names and the birth date, or a typo of it: what
-    ``nearby`` blocks on)."""
+    ``nearby`` looks up by)."""
     found = probe_for(victim)
     statement = nearby(victim.id, found)
     if statement is None:
@@ -121,6 +113,7 @@ async def _keys_of(
                 frozenset(keys[KeyKind.GIVEN]),
                 frozenset(keys[KeyKind.FAMILY]),
                 next(iter(keys[KeyKind.BIRTH]), None),
+                frozenset(keys[KeyKind.NAME_BIRTH]),
             ),
         )
         for victim_id, keys in by_person.items()

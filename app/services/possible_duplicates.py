@@ -28,8 +28,9 @@ from app.security import Principal
 from app.services import audit, erasure, matching
 from app.services.audit import AuditAction
 from app.services.pagination import PageParams, fetch_page
-from app.services.scope import visible_victims
+from app.services.scope import organisation_sees, visible_victims
 
+IN_WORK = (VictimStatus.ACTIVE, VictimStatus.CLOSED)
 # what the matcher keeps of its own: not moved by a merge but dropped or resolved
 _MATCHING_TABLES = frozenset({"victims", "person_match_keys", "possible_duplicates"})
 
@@ -49,39 +50,36 @@ class Hint:
 
 async def find_for(session: AsyncSession, victim: Victim, today: date) -> None:
     """Keys the person as they are now and records a pair for each candidate not yet paired
-    with them (either way round) nor told apart: the coordinator's worklist shows them."""
+    with them (either way round) nor told apart: the coordinator's worklist shows them. An
+    open pair whose other record no longer resembles this one (its names changed) goes."""
     await matching.store_keys(session, victim)
-    found = await matching.candidates(session, victim)
-    if not found:
-        return
-    known = set(
-        (
-            await session.exec(
-                select(PossibleDuplicate.victim_id, PossibleDuplicate.candidate_id).where(
-                    _involving(victim.id)
+    found = dict(await matching.candidates(session, victim))
+    pairs = (await session.exec(select(PossibleDuplicate).where(_involving(victim.id)))).all()
+    paired = {_other(p, victim.id): p for p in pairs}
+    for other, pair in paired.items():
+        if pair.resolution is None and other not in found:
+            await session.delete(pair)
+        elif pair.resolution is None:
+            pair.score, pair.reasons = found[other].score, list(found[other].reasons)
+            session.add(pair)
+    for other, match in found.items():
+        if other not in paired:
+            session.add(
+                PossibleDuplicate(
+                    victim_id=victim.id,
+                    candidate_id=other,
+                    score=match.score,
+                    reasons=list(match.reasons),
+                    found_on=today,
                 )
             )
-        ).all()
-    )
-    for other, match in found:
-        if (victim.id, other) in known or (other, victim.id) in known:
-            continue
-        session.add(
-            PossibleDuplicate(
-                victim_id=victim.id,
-                candidate_id=other,
-                score=match.score,
-                reasons=list(match.reasons),
-                found_on=today,
-            )
-        )
     await session.flush()
 
 
 async def hints_for(session: AsyncSession, principal: Principal, victim: Victim) -> list[Hint]:
     """The open pairs of ``victim``, as the caller may know them: a case they see with its
     score and reasons; a case they do not see only as "a possible match exists at
-    organisation X", once per organisation (nor how many, nor why)."""
+    organisation X", once per organisation (nor how many, nor why). Both are on the trail."""
     pairs = (
         await session.exec(
             select(PossibleDuplicate).where(
@@ -96,31 +94,42 @@ async def hints_for(session: AsyncSession, principal: Principal, victim: Victim)
         await session.exec(
             select(Victim, Organisation.name, visible_victims(principal))
             .join(Organisation, col(Organisation.id) == col(Victim.organisation_id))
-            .where(col(Victim.id).in_(others))
+            .where(col(Victim.id).in_(others), col(Victim.status).in_(IN_WORK))
+            .order_by(col(Victim.id))
         )
     ).all()
     seen = [(v, name) for v, name, visible in rows if visible]
-    unseen = {v.organisation_id: name for v, name, visible in rows if not visible}
+    unseen = [(v, name) for v, name, visible in rows if not visible]
     audit.record_reads(session, principal, "victim", [(v.id, v.id) for v, _ in seen])
+    audit.record_reads(
+        session, principal, "possible_duplicate", [(others[v.id].id, v.id) for v, _ in unseen]
+    )
     hints = [
         Hint(others[v.id].id, v.organisation_id, name, v, others[v.id].score, others[v.id].reasons)
         for v, name in seen
     ]
-    by_org = {v.organisation_id: others[v.id].id for v, _, visible in rows if not visible}
-    hints += [Hint(by_org[org], org, name, None, None, ()) for org, name in unseen.items()]
+    by_org = {v.organisation_id: (others[v.id].id, name) for v, name in unseen}
+    hints += [Hint(pair, org, name, None, None, ()) for org, (pair, name) in by_org.items()]
     return hints
 
 
 async def list_open(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[Sequence[PossibleDuplicate], str | None]:
-    """The coordinator's open pairs, newest first."""
-    query = select(PossibleDuplicate).where(col(PossibleDuplicate.resolution).is_(None))
-    pairs, cursor = await fetch_page(session, query, PossibleDuplicate.id, page)
-    audit.record_reads(
-        session, principal, "possible_duplicate", [(p.id, p.victim_id) for p in pairs]
+    """The coordinator's open pairs of persons in work, newest first."""
+    query = select(PossibleDuplicate).where(
+        col(PossibleDuplicate.resolution).is_(None),
+        _in_work(PossibleDuplicate.victim_id),
+        _in_work(PossibleDuplicate.candidate_id),
     )
+    pairs, cursor = await fetch_page(session, query, PossibleDuplicate.id, page)
+    shown = [(p.id, person) for p in pairs for person in (p.victim_id, p.candidate_id)]
+    audit.record_reads(session, principal, "possible_duplicate", shown)
     return pairs, cursor
+
+
+def _in_work(person: Any) -> Any:
+    return exists().where(col(Victim.id) == col(person), col(Victim.status).in_(IN_WORK))
 
 
 async def get(session: AsyncSession, pair_id: UUID) -> PossibleDuplicate:
@@ -164,26 +173,31 @@ def person_columns() -> list[tuple[Table, str]]:
 
 
 async def merge(
-    session: AsyncSession, principal: Principal, merged_id: UUID, kept_id: UUID, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    merged_id: UUID,
+    kept_id: UUID,
+    now: datetime,
+    today: date,
 ) -> Victim:
     """Everything held on ``merged_id`` moves to ``kept_id`` in one transaction: every record
     that names the person, and the fields the kept record lacks. The merged record keeps its
     id and its audit trail, holds no personal data any more, and answers with the kept one's
-    id (301); a merge is on both trails."""
+    id (301); a merge is on both trails. Its pairs with other records become the kept one's,
+    and the kept record is looked up again."""
     merged, kept = await _lock_both(session, merged_id, kept_id)
-    check_mergeable(
-        merged.id, merged.status, kept.id, kept.status, await _conflicts(session, merged, kept)
-    )
+    conflicts = await _conflicts(session, merged, kept)
+    check_mergeable(merged.id, merged.status, kept.id, kept.status, conflicts)
+    await _hand_over_pairs(session, principal, merged.id, kept.id, now)
     for table, column in person_columns():
         await _move(session, table, column, merged.id, kept.id)
     _take_missing_fields(kept, merged)
     await matching.drop_keys(session, merged.id)
-    await _settle_pairs_of(session, principal, merged.id, now)
     await erasure.scrub(session, merged)
     merged.status, merged.merged_into_id = VictimStatus.MERGED, kept.id
     session.add_all([merged, kept])
     await session.flush()
-    await matching.store_keys(session, kept)
+    await find_for(session, kept, today)
     for victim_id, other in ((merged.id, kept.id), (kept.id, merged.id)):
         audit.record(session, principal, AuditAction.MERGE, "victim", other, victim_id=victim_id)
     return kept
@@ -199,6 +213,7 @@ async def _lock_both(
             .where(col(Victim.id).in_([merged_id, kept_id]))
             .order_by(col(Victim.id))
             .with_for_update()
+            .execution_options(populate_existing=True)
         )
     ).all()
     by_id = {v.id: v for v in rows}
@@ -225,7 +240,16 @@ async def _conflicts(session: AsyncSession, merged: Victim, kept: Victim) -> lis
     ).all()
     if len(stays) > 1:
         conflicts += [{"type": "shelter_stay", "id": str(s)} for s in stays]
+    if merged.organisation_id != kept.organisation_id and not await _seen_by(
+        session, merged.organisation_id, kept.id
+    ):  # CONSENT-DISCLOSURE: the merged record's organisation would lose the person's case
+        conflicts.append({"type": "organisation", "id": str(merged.organisation_id)})
     return conflicts
+
+
+async def _seen_by(session: AsyncSession, organisation_id: UUID, victim_id: UUID) -> bool:
+    query = select(Victim.id).where(Victim.id == victim_id, organisation_sees(organisation_id))
+    return (await session.exec(query)).first() is not None
 
 
 async def _move(
@@ -249,21 +273,38 @@ def _take_missing_fields(kept: Victim, merged: Victim) -> None:
             setattr(kept, name, getattr(merged, name))
 
 
-async def _settle_pairs_of(
-    session: AsyncSession, principal: Principal, merged_id: UUID, now: datetime
+async def _hand_over_pairs(
+    session: AsyncSession, principal: Principal, merged_id: UUID, kept_id: UUID, now: datetime
 ) -> None:
-    """The pairs of the merged record are settled: merged, with the kept one; with a third
-    record the kept one's own pair with it stands (or is found again)."""
-    pairs = (
-        await session.exec(
-            select(PossibleDuplicate).where(
-                _involving(merged_id), col(PossibleDuplicate.resolution).is_(None)
-            )
-        )
-    ).all()
+    """The merged record's pairs: with the kept one, settled as merged; with a third record,
+    the kept one's from now on (told apart stays told apart), unless the kept one has its own
+    pair with it; and records merged into the merged one point at the kept one."""
+    pairs = (await session.exec(select(PossibleDuplicate).where(_involving(merged_id)))).all()
+    kept_pairs = (await session.exec(select(PossibleDuplicate).where(_involving(kept_id)))).all()
+    kept_has = {_other(p, kept_id): p for p in kept_pairs}
     for pair in pairs:
-        _settle(pair, Resolution.MERGED, principal, now)
-        session.add(pair)
+        other = _other(pair, merged_id)
+        if other == kept_id:
+            if pair.resolution is None:
+                _settle(pair, Resolution.MERGED, principal, now)
+                session.add(pair)
+        elif other in kept_has:
+            theirs = kept_has[other]
+            if pair.resolution is None:
+                await session.delete(pair)
+            elif pair.resolution == Resolution.NOT_THE_SAME and theirs.resolution is None:
+                _settle(theirs, Resolution.NOT_THE_SAME, principal, now)
+                session.add(theirs)
+        else:
+            if pair.victim_id == merged_id:
+                pair.victim_id = kept_id
+            else:
+                pair.candidate_id = kept_id
+            session.add(pair)
+    await session.exec(
+        update(Victim).where(col(Victim.merged_into_id) == merged_id).values(merged_into_id=kept_id)
+    )
+    await session.flush()
 
 
 def _settle(

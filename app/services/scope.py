@@ -47,9 +47,13 @@ def visible_victims(principal: Principal, *, merged: bool = False) -> ColumnElem
     if scope is CaseScope.ALL:
         return in_case_work
     if scope is CaseScope.ORGANISATION and principal.organisation_id is not None:
-        org = principal.organisation_id
-        return and_(in_case_work, or_(col(Victim.organisation_id) == org, _shared_with(org)))
+        return and_(in_case_work, organisation_sees(principal.organisation_id))
     return false()
+
+
+def organisation_sees(organisation_id: UUID) -> ColumnElement[bool]:
+    """The person is the organisation's case, or shared with it (whatever their status)."""
+    return or_(col(Victim.organisation_id) == organisation_id, _shared_with(organisation_id))
 
 
 def on_visible_page(

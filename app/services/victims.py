@@ -36,7 +36,12 @@ async def get_visible(session: AsyncSession, principal: Principal, victim_id: UU
     victim = (await session.exec(query)).first()
     if victim is None:
         raise NotFound("No such person.")
-    if victim.status is VictimStatus.MERGED and victim.merged_into_id is not None:
+    if victim.status is VictimStatus.MERGED:
+        kept = select(Victim.id).where(
+            Victim.id == victim.merged_into_id, visible_victims(principal)
+        )
+        if (await session.exec(kept)).first() is None:
+            raise NotFound("No such person.")  # nor is the record it went into the caller's
         raise Merged(victim.id, victim.merged_into_id)
     return victim
 

@@ -18,6 +18,7 @@ from app.domain.casework import (
     Service,
 )
 from app.domain.closure import ClosureReason
+from app.domain.consent import ConsentPurpose
 from app.domain.exchange import JobReferralStatus
 from app.domain.reintegration import (
     EnterpriseStatus,
@@ -29,7 +30,7 @@ from app.domain.reintegration import (
 )
 from app.domain.rulebook import ServiceTerm
 from app.domain.shelter import MonitoringOutcome
-from app.domain.vocabulary import Funding
+from app.domain.vocabulary import Funding, VictimStatus
 from app.models import (
     Assessment,
     CarePlan,
@@ -40,6 +41,7 @@ from app.models import (
     JobReferral,
     MicroEnterprise,
     MonitoringReport,
+    Organisation,
     PersonMatchKey,
     Referral,
     Return,
@@ -49,6 +51,7 @@ from app.models import (
     Victim,
 )
 from app.models.personal_data import PERSON_LINKS
+from app.services import erasure
 from app.services.possible_duplicates import person_columns
 from tests.api.shelter_world import API, ShelterWorld, build_shelter_world
 from tests.api.test_export import hold_everything
@@ -153,7 +156,7 @@ async def test_no_name_or_birth_date_is_kept_in_the_clear_for_matching(
     async with actors.sessionmaker() as session:
         query = select(PersonMatchKey.key).where(PersonMatchKey.victim_id == UUID(first["id"]))
         stored = list((await session.exec(query)).all())
-    assert len(stored) == 3  # the given name, the family name, the birth date
+    assert len(stored) == 5  # each name, the birth date, each name with the birth date
     for key in stored:
         assert len(key) == 32 and set(key) <= set("0123456789abcdef")
         for clear in ("nurgul", "asanova", "1990", "Асанова"):
@@ -397,7 +400,14 @@ async def test_the_merged_id_answers_with_the_kept_one_and_both_trails_stay(
     assert await coordinator_items(client, coordinator) == []  # the pair is settled: merged
     async with actors.sessionmaker() as session:
         gone = await session.get(Victim, UUID(second["id"]))
-        assert gone is not None and gone.given_name != FIRST["given_name"]  # no stale copy
+        assert gone is not None
+        assert (gone.status, gone.merged_into_id) == (VictimStatus.MERGED, UUID(first["id"]))
+        # no stale copy of the person: scrubbed as erasure scrubs, and no keys to find it by
+        assert gone.given_name != FIRST["given_name"]
+        assert gone.registration_number != second["registration_number"]
+        assert gone.contact_phone is None
+        keys = select(PersonMatchKey).where(PersonMatchKey.victim_id == gone.id)
+        assert (await session.exec(keys)).all() == []
     for victim_id in (first["id"], second["id"]):
         trail = await client.get(
             f"{API}/audit-events", params={"victim_id": victim_id}, headers=coordinator.headers
@@ -478,3 +488,148 @@ def test_every_column_that_names_a_person_is_a_foreign_key_the_merge_finds() -> 
         ("audit_events", "victim_id"),
     }
     assert (naming | direct) - kept_apart <= moved
+
+
+async def share(actors: Actors, victim: Victim, by: Organisation, to: Organisation) -> None:
+    """An accepted referral and the person's consent: the case is shared with ``to``."""
+    await actors.add(
+        Referral(
+            victim_id=victim.id,
+            from_organisation_id=by.id,
+            to_organisation_id=to.id,
+            service=Service.LEGAL,
+            funding=Funding.PROJECT,
+            status=ReferralStatus.ACCEPTED,
+            referred_on=actors.clock.today(),
+            created_by=victim.id,
+            rulebook_version="kg-2026.1",
+        )
+    )
+    await actors.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, to)
+
+
+async def test_a_merge_across_organisations_waits_for_the_case_to_be_shared(
+    client: httpx.AsyncClient, actors: Actors, coordinator: Actor
+) -> None:
+    """CONSENT-DISCLOSURE: merged into another organisation's record, the merged record's
+    organisation would lose the person's case, or see what it may not: not until shared."""
+    one, other = await actors.organisation(), await actors.organisation()
+    kept, merged = await actors.victim(one), await actors.victim(other)
+    path, body = f"{VICTIMS}/{merged.id}/merge", {"into": str(kept.id)}
+    refused = await client.post(path, json=body, headers=coordinator.headers)
+    problem = expect_problem(refused, 409, "merge_conflict", "DATA-DUPLICATE")
+    assert problem["conflicts"] == [{"type": "organisation", "id": str(other.id)}]
+    await share(actors, kept, one, other)
+    done = await client.post(path, json=body, headers=coordinator.headers)
+    assert done.status_code == 200, done.text
+    worker = await actors.user(Role.SOCIAL_WORKER, other)
+    read = await client.get(f"{VICTIMS}/{merged.id}", headers=worker.headers)
+    assert expect_problem(read, 301, "merged")["merged_into"] == str(kept.id)
+    assert (await client.get(f"{VICTIMS}/{kept.id}", headers=worker.headers)).status_code == 200
+
+
+async def test_the_merged_id_names_no_record_its_caller_may_not_see(
+    client: httpx.AsyncClient, actors: Actors, coordinator: Actor
+) -> None:
+    home, partner = await actors.organisation(), await actors.organisation()
+    kept, merged = await actors.victim(home), await actors.victim(home)
+    await share(actors, merged, home, partner)  # the partner saw the merged record only
+    done = await client.post(
+        f"{VICTIMS}/{merged.id}/merge", json={"into": str(kept.id)}, headers=coordinator.headers
+    )
+    assert done.status_code == 200, done.text
+    outsider = await actors.user(Role.SOCIAL_WORKER, partner)
+    read = await client.get(f"{VICTIMS}/{merged.id}", headers=outsider.headers)
+    body = expect_problem(read, 404, "not_found")
+    assert str(kept.id) not in read.text and "location" not in read.headers
+    assert body["detail"] == "No such person."
+
+
+async def test_an_erased_person_is_no_ones_possible_duplicate(
+    client: httpx.AsyncClient, actors: Actors, worker: Actor, coordinator: Actor
+) -> None:
+    first = await register(client, worker, **FIRST)
+    second = await register(client, worker, **FIRST)
+    async with actors.sessionmaker() as session:
+        person = await session.get_one(Victim, UUID(first["id"]))
+        await erasure.scrub(session, person)
+        session.add(person)
+        await session.commit()
+    hints = await client.get(
+        f"{VICTIMS}/{second['id']}/possible-duplicates", headers=worker.headers
+    )
+    assert hints.json() == []
+    assert await coordinator_items(client, coordinator) == []
+    listed = await client.get(f"{API}/possible-duplicates", headers=coordinator.headers)
+    assert listed.json()["items"] == []
+    third = await register(client, worker, **FIRST)
+    assert [h["victim_id"] for h in third["possible_duplicates"]] == [second["id"]]
+
+
+async def test_a_pair_goes_when_the_names_no_longer_match(
+    client: httpx.AsyncClient, worker: Actor, coordinator: Actor
+) -> None:
+    await register(client, worker, **FIRST)
+    second = await register(client, worker, **FIRST)
+    assert len(await coordinator_items(client, coordinator)) == 1
+    changed = await client.patch(
+        f"{VICTIMS}/{second['id']}",
+        json={"given_name": "Aida", "family_name": "Bekova"},
+        headers=worker.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    assert await coordinator_items(client, coordinator) == []
+    hints = await client.get(
+        f"{VICTIMS}/{second['id']}/possible-duplicates", headers=worker.headers
+    )
+    assert hints.json() == []
+
+
+async def test_two_cases_at_one_other_organisation_are_told_as_one(
+    client: httpx.AsyncClient, actors: Actors, worker: Actor
+) -> None:
+    await register(client, worker, **FIRST)
+    await register(client, worker, **FIRST)
+    elsewhere = await actors.user(Role.SOCIAL_WORKER)
+    answer = await client.post(VICTIMS, json=victim_body(**FIRST), headers=elsewhere.headers)
+    (hint,) = answer.json()["possible_duplicates"]  # not how many, nor which
+    assert hint["victim_id"] is None
+
+
+async def test_a_merge_hands_its_other_pairs_to_the_kept_record(
+    client: httpx.AsyncClient, worker: Actor, coordinator: Actor
+) -> None:
+    """Three records alike: merging one into another leaves one pair, the third with the
+    kept one."""
+    a = await register(client, worker, **FIRST)
+    b = await register(client, worker, **FIRST)
+    c = await register(client, worker, **FIRST)
+    assert len(await coordinator_items(client, coordinator)) == 3
+    merged = await client.post(
+        f"{VICTIMS}/{a['id']}/merge", json={"into": b["id"]}, headers=coordinator.headers
+    )
+    assert merged.status_code == 200, merged.text
+    (item,) = await coordinator_items(client, coordinator)
+    hints = await client.get(f"{VICTIMS}/{c['id']}/possible-duplicates", headers=worker.headers)
+    assert [h["victim_id"] for h in hints.json()] == [b["id"]]
+    assert item["record_id"] == hints.json()[0]["id"]
+
+
+async def test_a_record_told_apart_from_the_merged_one_is_told_apart_from_the_kept_one(
+    client: httpx.AsyncClient, worker: Actor, coordinator: Actor
+) -> None:
+    a = await register(client, worker, **FIRST)
+    b = await register(client, worker, **FIRST)
+    c = await register(client, worker, **FIRST)
+    pair_ca = next(h["id"] for h in c["possible_duplicates"] if h["victim_id"] == a["id"])
+    apart = await client.post(
+        f"{API}/possible-duplicates/{pair_ca}/not-the-same", headers=coordinator.headers
+    )
+    assert apart.status_code == 200
+    merged = await client.post(
+        f"{VICTIMS}/{a['id']}/merge", json={"into": b["id"]}, headers=coordinator.headers
+    )
+    assert merged.status_code == 200, merged.text
+    assert await coordinator_items(client, coordinator) == []
+    hints = await client.get(f"{VICTIMS}/{c['id']}/possible-duplicates", headers=worker.headers)
+    assert hints.json() == []

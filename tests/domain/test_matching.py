@@ -95,3 +95,27 @@ def test_keys_say_nothing_without_the_secret() -> None:
     assert mine != keyed(b"another deployment", KeyKind.GIVEN, "nurgul")
     assert "nurgul" not in mine and len(mine) == 32
     assert keyed(SECRET, KeyKind.GIVEN, "nurgul") != keyed(SECRET, KeyKind.FAMILY, "nurgul")
+
+
+@pytest.mark.parametrize(
+    ("stored", "new", "alike"),
+    [
+        (("Ольга", "Иванова"), ("Olga", "Ivanova"), True),  # the soft sign is no word's end
+        (("Дарья", "Асанова"), ("Daria", "Asanova"), True),
+        (("Дарья", "Асанова"), ("Наталья", "Асанова"), False),  # nor are its halves names
+        (("Наталья", "Асанова"), ("Natalia", "Asanova"), True),
+    ],
+)
+def test_names_with_a_soft_sign(stored: tuple[str, str], new: tuple[str, str], alike: bool) -> None:
+    keys = person_keys(SECRET, anyascii(stored[0]), anyascii(stored[1]), BORN)
+    found = probe(SECRET, anyascii(new[0]), anyascii(new[1]), BORN)
+    assert (score(found, keys).score >= THRESHOLD) is alike
+    assert bool(found.name_birth & keys.name_birth) is True  # looked up, then scored
+
+
+def test_a_lookup_finds_the_typed_birth_date_and_only_with_a_name() -> None:
+    keys = person_keys(SECRET, "Nurgul", "Asanova", BORN)
+    typed = probe(SECRET, "Nurgul", "Asanova", date(1996, 12, 4))
+    other = probe(SECRET, "Aida", "Bekova", BORN)
+    assert typed.name_birth & keys.name_birth
+    assert not other.name_birth & keys.name_birth
