@@ -4,8 +4,8 @@
 another organisation would — in Latin or Cyrillic, by one transliteration system or another
 (Nurgul, Nurgül, Нургуль), some with given and family names swapped, some with a birth date one
 typo apart — and 5,000 new persons who are nobody's duplicate. Each new record is looked up by
-its keys (a name with the birth date or a typo of it, as the database looks up), scored, and the candidates over
-the threshold counted. Target: recall ≥ 0.95 at precision ≥ 0.9.
+its keys (a name with the birth date or a typo of it, as the database looks up), scored, and
+the candidates over the threshold counted. Target: recall ≥ 0.95 at precision ≥ 0.9.
 
     .venv/bin/python bench/matching.py [--persons 100000] [--duplicates 5000] [--seed 7]
         [--database postgresql://postgres@127.0.0.1:5432/postgres]
