@@ -61,19 +61,17 @@ def probe_for(victim: Victim) -> Probe:
 
 
 def nearby(victim_id: UUID, found: Probe) -> SelectOfScalar[UUID] | None:
-    """The other persons in work who share a name's skeleton with the birth date, or a typo
-    of it, with the probe (``Probe.name_birth``): found by index, exactly. None when there is
-    nothing to look up by."""
+    """The other persons who share a name's skeleton with the birth date, or a typo of it,
+    with the probe (``Probe.name_birth``): found by the keys' index, exactly (those in work
+    are kept by ``_keys_of``). None when there is nothing to look up by."""
     if not found.name_birth:
         return None
     return (
         select(col(PersonMatchKey.victim_id))
-        .join(Victim, col(Victim.id) == col(PersonMatchKey.victim_id))
         .where(
             col(PersonMatchKey.kind) == KeyKind.NAME_BIRTH,
             col(PersonMatchKey.key).in_(found.name_birth),
             col(PersonMatchKey.victim_id) != victim_id,
-            col(Victim.status).in_(_IN_WORK),
         )
         .distinct()
     )
@@ -98,10 +96,11 @@ async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, 
 async def _keys_of(
     session: AsyncSession, victim_ids: Sequence[UUID]
 ) -> list[tuple[UUID, PersonKeys]]:
+    """The keys of those of ``victim_ids`` still in work (neither erased nor merged)."""
     rows = await session.exec(
-        select(PersonMatchKey.victim_id, PersonMatchKey.kind, PersonMatchKey.key).where(
-            col(PersonMatchKey.victim_id).in_(victim_ids)
-        )
+        select(PersonMatchKey.victim_id, PersonMatchKey.kind, PersonMatchKey.key)
+        .join(Victim, col(Victim.id) == col(PersonMatchKey.victim_id))
+        .where(col(Victim.id).in_(victim_ids), col(Victim.status).in_(_IN_WORK))
     )
     by_person: dict[UUID, dict[KeyKind, set[str]]] = defaultdict(lambda: defaultdict(set))
     for victim_id, kind, key in rows.all():
