@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run fake-scme test test-postgres fuzz bench-matching lint format openapi clients bench docs-check clean
+.PHONY: run fake-scme test test-postgres fuzz bench-matching bench-imports lint format openapi clients bench docs-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -45,6 +45,11 @@ test: $(VENV)/.installed-test
 ## bench-matching: precision and recall of the duplicate matcher on 100,000 synthetic persons
 bench-matching: $(VENV)/.installed-test
 	$(BIN)/python bench/matching.py
+
+## bench-imports: a spreadsheet of 10,000 persons imported (dry run, then the real run) on SQLite;
+## IMPORT_BENCH_ARGS="--database-url $(POSTGRES_TEST_URL)" for PostgreSQL, "--format xlsx" for a workbook
+bench-imports: $(VENV)/.installed-test
+	$(BIN)/python bench/imports.py $(IMPORT_BENCH_ARGS)
 
 ## fuzz: the committed contract fuzzed longer than in CI (FUZZ_EXAMPLES per operation and role)
 fuzz: $(VENV)/.installed-test

@@ -1,6 +1,7 @@
 """ASGI middleware: body size limit, the last-resort 500, headers for confidential data."""
 
 import logging
+from collections.abc import Mapping
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -18,16 +19,25 @@ def _too_large(max_bytes: int) -> HTTPException:
 class InputLimits:
     """Bodies over the limit are refused with 413 before any handler uses them, whether they
     announce their length or stream without one. A NUL character in the query string is refused
-    with 422: no legitimate filter holds one, and PostgreSQL could not compare it."""
+    with 422: no legitimate filter holds one, and PostgreSQL could not compare it.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``larger`` gives a few POST paths a limit of their own (a spreadsheet import: its file's
+    limit and the multipart form around it); the route checks the file's own size."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.max_bytes
+        if scope["method"] == "POST":
+            max_bytes = self.larger.get(scope["path"].rstrip("/"), max_bytes)
         if b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
             errors = [{"loc": ["query"], "msg": "NUL characters are not allowed", "type": "nul"}]
             detail = "The query string is not valid."
@@ -35,8 +45,8 @@ class InputLimits:
             await response(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            detail = str(_too_large(self.max_bytes).detail)
+        if declared.isdigit() and int(declared) > max_bytes:
+            detail = str(_too_large(max_bytes).detail)
             await problem_response(413, "payload_too_large", detail)(scope, receive, send)
             return
         received = 0
@@ -46,8 +56,8 @@ class InputLimits:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _too_large(self.max_bytes)  # answered by the problem handlers
+                if received > max_bytes:
+                    raise _too_large(max_bytes)  # answered by the problem handlers
             return message
 
         await self.app(scope, counting_receive, send)

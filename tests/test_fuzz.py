@@ -68,14 +68,15 @@ class Api:
             body["content" if isinstance(data, bytes | str) else "data"] = data
         if kwargs.get("files"):
             body["files"] = kwargs["files"]
-        call = self.http.request(
+        request = self.http.build_request(
             kwargs["method"],
             kwargs["url"],
             headers=kwargs.get("headers"),
             params=kwargs.get("params"),
             **body,
         )
-        return self.loop.run_until_complete(call)
+        request.read()  # a multipart body streams: read, so the checks can show what was sent
+        return self.loop.run_until_complete(self.http.send(request))
 
     def close(self) -> None:
         self.loop.run_until_complete(self.http.aclose())

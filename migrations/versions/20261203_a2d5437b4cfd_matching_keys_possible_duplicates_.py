@@ -16,13 +16,11 @@ Create Date: 2026-12-03 10:48:40.690441
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
-from alembic import context
+from alembic import context, op
 from sqlalchemy.dialects import postgresql
 
 from app.config import get_settings
 from app.services.matching import keys_of
-
 
 revision: str = "a2d5437b4cfd"
 down_revision: str | None = "4fd0b9d4e5d6"

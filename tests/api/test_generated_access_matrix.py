@@ -73,6 +73,8 @@ PARAMS = {
     "organisation_id": "organisation",
     "user_id": "user",
     "client_id": "client",
+    "import_id": "import",
+    "pair_id": "possible_duplicate",
 }
 # who sees each kind of record of the other organisation (the rules: ``_sees``)
 RULES = {kind: "case" for kind in PARAMS.values()} | {
@@ -87,6 +89,7 @@ RULES = {kind: "case" for kind in PARAMS.values()} | {
     "endpoint": "own",  # the organisation's own endpoints, no one else's
     "message": "outbox",  # an organisation's deliveries; the coordinator all
     "job_referral": "job_referral",  # the case's workers; SCME those sent to it
+    "import": "own",  # a spreadsheet import: its organisation's importers, no one else
 }
 # named freely by the records that point at them (a stay's shelter, a referral's organisations,
 # the endpoint of a delivery the coordinator oversees): ids of no personal data
@@ -107,9 +110,15 @@ ALLOWED_ACROSS = {
     "/api/v1/reports/compliance": "the coordinator's alone, over every case (CaseScope.ALL)",
     "/api/v1/reports/aggregate": "counts only, cells below 5 suppressed",
     "/api/v1/audit-events": "the trail, read whole by the admin and the coordinator",
+    "/api/v1/imports/template.csv": "the import template: column names, no data",
+    "/api/v1/imports/template.xlsx": "the import template: column names and enumerations",
 }
 # lists without an item route of their own: the kind of record they list
-LIST_KINDS = {"/api/v1/alerts": "alert", "/api/v1/worklist": "incident"}
+LIST_KINDS = {
+    "/api/v1/alerts": "alert",
+    "/api/v1/worklist": "incident",
+    "/api/v1/possible-duplicates": "possible_duplicate",
+}
 # lists that leave out, by default, a record their caller may read (none so far)
 LIST_EXCEPTIONS: dict[str, str] = {}
 QUERY = {"month": "2026-01"}  # required query parameters
@@ -195,7 +204,7 @@ async def _case(
     """A case of ``other`` with one record of each kind; shared with ``recipient`` by an
     accepted referral and a consent to share, withdrawn (with the SCME one) if so."""
     worker = await actors.user(Role.SOCIAL_WORKER, other)
-    victim = await actors.victim(other)
+    victim, twin = await actors.victim(other), await actors.victim(other)
     today, now, by = actors.clock.today(), actors.clock.now(), worker.id
     withdrawn = now if variant == "withdrawn" else None
 
@@ -290,6 +299,14 @@ async def _case(
         ),
         "alert": m.Alert(**kept, assessment_id=assessment.id, raised_on=today),
         "health_record": m.HealthRecord(victim_id=victim.id, updated_by=by),
+        "possible_duplicate": m.PossibleDuplicate(
+            victim_id=victim.id, candidate_id=twin.id, score=0.9, reasons=["the same names"],
+            found_on=today,
+        ),
+        "import": m.ImportJob(
+            organisation_id=other.id, created_by=by, file_sha256=f"{n:064d}", file_format="csv",
+            status="succeeded", total_rows=1, done_rows=1, created={"victims": 1},
+        ),
     }  # fmt: skip
     review = m.CarePlanReview(care_plan_id=plan.id, held_on=DAY, author_id=by)
     agreement = m.ServiceAgreement(
@@ -467,6 +484,7 @@ NAMING_NONE = {
     "POST /api/v1/victims": "a new person, of the caller's own organisation",
     "POST /api/v1/shelters": "a new shelter (the coordinator's, of any organisation)",
     "POST /api/v1/webhook-endpoints": "an endpoint of the caller's own organisation",
+    "POST /api/v1/imports": "a spreadsheet of new persons, of the caller's own organisation",
 }
 # records of another organisation a role acts on although ``_sees`` hides them from it
 WRITES_ACROSS = {
@@ -488,6 +506,7 @@ BODY_IDS = {
     "candidacy_assessment_id": "assessment",
     "care_plan_id": "care_plan",
     "consent_id": "consent",
+    "into": "victim",  # a merge: the record kept
 }
 # body fields that name the caller's own record (``own``), or the case's organisation
 OWN_IDS = {
