@@ -43,9 +43,11 @@ def _secret() -> bytes:
     return get_settings().matching_secret
 
 
-async def store_keys(session: AsyncSession, victim: Victim) -> None:
-    """The person's keys, made again from their names and birth date as they are now."""
-    await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim.id))
+async def store_keys(session: AsyncSession, victim: Victim, *, new: bool = False) -> None:
+    """The person's keys, made again from their names and birth date as they are now (a
+    ``new`` person has none yet)."""
+    if not new:
+        await drop_keys(session, victim.id)
     keys = keys_of(_secret(), victim.given_name, victim.family_name, victim.birth_date)
     rows = [{"victim_id": victim.id, "kind": kind, "key": key} for kind, key in keys.all()]
     if rows:

@@ -48,12 +48,17 @@ class Hint:
     reasons: Sequence[str]
 
 
-async def find_for(session: AsyncSession, victim: Victim, today: date) -> None:
+async def find_for(
+    session: AsyncSession, victim: Victim, today: date, *, new: bool = False
+) -> None:
     """Keys the person as they are now and records a pair for each candidate not yet paired
     with them (either way round) nor told apart: the coordinator's worklist shows them. An
-    open pair whose other record no longer resembles this one (its names changed) goes."""
-    await matching.store_keys(session, victim)
+    open pair whose other record no longer resembles this one (its names changed) goes. A
+    ``new`` person (just registered) has no keys nor pairs yet."""
+    await matching.store_keys(session, victim, new=new)
     found = dict(await matching.candidates(session, victim))
+    if new and not found:
+        return
     pairs = (await session.exec(select(PossibleDuplicate).where(_involving(victim.id)))).all()
     paired = {_other(p, victim.id): p for p in pairs}
     for other, pair in paired.items():

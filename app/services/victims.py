@@ -84,7 +84,7 @@ async def create(
     session.add(victim)
     await session.flush()
     audit.record(session, principal, AuditAction.CREATE, "victim", victim.id, victim_id=victim.id)
-    await possible_duplicates.find_for(session, victim, today)
+    await possible_duplicates.find_for(session, victim, today, new=True)
     return victim
 
 
