@@ -12,9 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.clock import Clock
 from app.config import Settings
 from app.domain.access import Role
+from app.domain.casework import ReferralStatus, Service
 from app.domain.consent import ConsentPurpose
-from app.domain.vocabulary import OrganisationKind, Sex
-from app.models import Client, Consent, Organisation, User, Victim, WebhookEndpoint
+from app.domain.vocabulary import Funding, OrganisationKind, Sex
+from app.models import Client, Consent, Organisation, Referral, User, Victim, WebhookEndpoint
 from app.security import TokenClaims, encode_access_token, hash_secret_blocking
 from app.services.organisations import name_key
 from app.services.webhook_endpoints import seal
@@ -170,6 +171,32 @@ class Actors:
                 given_on=self.clock.today(),
                 given_at=self.clock.now(),
                 recorded_by=victim.id,
+            )
+        )
+
+    async def share(
+        self,
+        victim: Victim,
+        sender: Organisation,
+        receiver: Organisation,
+        *,
+        service: Service = Service.LEGAL,
+        by: UUID | None = None,
+    ) -> None:
+        """The person's case shared with ``receiver``: an accepted referral from ``sender``,
+        and the person's consent to share (CONSENT-DISCLOSURE)."""
+        await self.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, receiver)
+        await self.add(
+            Referral(
+                victim_id=victim.id,
+                from_organisation_id=sender.id,
+                to_organisation_id=receiver.id,
+                service=service,
+                funding=Funding.PROJECT,
+                status=ReferralStatus.ACCEPTED,
+                referred_on=self.clock.today(),
+                created_by=by or victim.id,
+                rulebook_version="kg-2026.1",
             )
         )
 

@@ -9,12 +9,11 @@ from typing import Any
 import httpx
 
 from app.domain.access import Role
-from app.domain.casework import AssessmentKind, AssessmentStatus, ReferralStatus, Service
-from app.domain.consent import ConsentPurpose
+from app.domain.casework import AssessmentKind, AssessmentStatus, Service
 from app.domain.rulebook import ShelterKind
 from app.domain.shelter import StaySource, StayStatus
-from app.domain.vocabulary import Funding, OrganisationKind, Sex
-from app.models import Assessment, Organisation, Referral, Shelter, ShelterStay, Victim
+from app.domain.vocabulary import OrganisationKind, Sex
+from app.models import Assessment, Organisation, Shelter, ShelterStay, Victim
 from tests.factories import Actor, Actors
 
 API = "/api/v1"
@@ -93,20 +92,7 @@ async def shared_with(
     referral from the case's organisation, and the person's consent to share."""
     receiver = receiver or world.runner
     sender = world.outsider if receiver.id == world.runner.id else world.runner
-    await actors.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, receiver)
-    await actors.add(
-        Referral(
-            victim_id=victim.id,
-            from_organisation_id=sender.id,
-            to_organisation_id=receiver.id,
-            service=Service.SHELTER,
-            funding=Funding.PROJECT,
-            status=ReferralStatus.ACCEPTED,
-            referred_on=world.today,
-            created_by=world.coordinator.id,
-            rulebook_version="kg-2026.1",
-        )
-    )
+    await actors.share(victim, sender, receiver, service=Service.SHELTER, by=world.coordinator.id)
 
 
 async def interviewed(actors: Actors, world: ShelterWorld, victim: Victim) -> Assessment:

@@ -18,7 +18,6 @@ from app.domain.casework import (
     Service,
 )
 from app.domain.closure import ClosureReason
-from app.domain.consent import ConsentPurpose
 from app.domain.exchange import JobReferralStatus
 from app.domain.reintegration import (
     EnterpriseStatus,
@@ -41,7 +40,6 @@ from app.models import (
     JobReferral,
     MicroEnterprise,
     MonitoringReport,
-    Organisation,
     PersonMatchKey,
     Referral,
     Return,
@@ -490,24 +488,6 @@ def test_every_column_that_names_a_person_is_a_foreign_key_the_merge_finds() -> 
     assert (naming | direct) - kept_apart <= moved
 
 
-async def share(actors: Actors, victim: Victim, by: Organisation, to: Organisation) -> None:
-    """An accepted referral and the person's consent: the case is shared with ``to``."""
-    await actors.add(
-        Referral(
-            victim_id=victim.id,
-            from_organisation_id=by.id,
-            to_organisation_id=to.id,
-            service=Service.LEGAL,
-            funding=Funding.PROJECT,
-            status=ReferralStatus.ACCEPTED,
-            referred_on=actors.clock.today(),
-            created_by=victim.id,
-            rulebook_version="kg-2026.1",
-        )
-    )
-    await actors.consent(victim, ConsentPurpose.SHARE_WITH_ORGANISATION, to)
-
-
 async def test_a_merge_across_organisations_waits_for_the_case_to_be_shared(
     client: httpx.AsyncClient, actors: Actors, coordinator: Actor
 ) -> None:
@@ -519,7 +499,7 @@ async def test_a_merge_across_organisations_waits_for_the_case_to_be_shared(
     refused = await client.post(path, json=body, headers=coordinator.headers)
     problem = expect_problem(refused, 409, "merge_conflict", "DATA-DUPLICATE")
     assert problem["conflicts"] == [{"type": "organisation", "id": str(other.id)}]
-    await share(actors, kept, one, other)
+    await actors.share(kept, one, other)
     done = await client.post(path, json=body, headers=coordinator.headers)
     assert done.status_code == 200, done.text
     worker = await actors.user(Role.SOCIAL_WORKER, other)
@@ -533,7 +513,7 @@ async def test_the_merged_id_names_no_record_its_caller_may_not_see(
 ) -> None:
     home, partner = await actors.organisation(), await actors.organisation()
     kept, merged = await actors.victim(home), await actors.victim(home)
-    await share(actors, merged, home, partner)  # the partner saw the merged record only
+    await actors.share(merged, home, partner)  # the partner saw the merged record only
     done = await client.post(
         f"{VICTIMS}/{merged.id}/merge", json={"into": str(kept.id)}, headers=coordinator.headers
     )
