@@ -99,7 +99,8 @@ clients: $(VENV)/.installed-test
 	@test -x $(CLIENTS)/venv/bin/openapi-python-client || { $(PYTHON) -m venv $(CLIENTS)/venv \
 		&& $(CLIENTS)/venv/bin/pip install --quiet "openapi-python-client==0.29.1"; }
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(CLIENTS)/venv/bin/openapi-python-client generate \
-		--path openapi/openapi.json --output-path $(CLIENTS)/python --overwrite 2>&1 \
+		--path openapi/openapi.json --output-path $(CLIENTS)/python --overwrite \
+		--config clients/python-client.yml 2>&1 \
 		| tee $(CLIENTS)/python.log
 	@! grep -iE "warn|skip|error" $(CLIENTS)/python.log
 	cd $(CLIENTS)/python && ../venv/bin/python -c "import trafficking_case_management_api_client.models"
