@@ -16,7 +16,7 @@ from app.domain.pathway import check_ina_issuer, check_initial_contact_made, lat
 from app.domain.rulebook import Rulebook
 from app.domain.states import advance
 from app.errors import Conflict, Forbidden
-from app.models import Assessment, Organisation, Referral
+from app.models import Assessment, Organisation, Referral, Victim
 from app.schemas.assessments import AssessmentComplete, AssessmentCreate, findings_fit
 from app.security import Principal
 from app.services import alerts, facts, records
@@ -47,25 +47,10 @@ async def create(
     rulebook: Rulebook,
 ) -> Assessment:
     victim = await facts.visible_victim(session, principal, data.victim_id)
-    organisation = await _author_organisation(session, principal, data.kind)
-    check_not_future("performed_on", data.performed_on, today)
-    due_on = None
-    if data.kind is AssessmentKind.INDIVIDUAL_NEEDS:
-        due_on = await _individual_clock(session, principal, data.referral_id, victim.id)
-    elif data.referral_id is not None:
-        raise InvalidValue("referral_id", "Only an individual needs assessment names a referral.")
-    assessment = Assessment(
-        victim_id=victim.id,
-        kind=data.kind,
-        referral_id=data.referral_id,
-        organisation_id=organisation.id,
-        author_id=principal.actor_id,
-        author_role=principal.role,
-        performed_on=data.performed_on,
-        due_on=due_on,
-        findings=data.findings.model_dump(mode="json") if data.findings else None,
-        rulebook_version=rulebook.version,
-    )
+    organisation = await session.get_one(Organisation, principal.organisation)
+    check_author(principal, data.kind, organisation)  # a 403 before the referral is looked up
+    due_on = await due_on_of(session, principal, data, victim.id)
+    assessment = build(principal, victim, organisation, data, due_on, today, rulebook)
     session.add(assessment)
     await session.flush()
     records.audit_change(session, principal, assessment, AuditAction.CREATE)
@@ -108,14 +93,50 @@ async def complete(
     return assessment
 
 
-async def _author_organisation(
-    session: AsyncSession, principal: Principal, kind: AssessmentKind
-) -> Organisation:
+def build(
+    principal: Principal,
+    victim: Victim,
+    organisation: Organisation,
+    data: AssessmentCreate,
+    due_on: date | None,
+    today: date,
+    rulebook: Rulebook,
+) -> Assessment:
+    """A new assessment by the caller of their ``organisation``, checked, not yet stored
+    (``create``, and an import's rows)."""
+    check_author(principal, data.kind, organisation)
+    check_not_future("performed_on", data.performed_on, today)
+    return Assessment(
+        victim_id=victim.id,
+        kind=data.kind,
+        referral_id=data.referral_id,
+        organisation_id=organisation.id,
+        author_id=principal.actor_id,
+        author_role=principal.role,
+        performed_on=data.performed_on,
+        due_on=due_on,
+        findings=data.findings.model_dump(mode="json") if data.findings else None,
+        rulebook_version=rulebook.version,
+    )
+
+
+def check_author(principal: Principal, kind: AssessmentKind, organisation: Organisation) -> None:
+    """Who records which kind of assessment, at which kind of organisation."""
     if not may_author(principal.role, kind):
         raise Forbidden(f"A {principal.role} does not record {kind.value} assessments.")
-    organisation = await session.get_one(Organisation, principal.organisation)
     check_ina_issuer(kind, organisation.kind)
-    return organisation
+
+
+async def due_on_of(
+    session: AsyncSession, principal: Principal, data: AssessmentCreate, victim_id: UUID
+) -> date | None:
+    """SOP-INDIVIDUAL-20D: the individual needs assessment's due day, from the referral it
+    names; no other kind names one."""
+    if data.kind is AssessmentKind.INDIVIDUAL_NEEDS:
+        return await _individual_clock(session, principal, data.referral_id, victim_id)
+    if data.referral_id is not None:
+        raise InvalidValue("referral_id", "Only an individual needs assessment names a referral.")
+    return None
 
 
 async def _individual_clock(

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import consent as consent_rules
 from app.domain.closure import check_in_work
-from app.domain.consent import ConsentPurpose
+from app.domain.consent import ConsentFacts, ConsentPurpose
 from app.domain.dates import check_event_date
 from app.domain.exchange import WebhookEvent
 from app.errors import NotFound
@@ -55,14 +55,32 @@ async def record_consent(
     now: datetime,
     today: date,
 ) -> Consent:
-    check_in_work(victim.status, "record a consent")
-    given_on = data.given_on or today
-    check_event_date("given_on", given_on, today, victim.identified_on)
     if data.recipient_organisation_id is not None:
         await get_referenced(session, data.recipient_organisation_id, "recipient_organisation_id")
     existing = [consent_facts(c) for c in await _consents_of(session, victim.id)]
+    consent = build(principal, victim, data, existing, now, today)
+    session.add(consent)
+    await session.flush()
+    audit.record(session, principal, AuditAction.CREATE, "consent", consent.id, victim_id=victim.id)
+    await webhook_endpoints.consent_changed(session, consent, WebhookEvent.CONSENT_GIVEN, now)
+    return consent
+
+
+def build(
+    principal: Principal,
+    victim: Victim,
+    data: ConsentCreate,
+    existing: Sequence[ConsentFacts],
+    now: datetime,
+    today: date,
+) -> Consent:
+    """A new consent, checked against the person's ``existing`` ones, not yet stored
+    (``record_consent``, and an import's rows)."""
+    check_in_work(victim.status, "record a consent")
+    given_on = data.given_on or today
+    check_event_date("given_on", given_on, today, victim.identified_on)
     consent_rules.check_new_consent(data.purpose, data.recipient_organisation_id, existing)
-    consent = Consent(
+    return Consent(
         victim_id=victim.id,
         purpose=data.purpose,
         recipient_organisation_id=data.recipient_organisation_id,
@@ -70,11 +88,6 @@ async def record_consent(
         given_at=now,
         recorded_by=principal.actor_id,
     )
-    session.add(consent)
-    await session.flush()
-    audit.record(session, principal, AuditAction.CREATE, "consent", consent.id, victim_id=victim.id)
-    await webhook_endpoints.consent_changed(session, consent, WebhookEvent.CONSENT_GIVEN, now)
-    return consent
 
 
 async def withdraw_consent(

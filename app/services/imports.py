@@ -2,11 +2,16 @@
 
 A file is read whole before anything is written: its type decided from its content, a
 workbook's archive checked before openpyxl opens it, its header matched to the template
-(``domain/imports.py``). Then each row becomes the requests a caseworker would have made — the
-person, their consents, a referral, a shelter stay, an assessment — through the services those
-requests go to, so every procedure rule and audit event applies as it does one by one. Each row
-is tried in a savepoint of its own: a refused row is rolled back, its problems noted, and the
-next row tried, so that one run reports every problem of the file.
+(``domain/imports.py``). Then each row becomes the records a caseworker's requests would have
+made — the person, their consents, a referral, a shelter stay, an assessment — built and checked
+by the services' own ``build`` functions, so every procedure rule applies as it does one by one.
+What those requests would look up is known without asking: the person was registered a moment
+before and has no other records, and the organisations and shelters named are kept for the run.
+Rows go in chunks (``CHUNK_ROWS``), each in a savepoint: a refused row's records are never
+added, its problems noted, and the rest of the chunk stored at once — one statement per kind of
+record, with the matching keys and possible duplicates of all its persons (``find_for_new``),
+every audit event and webhook as the services make them. A refusal by the database names no
+row, so that chunk is tried again a row at a time. One run reports every problem of the file.
 
 - a dry run rolls everything back and answers with the report: nothing is written;
 - a real run is a job (``imports`` table): it commits all rows, or none if any row has a
@@ -32,14 +37,15 @@ from uuid import UUID
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.clock import Clock
 from app.domain import imports as template
 from app.domain.access import RESERVED_BY, Action, can
-from app.domain.consent import ConsentPurpose
+from app.domain.consent import ConsentFacts, ConsentPurpose
 from app.domain.errors import DomainError, InvalidValue
+from app.domain.exchange import WebhookEvent
 from app.domain.imports import FileFormat, ImportStatus, Part, RowValues
 from app.domain.rulebook import Rulebook
 from app.errors import (
@@ -55,7 +61,16 @@ from app.errors import (
     UnsupportedFileType,
     ZipBomb,
 )
-from app.models import ImportJob, Organisation
+from app.models import (
+    Consent,
+    ImportJob,
+    Organisation,
+    Referral,
+    Shelter,
+    ShelterStay,
+    Victim,
+    WebhookEndpoint,
+)
 from app.models.base import utcnow
 from app.schemas.assessments import AssessmentCreate
 from app.schemas.consents import ConsentCreate
@@ -64,9 +79,20 @@ from app.schemas.referrals import ReferralCreate
 from app.schemas.shelter_stays import StayAdmit, StayCreate
 from app.schemas.victims import VictimCreate
 from app.security import Principal
-from app.services import assessments, audit, consents, referrals, shelter_stays, victims
+from app.services import (
+    assessments,
+    audit,
+    consents,
+    possible_duplicates,
+    records,
+    referrals,
+    shelter_stays,
+    victims,
+    webhook_endpoints,
+)
 from app.services.audit import AuditAction
-from app.services.organisations import name_key
+from app.services.facts import consent_facts
+from app.services.organisations import get_referenced, name_key
 from app.services.pagination import PageParams, fetch_page
 
 log = logging.getLogger(__name__)
@@ -300,7 +326,12 @@ class _Context:
     today: date
     clock: Clock
     rulebook: Rulebook
-    organisations: dict[str, UUID | None] = field(default_factory=dict)
+    organisations: dict[str, UUID | None] = field(default_factory=dict)  # by name
+    # what the rows name, kept for the run (the session keeps what it loaded only as long
+    # as something else holds it)
+    known_organisations: dict[UUID, Organisation] = field(default_factory=dict)
+    known_shelters: dict[UUID, Shelter] = field(default_factory=dict)
+    endpoints: dict[UUID, list[WebhookEndpoint]] = field(default_factory=dict)  # webhooks
 
 
 @dataclass
@@ -443,45 +474,147 @@ async def _bodies(
     return _Bodies(person, given, referral, stay, admit, assessment), []
 
 
-async def _make(
-    session: AsyncSession, ctx: _Context, bodies: _Bodies, at: list[Any]
-) -> Counter[str]:
-    """The row's records, through the services; ``at`` follows the part being made (for the
-    column a refusal points at)."""
+@dataclass
+class _Built:
+    """A row's records, built and checked in memory as its requests would be, not yet stored."""
+
+    number: int
+    bodies: _Bodies
+    victim: Victim
+    records: list[SQLModel]  # the consents, then the referral, the stay, the assessment
+
+
+async def _build(
+    session: AsyncSession,
+    ctx: _Context,
+    number: int,
+    bodies: _Bodies,
+    registration: str,
+    at: list[Any],
+) -> _Built:
+    """The row's records, through the services' own checks; what they would look up is known
+    of a person registered a moment before (no records of theirs yet), or kept by the run.
+    ``at`` follows the part being made (for the column a refusal points at)."""
     principal, today, rulebook = ctx.principal, ctx.today, ctx.rulebook
-    made: Counter[str] = Counter()
     at[:] = [Part.PERSON, None]
-    victim = await victims.create(session, principal, bodies.person, today)
-    made["victims"] += 1
-    recipient = None
-    if bodies.referral is not None:
-        recipient = bodies.referral.to_organisation_id
+    victim = victims.build(principal, bodies.person, today, registration)
+    made: list[SQLModel] = []
+    given: list[ConsentFacts] = []
+    recipient = bodies.referral.to_organisation_id if bodies.referral is not None else None
     for consent in bodies.consents:
         at[:] = [Part.CONSENT, consent.purpose]
-        if consent.purpose is ConsentPurpose.SHARE_WITH_ORGANISATION:
+        if consent.purpose is ConsentPurpose.SHARE_WITH_ORGANISATION and recipient is not None:
+            await _organisation(session, ctx, recipient, "recipient_organisation_id")
             consent = consent.model_copy(update={"recipient_organisation_id": recipient})
-        await consents.record_consent(session, principal, victim, consent, ctx.clock.now(), today)
-        made["consents"] += 1
+        record = consents.build(principal, victim, consent, given, ctx.clock.now(), today)
+        given.append(consent_facts(record))
+        made.append(record)
     if bodies.referral is not None:
         at[:] = [Part.REFERRAL, None]
+        receiver = await _organisation(
+            session, ctx, bodies.referral.to_organisation_id, "to_organisation_id"
+        )
         referral = bodies.referral.model_copy(update={"victim_id": victim.id})
-        await referrals.create(session, principal, referral, ctx.clock.now(), today, rulebook)
-        made["referrals"] += 1
+        made.append(
+            referrals.build(
+                principal, victim, receiver, referral, today, rulebook, consents=tuple(given)
+            )
+        )
     if bodies.stay is not None:
         at[:] = [Part.STAY, None]
+        shelter = await _shelter(session, ctx, bodies.stay.shelter_id)
         proposal = bodies.stay.model_copy(update={"victim_id": victim.id})
-        stay = await shelter_stays.propose(session, principal, proposal, today, rulebook)
-        made["shelter_stays"] += 1
-        if bodies.admit is not None:
-            at[:] = [Part.STAY, "admit"]
-            admitted_on = bodies.admit.admitted_on
-            await shelter_stays.admit(session, principal, stay, admitted_on, today, rulebook)
-            made["admissions"] += 1
+        made.append(shelter_stays.build(principal, victim, shelter, proposal, 0, today, rulebook))
     if bodies.assessment is not None:
         at[:] = [Part.ASSESSMENT, None]
-        made_assessment = bodies.assessment.model_copy(update={"victim_id": victim.id})
-        await assessments.create(session, principal, made_assessment, today, rulebook)
-        made["assessments"] += 1
+        own = await _organisation(session, ctx, principal.organisation, "organisation_id")
+        data = bodies.assessment.model_copy(update={"victim_id": victim.id})
+        due_on = await assessments.due_on_of(session, principal, data, victim.id)
+        made.append(assessments.build(principal, victim, own, data, due_on, today, rulebook))
+    return _Built(number, bodies, victim, made)
+
+
+async def _organisation(
+    session: AsyncSession, ctx: _Context, organisation_id: UUID, field: str
+) -> Organisation:
+    known = ctx.known_organisations
+    if organisation_id not in known:
+        known[organisation_id] = await get_referenced(session, organisation_id, field)
+    return known[organisation_id]
+
+
+async def _shelter(session: AsyncSession, ctx: _Context, shelter_id: UUID) -> Shelter:
+    known = ctx.known_shelters
+    if shelter_id not in known:
+        known[shelter_id] = await shelter_stays.referenced_shelter(session, shelter_id)
+    return known[shelter_id]
+
+
+async def _store(session: AsyncSession, ctx: _Context, built: Sequence[_Built]) -> list[Problem]:
+    """The rows' records, one statement per kind (their matching keys, and the pairs they
+    make, too); audited and announced as the services do. A stay a row admits is admitted in
+    a savepoint of its own, through the service (capacity counts the stays admitted before): a
+    refusal is that row's problem, and the run keeps nothing (the row's other records stay
+    until the run is rolled back)."""
+    # the persons first: the unit of work orders no inserts by foreign keys alone
+    session.add_all(row.victim for row in built)
+    await session.flush()
+    session.add_all(record for row in built for record in row.records)
+    await possible_duplicates.find_for_new(session, [row.victim for row in built], ctx.today)
+    problems = []
+    for row in built:
+        _announce(session, ctx, row)
+        for record in row.records:
+            await _tell(session, ctx, record)
+        stay = next((r for r in row.records if isinstance(r, ShelterStay)), None)
+        if stay is not None and row.bodies.admit is not None:
+            problem = await _admit(session, ctx, row.number, stay, row.bodies.admit)
+            problems += [problem] if problem is not None else []
+    await session.flush()
+    return problems
+
+
+def _announce(session: AsyncSession, ctx: _Context, row: _Built) -> None:
+    """The audit events of the row's records, in the order they were made."""
+    victim_id = row.victim.id
+    audit.record(
+        session, ctx.principal, AuditAction.CREATE, "victim", victim_id, victim_id=victim_id
+    )
+    for record in row.records:
+        records.audit_change(session, ctx.principal, record, AuditAction.CREATE)
+
+
+async def _tell(session: AsyncSession, ctx: _Context, record: SQLModel) -> None:
+    """The webhooks a new consent or referral sends, as their requests would."""
+    now, known = ctx.clock.now(), ctx.endpoints
+    if isinstance(record, Consent):
+        event = WebhookEvent.CONSENT_GIVEN
+        await webhook_endpoints.consent_changed(session, record, event, now, known=known)
+    elif isinstance(record, Referral):
+        event = WebhookEvent.REFERRAL_REQUESTED
+        await webhook_endpoints.referral_changed(
+            session, ctx.principal, record, event, now, known=known
+        )
+
+
+async def _admit(
+    session: AsyncSession, ctx: _Context, number: int, stay: ShelterStay, admit: StayAdmit
+) -> Problem | None:
+    try:
+        async with session.begin_nested():
+            await shelter_stays.admit(
+                session, ctx.principal, stay, admit.admitted_on, ctx.today, ctx.rulebook
+            )
+    except (DomainError, AppError) as exc:
+        return _refusal(number, exc, [Part.STAY, "admit"])
+    return None
+
+
+def _made(built: _Built) -> Counter[str]:
+    made = Counter(records.record_type(type(r)) + "s" for r in built.records)
+    made["victims"] += 1
+    if built.bodies.admit is not None:
+        made["admissions"] += 1
     return made
 
 
@@ -511,8 +644,8 @@ def _refusal(number: int, exc: Exception, at: list[Any]) -> Problem:
     return Problem(number, lead, "validation_error", None, "A value cannot be stored.")
 
 
-# A row's audit events (and whatever else a service leaves in ``session.info``) are set aside
-# while the row is tried, and kept only if it is: a rolled-back row leaves no event behind.
+# A chunk's audit events (and whatever else a service leaves in ``session.info``) are set aside
+# while it is tried, and kept only if it is stored: a rolled-back chunk leaves no event behind.
 def _set_aside(session: AsyncSession) -> dict[Any, Any]:
     kept = dict(session.info)
     session.info.clear()
@@ -534,41 +667,78 @@ def _put_back(session: AsyncSession, kept: dict[Any, Any], row: dict[Any, Any] |
     session.info.update(kept)
 
 
-async def _row(
-    session: AsyncSession, ctx: _Context, number: int, values: RowValues, outcome: Outcome
+CHUNK_ROWS = 200  # rows stored together: each kind of record in one statement
+
+
+async def _chunk(
+    session: AsyncSession, ctx: _Context, rows: Sequence[tuple[int, RowValues]], outcome: Outcome
 ) -> None:
-    bodies, problems = await _bodies(session, ctx, number, values)
-    if bodies is None:
-        outcome.problems.extend(problems)
-        return
+    """Rows tried together, in a savepoint: each row's records built and checked, then those of
+    the rows without a problem stored at once. A refusal by the database (which names no row)
+    is looked for row by row: each row is tried again on its own."""
+    built, problems = await _prepare(session, ctx, rows)
     kept = _set_aside(session)
     savepoint = await session.begin_nested()
-    at: list[Any] = [Part.PERSON, None]
     try:
-        made = await _make(session, ctx, bodies, at)
-    except (DomainError, AppError, IntegrityError, DataError) as exc:
+        problems += await _store(session, ctx, built) if built else []
+    except (IntegrityError, DataError) as exc:
         await savepoint.rollback()
         _put_back(session, kept, None)
-        outcome.problems.append(_refusal(number, exc, at))
+        if len(rows) > 1:
+            for row in rows:
+                await _chunk(session, ctx, [row], outcome)
+        else:
+            outcome.problems += [*problems, _refusal(rows[0][0], exc, [Part.PERSON, None])]
         return
     except BaseException:
         _put_back(session, kept, None)
         raise
-    # the row's events join the run's before the savepoint is released: they are written
+    # the rows' events join the run's before the savepoint is released: they are written
     # together at the commit (a released savepoint would otherwise write them at once)
-    row = _set_aside(session)
+    stored = _set_aside(session)
     await savepoint.commit()
-    _put_back(session, kept, row)
-    outcome.created.update(made)
+    _put_back(session, kept, stored)
+    outcome.problems += sorted(problems, key=lambda problem: problem.row or 0)
+    refused = {problem.row for problem in problems}
+    for done in built:
+        if done.number not in refused:
+            outcome.created.update(_made(done))
+
+
+async def _prepare(
+    session: AsyncSession, ctx: _Context, rows: Sequence[tuple[int, RowValues]]
+) -> tuple[list[_Built], list[Problem]]:
+    """Each row's records built and checked, or its problems."""
+    problems: list[Problem] = []
+    ready: list[tuple[int, _Bodies]] = []
+    for number, values in rows:
+        bodies, refused = await _bodies(session, ctx, number, values)
+        problems += refused
+        if bodies is not None:
+            ready.append((number, bodies))
+    numbers = await victims.free_registration_numbers(session, len(ready)) if ready else []
+    built = []
+    for (number, bodies), registration in zip(ready, numbers, strict=True):
+        at: list[Any] = [Part.PERSON, None]
+        try:
+            built.append(await _build(session, ctx, number, bodies, registration, at))
+        except (DomainError, AppError) as exc:
+            problems.append(_refusal(number, exc, at))
+    return built, problems
 
 
 async def _process(
     session: AsyncSession, ctx: _Context, sheet: Sheet, progress: Callable[[int], None]
 ) -> Outcome:
+    await _plan_each_statement(session)
     outcome = Outcome(total_rows=len(sheet.rows))
-    for done, (number, cells) in enumerate(sheet.rows, 1):
-        await _row(session, ctx, number, template.row_values(sheet.columns, cells), outcome)
-        progress(done)
+    for start in range(0, len(sheet.rows), CHUNK_ROWS):
+        rows = [
+            (number, template.row_values(sheet.columns, cells))
+            for number, cells in sheet.rows[start : start + CHUNK_ROWS]
+        ]
+        await _chunk(session, ctx, rows, outcome)
+        progress(start + len(rows))
     return outcome
 
 
@@ -639,7 +809,6 @@ async def run(
     """The job, after the answer was sent, in a session of its own: all rows or none."""
     try:
         async with sessionmaker() as session:
-            await _plan_each_statement(session)
             ctx = _Context(principal, clock.today(), clock, rulebook)
 
             def progress(done: int) -> None:
@@ -660,10 +829,11 @@ async def run(
 
 
 async def _plan_each_statement(session: AsyncSession) -> None:
-    """PostgreSQL: the import is one transaction that makes thousands of rows, which no
-    ANALYZE sees before it commits. A prepared statement's generic plan, made while a table
-    was small, would scan it whole on every row to the end (the matcher's lookup grew so:
-    10,000 rows took 607 s); a plan made for each execution sees the table as it has grown."""
+    """PostgreSQL: an import (a dry run too) is one transaction that makes thousands of rows,
+    which no ANALYZE sees before it commits. A prepared statement's generic plan, made while a
+    table was small, would go on scanning it whole as it grows, comparing each row with every
+    one of the thousands of keys a chunk looks up (10,000 rows took minutes so); a plan made
+    for each execution sees the table as it is, and the keys as constants it can hash."""
     if session.get_bind().dialect.name == "postgresql":
         connection = await session.connection()
         await connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")

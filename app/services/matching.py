@@ -3,7 +3,7 @@ the domain (domain/matching.py) with the deployment's secret (APP_MATCHING_KEY);
 of a person found by those keys, never by a name or a birth date in the clear."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from uuid import UUID
 
@@ -49,7 +49,15 @@ async def store_keys(session: AsyncSession, victim: Victim, *, new: bool = False
     if not new:
         await drop_keys(session, victim.id)
     keys = keys_of(_secret(), victim.given_name, victim.family_name, victim.birth_date)
-    rows = [{"victim_id": victim.id, "kind": kind, "key": key} for kind, key in keys.all()]
+    await _insert_keys(session, [(victim.id, keys)])
+
+
+async def _insert_keys(session: AsyncSession, keyed: Sequence[tuple[UUID, PersonKeys]]) -> None:
+    rows = [
+        {"victim_id": victim_id, "kind": kind, "key": key}
+        for victim_id, keys in keyed
+        for kind, key in keys.all()
+    ]
     if rows:
         await session.exec(insert(_KEYS), params=rows)
 
@@ -88,11 +96,63 @@ async def candidates(session: AsyncSession, victim: Victim) -> list[tuple[UUID, 
     if statement is None:
         return []
     ids = list((await session.exec(statement)).all())
-    if not ids:
-        return []
-    matches = [(other, score(found, keys)) for other, keys in await _keys_of(session, ids)]
+    return _best(found, await _keys_of(session, ids)) if ids else []
+
+
+def _best(found: Probe, others: Iterable[tuple[UUID, PersonKeys]]) -> list[tuple[UUID, Match]]:
+    """Those of ``others`` that score at least THRESHOLD against the probe, best first."""
+    matches = [(other, score(found, keys)) for other, keys in others]
     kept = [(other, m) for other, m in matches if m.score >= THRESHOLD]
     return sorted(kept, key=lambda pair: -pair[1].score)
+
+
+_LOOKUP_BATCH = 4000  # keys per statement: well under the drivers' limits on parameters
+
+
+async def candidates_of_new(
+    session: AsyncSession, victims: Sequence[Victim]
+) -> dict[UUID, list[tuple[UUID, Match]]]:
+    """``candidates`` of persons registered together (an import's rows), each as if they were
+    registered one after another in this order: among those stored before, looked up
+    together, and those before them in ``victims``; then their keys are stored."""
+    secret = _secret()
+    probes = [probe_for(victim) for victim in victims]
+    keyed = [
+        (victim.id, keys_of(secret, victim.given_name, victim.family_name, victim.birth_date))
+        for victim in victims
+    ]
+    stored = await _stored_by_key(session, {key for found in probes for key in found.name_birth})
+    earlier: dict[str, set[UUID]] = defaultdict(set)  # keys of those before, in ``victims``
+    near: list[set[UUID]] = []
+    for found, (victim_id, keys) in zip(probes, keyed, strict=True):
+        others: set[UUID] = set()
+        for key in found.name_birth:
+            others.update(stored.get(key, ()), earlier.get(key, ()))
+        near.append(others)
+        for key in keys.name_birth:
+            earlier[key].add(victim_id)
+    before = set().union(*near) - {victim.id for victim in victims}
+    known = dict(await _keys_of(session, list(before))) if before else {}
+    known.update(keyed)
+    await _insert_keys(session, keyed)
+    return {
+        victim.id: _best(found, [(other, known[other]) for other in others if other in known])
+        for victim, found, others in zip(victims, probes, near, strict=True)
+    }
+
+
+async def _stored_by_key(session: AsyncSession, keys: set[str]) -> dict[str, set[UUID]]:
+    """The persons stored under each of these name-and-birth keys."""
+    by_key: dict[str, set[UUID]] = defaultdict(set)
+    wanted = sorted(keys)
+    for start in range(0, len(wanted), _LOOKUP_BATCH):
+        query = select(PersonMatchKey.victim_id, PersonMatchKey.key).where(
+            col(PersonMatchKey.kind) == KeyKind.NAME_BIRTH,
+            col(PersonMatchKey.key).in_(wanted[start : start + _LOOKUP_BATCH]),
+        )
+        for victim_id, key in (await session.exec(query)).all():
+            by_key[key].add(victim_id)
+    return by_key
 
 
 async def _keys_of(

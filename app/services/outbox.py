@@ -59,17 +59,26 @@ async def notify(
     organisations: Iterable[UUID],
     data: dict[str, Any],
     now: datetime,
+    *,
+    known: dict[UUID, list[WebhookEndpoint]] | None = None,
 ) -> None:
     """One webhook delivery per active endpoint of each organisation the event concerns. The
-    body holds ids and states only: the receiver reads the record through the API."""
-    organisation_ids = list(organisations)
+    body holds ids and states only: the receiver reads the record through the API. ``known``
+    keeps the endpoints looked up, by organisation, for the next event of a run of many."""
+    organisation_ids = list(dict.fromkeys(organisations))
     if not organisation_ids:
         return
-    query = select(WebhookEndpoint).where(
-        col(WebhookEndpoint.organisation_id).in_(organisation_ids),
-        col(WebhookEndpoint.active).is_(True),
-    )
-    for endpoint in (await session.exec(query)).all():
+    known = {} if known is None else known
+    missing = [org for org in organisation_ids if org not in known]
+    if missing:
+        query = select(WebhookEndpoint).where(
+            col(WebhookEndpoint.organisation_id).in_(missing),
+            col(WebhookEndpoint.active).is_(True),
+        )
+        found = (await session.exec(query)).all()
+        for org in missing:
+            known[org] = [endpoint for endpoint in found if endpoint.organisation_id == org]
+    for endpoint in (endpoint for org in organisation_ids for endpoint in known[org]):
         message = enqueue(
             session,
             Topic.WEBHOOK,

@@ -12,7 +12,7 @@ from sqlalchemy import Table, delete, exists, or_, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.domain.matching import Resolution, check_mergeable, check_open
+from app.domain.matching import Match, Resolution, check_mergeable, check_open
 from app.domain.shelter import OPEN_STAY_STATES
 from app.domain.vocabulary import VictimStatus
 from app.errors import NotFound
@@ -67,18 +67,28 @@ async def find_for(
         elif pair.resolution is None:
             pair.score, pair.reasons = found[other].score, list(found[other].reasons)
             session.add(pair)
-    for other, match in found.items():
-        if other not in paired:
-            session.add(
-                PossibleDuplicate(
-                    victim_id=victim.id,
-                    candidate_id=other,
-                    score=match.score,
-                    reasons=list(match.reasons),
-                    found_on=today,
-                )
-            )
+    session.add_all(
+        _pair(victim.id, other, m, today) for other, m in found.items() if other not in paired
+    )
     await session.flush()
+
+
+async def find_for_new(session: AsyncSession, victims: Sequence[Victim], today: date) -> None:
+    """``find_for`` of persons just registered together (an import's rows, in their order),
+    with two statements of lookup and one of keys for them all."""
+    found = await matching.candidates_of_new(session, victims)
+    session.add_all(
+        _pair(victim_id, other, match, today)
+        for victim_id, matches in found.items()
+        for other, match in matches
+    )
+
+
+def _pair(victim_id: UUID, other: UUID, match: Match, today: date) -> PossibleDuplicate:
+    reasons = list(match.reasons)
+    return PossibleDuplicate(
+        victim_id=victim_id, candidate_id=other, score=match.score, reasons=reasons, found_on=today
+    )
 
 
 async def hints_for(session: AsyncSession, principal: Principal, victim: Victim) -> list[Hint]:

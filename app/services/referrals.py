@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.domain.access import answers_referral, cancels_referral
 from app.domain.care import check_exit_information
 from app.domain.casework import REFERRAL_STEPS, AssessmentKind, FollowUpTrigger, ReferralStatus
+from app.domain.consent import ConsentFacts
 from app.domain.dates import check_event_date, check_in_order, check_not_future
 from app.domain.errors import InvalidValue
 from app.domain.exchange import WebhookEvent
@@ -77,22 +78,18 @@ async def create(
 ) -> Referral:
     victim = await facts.visible_victim(session, principal, data.victim_id)
     receiver = await get_referenced(session, data.to_organisation_id, "to_organisation_id")
-    if receiver.id == principal.organisation_id:
-        raise InvalidValue("to_organisation_id", "A referral goes to another organisation.")
-    referred_on = data.referred_on or today
-    check_event_date("referred_on", referred_on, today, victim.identified_on)
-    request = await _request(session, victim, receiver, data, referred_on)
-    check_referral(request, rulebook)
-    referral = Referral(
-        victim_id=victim.id,
-        from_organisation_id=principal.organisation,
-        to_organisation_id=receiver.id,
-        service=data.service,
-        funding=data.funding,
-        ina_assessment_id=data.ina_assessment_id,
-        referred_on=referred_on,
-        created_by=principal.actor_id,
-        rulebook_version=rulebook.version,
+    referral = build(
+        principal,
+        victim,
+        receiver,
+        data,
+        today,
+        rulebook,
+        consents=await facts.consents_of(session, victim.id),
+        ina=await _named_ina(session, victim, data.ina_assessment_id),
+        family_risk_completed=await facts.has_completed(
+            session, victim.id, AssessmentKind.FAMILY_RISK
+        ),
     )
     session.add(referral)
     await session.flush()
@@ -105,14 +102,26 @@ async def create(
     return referral
 
 
-async def _request(
-    session: AsyncSession,
+def build(
+    principal: Principal,
     victim: Victim,
     receiver: Organisation,
     data: ReferralCreate,
-    referred_on: date,
-) -> ReferralRequest:
-    return ReferralRequest(
+    today: date,
+    rulebook: Rulebook,
+    *,
+    consents: tuple[ConsentFacts, ...],
+    ina: AssessmentFacts | None = None,
+    family_risk_completed: bool = False,
+) -> Referral:
+    """A new referral, checked against what is known of the person (their ``consents``, the
+    assessment it names, a completed family risk assessment), not yet stored (``create``, and
+    an import's rows)."""
+    if receiver.id == principal.organisation_id:
+        raise InvalidValue("to_organisation_id", "A referral goes to another organisation.")
+    referred_on = data.referred_on or today
+    check_event_date("referred_on", referred_on, today, victim.identified_on)
+    request = ReferralRequest(
         victim_id=victim.id,
         victim_organisation_id=victim.organisation_id,
         to_organisation_id=receiver.id,
@@ -123,11 +132,21 @@ async def _request(
         identified_on=victim.identified_on,
         registered_address=victim.registered_address,
         licences=licences_of(receiver),
-        ina=await _named_ina(session, victim, data.ina_assessment_id),
-        family_risk_completed=await facts.has_completed(
-            session, victim.id, AssessmentKind.FAMILY_RISK
-        ),
-        consents=await facts.consents_of(session, victim.id),
+        ina=ina,
+        family_risk_completed=family_risk_completed,
+        consents=consents,
+    )
+    check_referral(request, rulebook)
+    return Referral(
+        victim_id=victim.id,
+        from_organisation_id=principal.organisation,
+        to_organisation_id=receiver.id,
+        service=data.service,
+        funding=data.funding,
+        ina_assessment_id=data.ina_assessment_id,
+        referred_on=referred_on,
+        created_by=principal.actor_id,
+        rulebook_version=rulebook.version,
     )
 
 

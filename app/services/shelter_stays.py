@@ -73,22 +73,9 @@ async def propose(
     session: AsyncSession, principal: Principal, data: StayCreate, today: date, rulebook: Rulebook
 ) -> ShelterStay:
     victim = await facts.visible_victim(session, principal, data.victim_id)
-    shelter = await session.get(Shelter, data.shelter_id)
-    if shelter is None:
-        raise InvalidValue("shelter_id", "No shelter has this id.")
-    _shelter_staff_only(principal, shelter)
-    proposed_on = data.proposed_on or today
-    check_event_date("proposed_on", proposed_on, today, victim.identified_on)
-    _check_signatures(data.model_dump(), today)
-    check_one_stay(await _open_stays(session, victim.id))
-    check_pocket_money(data.pocket_money_per_day, rulebook)
-    resident = _resident(victim, data.exceptional_justification)
-    check_eligibility(shelter.kind, resident, proposed_on, rulebook)
-    stay = ShelterStay(
-        **data.model_dump(exclude={"proposed_on"}),
-        proposed_on=proposed_on,
-        proposed_by=principal.actor_id,
-        rulebook_version=rulebook.version,
+    shelter = await referenced_shelter(session, data.shelter_id)
+    stay = build(
+        principal, victim, shelter, data, await _open_stays(session, victim.id), today, rulebook
     )
     try:
         async with session.begin_nested():  # the unique index settles a race (MAN-ONE-STAY)
@@ -97,6 +84,41 @@ async def propose(
         raise AlreadyInShelter("The person has an open shelter stay already.") from exc
     records.audit_change(session, principal, stay, AuditAction.CREATE)
     return stay
+
+
+async def referenced_shelter(session: AsyncSession, shelter_id: UUID) -> Shelter:
+    """The shelter a new stay names: unknown is a validation error, not a 404."""
+    shelter = await session.get(Shelter, shelter_id)
+    if shelter is None:
+        raise InvalidValue("shelter_id", "No shelter has this id.")
+    return shelter
+
+
+def build(
+    principal: Principal,
+    victim: Victim,
+    shelter: Shelter,
+    data: StayCreate,
+    open_stays: int,
+    today: date,
+    rulebook: Rulebook,
+) -> ShelterStay:
+    """A proposed stay, checked against the person's ``open_stays`` and the shelter's rules,
+    not yet stored (``propose``, and an import's rows)."""
+    _shelter_staff_only(principal, shelter)
+    proposed_on = data.proposed_on or today
+    check_event_date("proposed_on", proposed_on, today, victim.identified_on)
+    _check_signatures(data.model_dump(), today)
+    check_one_stay(open_stays)
+    check_pocket_money(data.pocket_money_per_day, rulebook)
+    resident = _resident(victim, data.exceptional_justification)
+    check_eligibility(shelter.kind, resident, proposed_on, rulebook)
+    return ShelterStay(
+        **data.model_dump(exclude={"proposed_on"}),
+        proposed_on=proposed_on,
+        proposed_by=principal.actor_id,
+        rulebook_version=rulebook.version,
+    )
 
 
 async def update(

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.closure import check_in_work
@@ -75,12 +75,8 @@ async def create(
     session: AsyncSession, principal: Principal, data: VictimCreate, today: date
 ) -> Victim:
     """The case belongs to the caller's organisation; the registration number is the server's."""
-    _check_dates(data.model_dump(), today)
-    victim = Victim(
-        **data.model_dump(),
-        registration_number=await _free_registration_number(session),
-        organisation_id=principal.organisation,
-    )
+    (number,) = await free_registration_numbers(session, 1)
+    victim = build(principal, data, today, number)
     session.add(victim)
     await session.flush()
     audit.record(session, principal, AuditAction.CREATE, "victim", victim.id, victim_id=victim.id)
@@ -117,16 +113,30 @@ def _check_dates(values: dict[str, Any], today: date, current: Victim | None = N
         check_in_order("identified_on", found, born, "A person is identified after their birth.")
 
 
-async def _free_registration_number(session: AsyncSession) -> str:
-    """50 random bits rarely collide; the unique constraint guards the rest."""
+def build(
+    principal: Principal, data: VictimCreate, today: date, registration_number: str
+) -> Victim:
+    """A new person's record, checked, not yet stored (``create``, and an import's rows)."""
+    _check_dates(data.model_dump(), today)
+    return Victim(
+        **data.model_dump(),
+        registration_number=registration_number,
+        organisation_id=principal.organisation,
+    )
+
+
+async def free_registration_numbers(session: AsyncSession, count: int) -> list[str]:
+    """``count`` numbers no person has, looked up together: 50 random bits rarely collide, and
+    the unique constraint guards the rest."""
+    numbers: set[str] = set()
     for _ in range(5):
-        candidate = registration_number(secrets.randbits(REGISTRATION_BITS))
-        taken = (
-            select(func.count()).select_from(Victim).where(Victim.registration_number == candidate)
-        )
-        if not (await session.exec(taken)).one():
-            return candidate
-    raise RuntimeError("could not draw a free registration number")
+        wanted = count - len(numbers)
+        drawn = {registration_number(secrets.randbits(REGISTRATION_BITS)) for _ in range(wanted)}
+        query = select(Victim.registration_number).where(col(Victim.registration_number).in_(drawn))
+        numbers |= drawn - set((await session.exec(query)).all())
+        if len(numbers) == count:
+            return list(numbers)
+    raise RuntimeError("could not draw free registration numbers")
 
 
 def health_insurance(

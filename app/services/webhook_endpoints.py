@@ -219,6 +219,8 @@ async def referral_changed(
     referral: Referral,
     event: WebhookEvent,
     now: datetime,
+    *,
+    known: dict[UUID, list[WebhookEndpoint]] | None = None,
 ) -> None:
     """Tell the parties that did not act (their systems, if they registered endpoints)."""
     recipients = referral_event_recipients(
@@ -229,11 +231,16 @@ async def referral_changed(
         "victim_id": referral.victim_id,
         "status": referral.status.value,
     }
-    await outbox.notify(session, event, recipients, data, now)
+    await outbox.notify(session, event, recipients, data, now, known=known)
 
 
 async def consent_changed(
-    session: AsyncSession, consent: Consent, event: WebhookEvent, now: datetime
+    session: AsyncSession,
+    consent: Consent,
+    event: WebhookEvent,
+    now: datetime,
+    *,
+    known: dict[UUID, list[WebhookEndpoint]] | None = None,
 ) -> None:
     """A consent to share with an organisation concerns that organisation: a withdrawal means
     it must stop using what it received (CONSENT-DISCLOSURE)."""
@@ -243,4 +250,5 @@ async def consent_changed(
         return
     status = "withdrawn" if consent.withdrawn_at else "given"
     data = {"consent_id": consent.id, "victim_id": consent.victim_id, "status": status}
-    await outbox.notify(session, event, [consent.recipient_organisation_id], data, now)
+    recipients = [consent.recipient_organisation_id]
+    await outbox.notify(session, event, recipients, data, now, known=known)

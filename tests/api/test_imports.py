@@ -22,7 +22,7 @@ from app.domain import imports as template
 from app.domain.access import Role
 from app.domain.rulebook import ShelterKind
 from app.domain.vocabulary import OrganisationKind, Sex
-from app.models import Organisation, Shelter
+from app.models import Organisation, Shelter, WebhookEndpoint
 from tests.factories import Actor, Actors, licence
 from tests.helpers import changed_settings, expect_problem
 
@@ -677,19 +677,21 @@ async def test_too_many_rows_are_refused(
 async def test_the_job_counts_rows_done_while_it_runs(
     client: httpx.AsyncClient, manager: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Progress is the process's own record of the run, laid over the job's row."""
+    """Progress is the process's own record of the run, laid over the job's row: it counts
+    the rows of each chunk stored (here a chunk is a row)."""
     from app.services import imports
 
     seen: list[int] = []
-    real = imports._row
+    real = imports._chunk
 
-    async def watched(session, ctx, number, values, outcome):  # type: ignore[no-untyped-def]
-        await real(session, ctx, number, values, outcome)
+    async def watched(session, ctx, rows, outcome):  # type: ignore[no-untyped-def]
+        await real(session, ctx, rows, outcome)
         job_id = next(iter(imports._PROGRESS))
         read = await client.get(f"{IMPORTS}/{job_id}", headers=manager.headers)
         seen.append(read.json()["done_rows"])
 
-    monkeypatch.setattr(imports, "_row", watched)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(imports, "_chunk", watched)
     answer = await upload(client, manager, as_csv([person(1), person(2), person(3)]))
     assert seen == [0, 1, 2]
     assert imports._PROGRESS == {}
@@ -701,3 +703,184 @@ def test_the_readme_names_every_column_of_the_template() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## Bringing an existing caseload in", 1)[1].split("\n## ", 1)[0]
     assert [name for name in template.HEADER if f"`{name}`" not in section] == []
+
+
+# --- rows stored together ---------------------------------------------------------------------
+
+
+async def test_an_imported_row_leaves_what_its_requests_one_by_one_would(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    actors: Actors,
+    manager: Actor,
+    receiver: Organisation,
+    shelter: Shelter,
+) -> None:
+    """The chunk's one statement per kind makes the records, audit events and webhooks that
+    the same person's requests make through the services: table by table, event by event."""
+    await actors.add(
+        WebhookEndpoint(organisation_id=receiver.id, url="https://x.test/h", secret="whsec-test")
+    )
+    row = full_row(receiver, shelter, 1)
+    before = await every_count(app)
+    answer = await upload(client, manager, as_csv([row]))
+    assert answer.status_code == 202, answer.text
+    imported = await every_count(app)
+    by_import = {t: imported[t] - before[t] for t in imported if imported[t] != before[t]}
+
+    headers = manager.headers
+    body = {k: v for k, v in person(2).items() if not k.startswith("consent_")}
+    body["exploitation_types"] = body["exploitation_types"].split(";")
+    made = await client.post(f"{API}/victims", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    victim_id = made.json()["id"]
+    for consent in (
+        {"purpose": "data_processing", "given_on": "2024-03-02"},
+        {
+            "purpose": "share_with_organisation",
+            "recipient_organisation_id": str(receiver.id),
+            "given_on": "2024-03-03",
+        },
+    ):
+        given = await client.post(
+            f"{API}/victims/{victim_id}/consents", json=consent, headers=headers
+        )
+        assert given.status_code == 201, given.text
+    requests = [
+        (
+            "referrals",
+            {"victim_id": victim_id, "to_organisation_id": str(receiver.id), "service": "legal",
+             "funding": "project", "referred_on": "2024-03-04"},
+        ),
+        (
+            "shelter-stays",
+            {"victim_id": victim_id, "shelter_id": str(shelter.id), "source": "ngo_coordinator",
+             "proposed_on": "2024-03-05", "pocket_money_per_day": "50.00"},
+        ),
+        ("assessments", {"victim_id": victim_id, "kind": "risk", "performed_on": "2024-03-06"}),
+    ]  # fmt: skip
+    for path, request in requests:
+        sent = await client.post(f"{API}/{path}", json=request, headers=headers)
+        assert sent.status_code == 201, sent.text
+    after = await every_count(app)
+    by_requests = {t: after[t] - imported[t] for t in after if after[t] != imported[t]}
+    # the import's own: its job and the event that audits it (and the chains of hashes the
+    # first events start)
+    assert by_import.pop("imports") == 1
+    by_import["audit_events"] -= 1
+    by_import.pop("audit_chains")
+    assert by_import == by_requests
+    assert by_import["outbox_messages"] == 2  # the share consent and the referral, as webhooks
+
+    coordinator = await actors.user(Role.COORDINATOR)
+    trail = await client.get(
+        f"{API}/audit-events",
+        params={"actor_id": str(manager.id), "action": "create", "limit": 200},
+        headers=coordinator.headers,
+    )
+    events = sorted(trail.json()["items"], key=lambda e: e["at"])
+    kinds = [e["record_type"] for e in events if e["record_type"] != "import"]
+    half = len(kinds) // 2
+    assert kinds[:half] == kinds[half:] == [
+        "victim", "consent", "consent", "referral", "shelter_stay", "assessment"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("chunk_rows", [200, 1], ids=["in-one-chunk", "a-row-a-chunk"])
+async def test_the_same_person_twice_in_a_file_is_a_possible_duplicate_in_a_chunk_or_across(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    manager: Actor,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk_rows: int,
+) -> None:
+    """DATA-DUPLICATE at import: each row is matched against the persons before it — those
+    registered already and the file's rows above it, in its chunk or an earlier one."""
+    from app.services import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", chunk_rows)
+    coordinator = await actors.user(Role.COORDINATOR)
+    registered = person(3, given_name="Айгүл", family_name="Асанова")
+    already = await client.post(
+        f"{API}/victims",
+        json={
+            k: v for k, v in registered.items() if k.startswith(("given", "family", "birth", "sex"))
+        },
+        headers=manager.headers,
+    )
+    assert already.status_code == 201, already.text
+    rows = [
+        person(1, given_name="Нургуль", family_name="Асанова", birth_date="1990-03-05"),
+        person(2),
+        person(3, given_name="Aigul", family_name="Asanova"),  # the one registered already
+        person(4, given_name="Asanova", family_name="Nurgül", birth_date="1990-05-03"),
+    ]
+    answer = await upload(client, manager, as_csv(rows))
+    assert answer.status_code == 202, answer.text
+    job = (await client.get(answer.headers["location"], headers=manager.headers)).json()
+    assert (job["status"], job["problems"]) == ("succeeded", [])
+    listed = await client.get(f"{API}/possible-duplicates", headers=coordinator.headers)
+    pairs = listed.json()["items"]
+    names = {
+        v["id"]: (v["given_name"], v["family_name"]) for v in await victims_of(client, manager)
+    }
+    found = sorted((names[p["victim_id"]], names[p["candidate_id"]]) for p in pairs)
+    assert found == [
+        (("Aigul", "Asanova"), ("Айгүл", "Асанова")),
+        (("Asanova", "Nurgül"), ("Нургуль", "Асанова")),
+    ]
+
+
+async def test_a_refusal_by_the_database_is_found_row_by_row(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    ngo: Organisation,
+    manager: Actor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A constraint the database holds names no row: the chunk is tried again a row at a time,
+    and the report names the row it refused."""
+    from app.services import victims
+
+    taken = (await actors.victim(ngo)).registration_number
+    real = victims.free_registration_numbers
+    calls = 0
+
+    async def one_taken(session, count):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        numbers = await real(session, count)
+        # the file's second person (row 3) draws a number another person holds: in the chunk
+        # of three (the first call), and tried on its own (the third: row by row)
+        if calls in (1, 3):
+            numbers[1 if calls == 1 else 0] = taken
+        return numbers
+
+    monkeypatch.setattr(victims, "free_registration_numbers", one_taken)
+    answer = await upload(client, manager, as_csv([person(1), person(2), person(3)]), dry_run=True)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert [(p["row"], p["code"]) for p in report["problems"]] == [(3, "duplicate")]
+    assert report["created"]["victims"] == 2
+
+
+async def test_an_admission_in_a_row_goes_through_the_admission_rules(
+    client: httpx.AsyncClient,
+    manager: Actor,
+    receiver: Organisation,
+    shelter: Shelter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Were one role allowed both to propose and to admit, the admission of a row's stay is
+    the service's, with its rules (the signed documents first: MAN-ADMISSION-DOCS), and the
+    refused row makes nothing."""
+    from app.services import imports
+
+    monkeypatch.setattr(imports, "can", lambda role, action: True)
+    row = full_row(receiver, shelter, 1) | {"stay_admitted_on": "2024-03-07"}
+    answer = await upload(client, manager, as_csv([row, person(2)]), dry_run=True)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    found = [(p["row"], p["column"], p["rule"]) for p in report["problems"]]
+    assert found == [(2, "stay_admitted_on", "MAN-ADMISSION-DOCS")]
+    assert report["created"]["victims"] == 1
