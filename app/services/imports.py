@@ -30,7 +30,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -127,6 +127,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # transaction would see it before the commit). So it is kept here, in memory, and
 # ``GET /imports/{id}`` lays it over the row while the job runs.
 _PROGRESS: dict[UUID, int] = {}
+# A job "running" this long has no process behind it any more (20,000 rows take minutes).
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 # --- reading the file --------------------------------------------------------------------------
@@ -766,8 +768,12 @@ async def start(
     """The job of this file: a new one (True), or the one of the same file that is running or
     succeeded in the caller's organisation (False: nothing new is made)."""
     existing = await _same_file(session, principal.organisation, sheet.sha256)
-    if existing is not None:
+    if existing is not None and not _abandoned(existing):
         return existing, False
+    if existing is not None:
+        _give_up(existing, "The import stopped before it ended: nothing was kept.")
+        session.add(existing)
+        await session.flush()
     job = ImportJob(
         organisation_id=principal.organisation,
         created_by=principal.actor_id,
@@ -787,6 +793,16 @@ async def start(
     audit.record(session, principal, AuditAction.CREATE, RECORD_TYPE, job.id)
     _PROGRESS[job.id] = 0
     return job, True
+
+
+def _abandoned(job: ImportJob) -> bool:
+    """A job still "running" long after any import could take, and not by this process: the
+    process that ran it stopped (a restart, a crash). It would block the file forever."""
+    return (
+        job.status == ImportStatus.RUNNING.value
+        and job.id not in _PROGRESS
+        and job.created_at < utcnow() - ABANDONED_AFTER
+    )
 
 
 async def _same_file(session: AsyncSession, organisation_id: UUID, sha256: str) -> ImportJob | None:
@@ -818,12 +834,15 @@ async def run(
             if outcome.problems:
                 await session.rollback()
             job = await session.get_one(ImportJob, job_id, with_for_update=True)
+            if job.status != ImportStatus.RUNNING.value:  # given up on: a newer job has the file
+                await session.rollback()
+                return
             _finish(job, outcome)
             session.add(job)
             await session.commit()
     except Exception as exc:  # the job must not stay "running": it failed, and says so
         log.error("import %s failed: %s", job_id, type(exc).__name__)
-        await _fail(sessionmaker, job_id, sheet)
+        await _fail(sessionmaker, job_id)
     finally:
         _PROGRESS.pop(job_id, None)
 
@@ -848,13 +867,18 @@ def _finish(job: ImportJob, outcome: Outcome) -> None:
     job.finished_at = utcnow()
 
 
-async def _fail(sessionmaker: async_sessionmaker[AsyncSession], job_id: UUID, sheet: Sheet) -> None:
-    problem = Problem(None, None, "internal_error", None, "The import stopped: nothing was kept.")
+def _give_up(job: ImportJob, detail: str) -> None:
+    problem = Problem(None, None, "internal_error", None, detail)
+    done = job.done_rows
+    _finish(job, Outcome(total_rows=job.total_rows, problems=[problem]))
+    job.done_rows = _PROGRESS.get(job.id, done)
+
+
+async def _fail(sessionmaker: async_sessionmaker[AsyncSession], job_id: UUID) -> None:
     try:
         async with sessionmaker() as session, session.begin():
             job = await session.get_one(ImportJob, job_id)
-            _finish(job, Outcome(total_rows=len(sheet.rows), problems=[problem]))
-            job.done_rows = _PROGRESS.get(job_id, 0)
+            _give_up(job, "The import stopped: nothing was kept.")
             session.add(job)
     except Exception as exc:
         log.error("import %s could not be marked failed: %s", job_id, type(exc).__name__)

@@ -22,7 +22,8 @@ from app.domain import imports as template
 from app.domain.access import Role
 from app.domain.rulebook import ShelterKind
 from app.domain.vocabulary import OrganisationKind, Sex
-from app.models import Organisation, Shelter, WebhookEndpoint
+from app.models import ImportJob, Organisation, Shelter, WebhookEndpoint
+from app.models.base import utcnow
 from tests.factories import Actor, Actors, licence
 from tests.helpers import changed_settings, expect_problem
 
@@ -391,6 +392,40 @@ async def test_a_failed_import_does_not_block_a_new_attempt(
     for answer in (first, second):
         read = await client.get(answer.headers["location"], headers=manager.headers)
         assert read.json()["status"] == "failed"
+
+
+async def test_a_job_left_running_by_a_stopped_process_does_not_block_the_file(
+    client: httpx.AsyncClient, actors: Actors, manager: Actor
+) -> None:
+    """A job whose process stopped (a restart mid-run) stays "running" in its row: past
+    ABANDONED_AFTER the file's next upload gives it up and starts anew; a younger one is
+    still the file's job."""
+    from app.services import imports
+
+    def job_of(content: bytes, **fields: Any) -> ImportJob:
+        return ImportJob(
+            organisation_id=manager.organisation_id,
+            created_by=manager.id,
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            file_format="csv",
+            status="running",
+            total_rows=1,
+            **fields,
+        )
+
+    running, stopped_file = as_csv([person(1)]), as_csv([person(2)])
+    young = await actors.add(job_of(running))
+    answer = await upload(client, manager, running)
+    assert (answer.status_code, answer.json()["id"]) == (200, str(young.id))
+    long_ago = utcnow() - imports.ABANDONED_AFTER - timedelta(minutes=1)
+    stopped = await actors.add(job_of(stopped_file, created_at=long_ago))
+    answer = await upload(client, manager, stopped_file)
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["id"] != str(stopped.id)
+    old = (await client.get(f"{IMPORTS}/{stopped.id}", headers=manager.headers)).json()
+    assert (old["status"], [p["code"] for p in old["problems"]]) == ("failed", ["internal_error"])
+    new = (await client.get(answer.headers["location"], headers=manager.headers)).json()
+    assert (new["status"], new["created"]["victims"]) == ("succeeded", 1)
 
 
 async def test_a_retry_with_an_idempotency_key_replays_the_answer(
@@ -876,7 +911,7 @@ async def test_an_admission_in_a_row_goes_through_the_admission_rules(
     refused row makes nothing."""
     from app.services import imports
 
-    monkeypatch.setattr(imports, "can", lambda role, action: True)
+    monkeypatch.setattr(imports, "can", lambda *_: True)
     row = full_row(receiver, shelter, 1) | {"stay_admitted_on": "2024-03-07"}
     answer = await upload(client, manager, as_csv([row, person(2)]), dry_run=True)
     assert answer.status_code == 200, answer.text
