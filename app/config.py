@@ -1,7 +1,9 @@
 """All settings in one place, read from the environment (prefix ``APP_``)."""
 
+import base64
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - refused in production
 DEV_MATCHING_KEY = "dev-only-matching-key-0123456789abcdef"  # refused in production
+DEV_DOCUMENT_KEY = "ZGV2LW9ubHktZG9jdW1lbnQta2V5LW5vdC1zZWNyZXQ="  # refused in production
 
 
 class Settings(BaseSettings):
@@ -123,6 +126,44 @@ class Settings(BaseSettings):
         """The HMAC key of the matching hashes (the development key when none is set)."""
         key = self.matching_key.get_secret_value() if self.matching_key else DEV_MATCHING_KEY
         return key.encode()
+
+    # --- documents (issue 18): encrypted at rest, outside the database. Each file has a key of
+    # its own (AES-256-GCM), kept wrapped by one of these keys: base64 of 32 random bytes,
+    # comma-separated, the first wraps new files, the others still unwrap older ones (rotation:
+    # put a new key first, run `python -m app documents rewrap`, then drop the old one).
+    document_keys: SecretStr | None = None
+    document_dir: Path = Path("data/documents")  # the local store's folder
+
+    @field_validator("document_keys")
+    @classmethod
+    def _document_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        keys = [k.strip() for k in (value.get_secret_value() if value else "").split(",")]
+        for key in filter(None, keys):
+            try:
+                decoded = base64.b64decode(key, validate=True)
+            except ValueError:
+                decoded = b""
+            if len(decoded) != 32:
+                raise ValueError("each key is 32 random bytes, base64-encoded")
+        return SecretStr(",".join(filter(None, keys))) if any(keys) else None
+
+    @model_validator(mode="after")
+    def _private_document_keys_in_production(self) -> "Settings":
+        if self.env == "production" and (
+            self.document_keys is None or DEV_DOCUMENT_KEY in self.document_key_list
+        ):
+            raise ValueError(
+                "APP_DOCUMENT_KEYS must be set to private keys in production "
+                "(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+            )
+        return self
+
+    @property
+    def document_key_list(self) -> list[str]:
+        """The keys, the one that wraps new files first (the development key when none is set)."""
+        if self.document_keys is None:
+            return [DEV_DOCUMENT_KEY]
+        return self.document_keys.get_secret_value().split(",")
 
     # login throttling as OWASP advises (services/login_throttle.py): failures from one
     # address, a username's failures from one address, and a ceiling on a username's failures

@@ -312,9 +312,9 @@ VisibleReturn = Annotated[Return, visible(of_visible_person(Return), "return_id"
 
 
 async def _visible_identity_document(
-    session: SessionDep, victim: VisibleVictim, document_id: Annotated[UUID, Path()]
+    session: SessionDep, victim: VisibleVictim, identity_document_id: Annotated[UUID, Path()]
 ) -> IdentityDocument:
-    return await identity_documents_service.get_of(session, victim, document_id)
+    return await identity_documents_service.get_of(session, victim, identity_document_id)
 
 
 VisibleIdentityDocument = Annotated[IdentityDocument, Depends(_visible_identity_document)]

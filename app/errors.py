@@ -148,6 +148,12 @@ class BrokenFile(AppError):
     status, code = 422, "broken_file"
 
 
+class DocumentUnavailable(AppError):
+    """A document's sealed file is missing from the store or does not open with its key."""
+
+    status, code = 500, "document_unavailable"
+
+
 class ZipBomb(AppError):
     """A workbook that would expand far beyond its size: refused before it is opened."""
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.clock import Clock
 from app.config import Settings, get_settings
 from app.db import Timeouts, create_engine, create_sessionmaker
+from app.domain import documents
 from app.domain.rulebook import DEFAULT_RULEBOOK, Rulebook
 from app.errors import Problem, install_error_handlers
 from app.integrations.worker import worker_in_background
@@ -62,8 +64,13 @@ from app.routers import (
     webhook_endpoints,
     worklist,
 )
+from app.routers import (
+    documents as documents_routes,
+)
 from app.routing import install_idempotency
 from app.services import audit_partitions
+from app.services.file_store import LocalFileStore
+from app.services.sealed_files import Keyring
 
 API_PREFIX = "/api/v1"
 RESOURCE_ROUTERS = (
@@ -96,6 +103,7 @@ RESOURCE_ROUTERS = (
     micro_enterprises.router,
     returns.router,
     identity_documents.router,
+    documents_routes.router,
     reintegration.router,
     job_referrals.router,
     webhook_endpoints.router,
@@ -175,6 +183,8 @@ def create_app(
     app.state.rulebook = rulebook
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.file_store = LocalFileStore(settings.document_dir)
+    app.state.keyring = Keyring.of(settings.document_key_list)
 
     api = APIRouter(prefix=API_PREFIX)
     for router in RESOURCE_ROUTERS:
@@ -186,11 +196,13 @@ def create_app(
     install_error_handlers(app)
     install_idempotency(app)
     # outermost last: CORS, headers on every answer, a problem for anything unexpected, size
-    # a spreadsheet import takes a file up to its own limit, in a multipart form
+    # a spreadsheet import and a document take a file up to their own limits, in a multipart form
     form = 64 * 1024
     larger = {
-        f"{API_PREFIX}/imports": max(settings.max_body_bytes, settings.import_max_bytes + form)
+        re.escape(f"{API_PREFIX}/imports"): settings.import_max_bytes + form,
+        re.escape(f"{API_PREFIX}/victims/") + "[^/]+/documents": documents.MAX_BYTES + form,
     }
+    larger = {path: max(settings.max_body_bytes, limit) for path, limit in larger.items()}
     app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes, larger=larger)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ConfidentialHeaders)

@@ -1,6 +1,7 @@
 """ASGI middleware: body size limit, the last-resort 500, headers for confidential data."""
 
 import logging
+import re
 from collections.abc import Mapping
 
 from starlette.datastructures import MutableHeaders
@@ -21,23 +22,30 @@ class InputLimits:
     announce their length or stream without one. A NUL character in the query string is refused
     with 422: no legitimate filter holds one, and PostgreSQL could not compare it.
 
-    ``larger`` gives a few POST paths a limit of their own (a spreadsheet import: its file's
-    limit and the multipart form around it); the route checks the file's own size."""
+    ``larger`` gives a few POST paths (regular expressions of the whole path) a limit of their
+    own (a spreadsheet import, a document: the file's limit and the multipart form around it);
+    the route checks the file's own size."""
 
     def __init__(
         self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.larger = dict(larger or {})
+        self.larger = [(re.compile(path), limit) for path, limit in (larger or {}).items()]
+
+    def _limit(self, method: str, path: str) -> int:
+        if method == "POST":
+            path = path.rstrip("/")
+            for pattern, limit in self.larger:
+                if pattern.fullmatch(path):
+                    return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        max_bytes = self.max_bytes
-        if scope["method"] == "POST":
-            max_bytes = self.larger.get(scope["path"].rstrip("/"), max_bytes)
+        max_bytes = self._limit(scope["method"], scope["path"])
         if b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
             errors = [{"loc": ["query"], "msg": "NUL characters are not allowed", "type": "nul"}]
             detail = "The query string is not valid."

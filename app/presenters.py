@@ -43,6 +43,7 @@ from app.schemas.complaints import ComplaintRead, ComplaintReceipt
 from app.schemas.consents import ConsentRead
 from app.schemas.counselling_sessions import SessionRead
 from app.schemas.disclosures import DisclosureRead
+from app.schemas.documents import DocumentRead
 from app.schemas.exports import DisclosureWithConsent, VictimExport
 from app.schemas.follow_up_contacts import FollowUpRead
 from app.schemas.health_records import HealthRecordRead, HealthRecordWithoutHiv
@@ -301,6 +302,7 @@ def present_file(file: PersonFile, role: Role, exported_at: datetime) -> VictimE
         identity_documents=[
             IdentityDocumentRead.model_validate(d) for d in file.identity_documents
         ],
+        documents=[DocumentRead.model_validate(d) for d in file.documents],
         micro_enterprises=[present_enterprise(e) for e in file.micro_enterprises],
         returns=[ReturnRead.model_validate(r) for r in file.returns],
         withheld=list(file.withheld),

@@ -119,3 +119,18 @@ async def _replay(request: Request, exc: Exception) -> Response:
 
 def install_idempotency(app: FastAPI) -> None:
     app.add_exception_handler(Replay, _replay)
+
+
+class BodyFirst(AppRoute):
+    """A route of a multipart upload reads its whole body before the form is parsed from it: the
+    ``Idempotency-Key`` check fingerprints the body (``request.body()``), which a parsed form
+    would have consumed."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            await request.body()  # kept on the request: the form is parsed from it
+            return await handler(request)
+
+        return handle

@@ -128,9 +128,14 @@ def committing_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # the fake partner receiver listens on plain HTTP on loopback
-    return Settings(database_url=database_url, env="test", webhook_allow_http=True)
+    return Settings(
+        database_url=database_url,
+        env="test",
+        webhook_allow_http=True,
+        document_dir=tmp_path_factory.mktemp("documents"),
+    )
 
 
 @pytest.fixture(scope="session")

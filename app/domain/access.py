@@ -9,6 +9,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.casework import AssessmentKind
+from app.domain.documents import DocumentKind
 from app.domain.errors import ConfidentialityAgreementRequired, InvalidValue, NotPermitted
 from app.domain.privacy import DataClass, findings_class, reads_class
 from app.domain.roles import MACHINE_ROLES, PERSON_ROLES, STAFF_ROLES, Role
@@ -95,6 +96,8 @@ class Action(StrEnum):
     IMPORT = "import:run"  # bring an existing caseload in from a spreadsheet (issue 17)
     DUPLICATE_READ = "duplicate:read"  # the possible duplicates of a case the caller sees
     DUPLICATE_RESOLVE = "duplicate:resolve"  # merge two records, or not the same person
+    DOCUMENT_READ = "document:read"  # and which kinds: DOCUMENT_KIND_ACTIONS
+    DOCUMENT_UPLOAD = "document:upload"
 
 
 _A = Action
@@ -118,6 +121,7 @@ _CASE_READ = {
     _A.RETURN_READ,
     _A.REINTEGRATION_READ,
     _A.DUPLICATE_READ,
+    _A.DOCUMENT_READ,
 }
 _CONSENTS = {_A.CONSENT_RECORD, _A.CONSENT_WITHDRAW}
 # every staff role of a receiving organisation answers a referral (API.md, "Who does what")
@@ -129,6 +133,7 @@ _STAFF = _CASE_READ | {
     _A.INCIDENT_READ,
     _A.INCIDENT_RECORD,
     _A.COMPLAINT_RECORD,
+    _A.DOCUMENT_UPLOAD,  # the signed papers of the person's file
 }
 # MAN-INCIDENT, MAN-COMPLAINT: what reaches the shelter manager and the coordinator
 _OVERSIGHT = {_A.ALERT_ACKNOWLEDGE, _A.INCIDENT_ACKNOWLEDGE, _A.COMPLAINT_HANDLE}
@@ -201,6 +206,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.RETURN_WRITE,  # the mission arranges the return: documents, tickets, the meeting
             _A.IMPORT,
             _A.DUPLICATE_RESOLVE,  # every case is the coordinator's to see: theirs to merge
+            _A.DOCUMENT_UPLOAD,  # the agreements and admissions the coordinator signs
         }
         | _OVERSIGHT
     ),
@@ -276,6 +282,7 @@ FOR_AN_ORGANISATION = frozenset(
         _A.MICRO_ENTERPRISE_WRITE,
         _A.RETURN_WRITE,
         _A.IMPORT,
+        _A.DOCUMENT_UPLOAD,
     }
 )
 # The rule that reserves an action to the roles that have it, named in the refusal (403).
@@ -388,6 +395,23 @@ def may_author(role: Role, kind: AssessmentKind) -> bool:
 def reads_findings(role: Role, kind: AssessmentKind) -> bool:
     """Field-level rule for assessment findings: by the class their kind gives them."""
     return reads_class(role, findings_class(kind))
+
+
+# the kinds of document read and uploaded as the record they belong to: (read, upload)
+DOCUMENT_KIND_ACTIONS: Mapping[DocumentKind, tuple[Action, Action]] = {
+    DocumentKind.MEDICAL: (_A.HEALTH_RECORD, _A.HEALTH_RECORD),  # health data
+    DocumentKind.FINANCIAL_AGREEMENT: (_A.GRANT_READ, _A.GRANT_DRAFT),  # the grant's
+}
+
+
+def reads_document(role: Role, kind: DocumentKind) -> bool:
+    needs = DOCUMENT_KIND_ACTIONS.get(kind)
+    return can(role, _A.DOCUMENT_READ) and (needs is None or can(role, needs[0]))
+
+
+def uploads_document(role: Role, kind: DocumentKind) -> bool:
+    needs = DOCUMENT_KIND_ACTIONS.get(kind)
+    return can(role, _A.DOCUMENT_UPLOAD) and (needs is None or can(role, needs[1]))
 
 
 def can(role: Role, action: Action) -> bool:

@@ -174,16 +174,14 @@ def check_eligibility(kind: ShelterKind, resident: Resident, on: date, rulebook:
         raise RuleViolation("MAN-ELIGIBILITY", "The adult shelter is for female victims.")
 
 
-def check_admission_documents(rules_signed_on: date | None, rights_signed_on: date | None) -> None:
+def check_admission_documents(rules_signed: bool, rights_signed: bool) -> None:
     """MAN-ADMISSION-DOCS: the resident's file has the signed General Shelter Rules and the
-    signed Rights of Shelter Residents before admission."""
+    signed Rights of Shelter Residents before admission (their signature dates recorded, or the
+    signed forms uploaded for the stay)."""
     missing = [
         name
-        for name, signed in (
-            ("rules_signed_on", rules_signed_on),
-            ("rights_signed_on", rights_signed_on),
-        )
-        if signed is None
+        for name, signed in (("rules_signed_on", rules_signed), ("rights_signed_on", rights_signed))
+        if not signed
     ]
     if missing:
         raise RuleViolation(

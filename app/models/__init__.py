@@ -11,6 +11,7 @@ from app.models.complaint import Complaint
 from app.models.consent import Consent
 from app.models.counselling_session import CounsellingSession, SessionParticipant
 from app.models.disclosure import Disclosure
+from app.models.document import Document
 from app.models.follow_up_contact import FollowUpContact
 from app.models.health_record import HealthRecord
 from app.models.idempotency import IdempotencyRecord
@@ -48,6 +49,7 @@ __all__ = [
     "Consent",
     "CounsellingSession",
     "Disclosure",
+    "Document",
     "FollowUpContact",
     "GrantInstalment",
     "GrantLine",

@@ -184,6 +184,12 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     "identity_documents": _table(
         f"{_STAMPS} victim_id organisation_id kind status applied_on obtained_on recorded_by"
     ),
+    # a paper's description; the paper itself is a sealed file, deleted with the row
+    "documents": _table(
+        "id victim_id organisation_id kind media_type size_bytes stay_id consent_id grant_id "
+        "monitoring_report_id identity_document_id key_id wrapped_key uploaded_by created_at",
+        filename=_I,
+    ),
     "trainings": _table(
         f"{_STAMPS} victim_id organisation_id provider_organisation_id starts_on ends_on "
         "chosen_by_person assessment_id care_plan_id status started_on completed_on dropped_on "
@@ -289,6 +295,7 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
             "complaints",
             "trainings",
             "identity_documents",
+            "documents",
             "micro_enterprises",
             "returns",
         )
@@ -305,7 +312,9 @@ PERSON_LINKS: Mapping[str, PersonLink] = {
 }
 # rows that go whole with the person (the health record; answers stored for retries; the
 # matching keys, which are the names' and the birth date's hashes)
-DELETED_ON_ERASURE = frozenset({"health_records", "idempotency_records", "person_match_keys"})
+DELETED_ON_ERASURE = frozenset(
+    {"health_records", "idempotency_records", "person_match_keys", "documents"}
+)
 # kept whole: the trail of what was done, which holds no value of the person
 KEPT_ON_ERASURE = frozenset({"audit_events"})
 

@@ -48,12 +48,12 @@ async def record_identity_document(
     _key: Idempotency,
 ) -> IdentityDocumentRead:
     document = await identity_documents.record(session, principal, victim, body, clock.today())
-    ids = {"victim_id": str(victim.id), "document_id": str(document.id)}
+    ids = {"victim_id": str(victim.id), "identity_document_id": str(document.id)}
     created(request, response, "get_identity_document", document.version, **ids)
     return IdentityDocumentRead.model_validate(document)
 
 
-@router.get("/{document_id}", summary="Read one identity document")
+@router.get("/{identity_document_id}", summary="Read one identity document")
 async def get_identity_document(
     principal: Reader, document: VisibleIdentityDocument, session: SessionDep, response: Response
 ) -> IdentityDocumentRead:
@@ -62,7 +62,7 @@ async def get_identity_document(
     return IdentityDocumentRead.model_validate(document)
 
 
-@router.patch("/{document_id}", summary="The document was applied for, or obtained")
+@router.patch("/{identity_document_id}", summary="The document was applied for, or obtained")
 async def move_identity_document_on(
     principal: Writer,
     document: VisibleIdentityDocument,

@@ -1,7 +1,6 @@
 """Bringing an existing caseload in: spreadsheet imports (issue 17)."""
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, BackgroundTasks, File, Path, Request, Response, UploadFile
@@ -9,27 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.deps import ClockDep, Idempotency, PageDep, RulebookDep, SessionDep, SettingsDep, require
 from app.domain.access import Action
-from app.routing import AppRoute, problem_responses
+from app.routing import BodyFirst, problem_responses
 from app.schemas.common import Page
 from app.schemas.imports import ImportOutcome, ImportProblem, ImportRead, ImportReport
 from app.security import Principal
 from app.services import imports
-
-
-class BodyFirst(AppRoute):
-    """The route reads its whole body before the multipart form is parsed from it: the
-    ``Idempotency-Key`` check fingerprints the body (``request.body()``), which a parsed form
-    would have consumed."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def handle(request: Request) -> Response:
-            await request.body()  # kept on the request: the form is parsed from it
-            return await handler(request)
-
-        return handle
-
 
 router = APIRouter(prefix="/imports", tags=["imports"], route_class=BodyFirst)
 Importer = Annotated[Principal, require(Action.IMPORT)]

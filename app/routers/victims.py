@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import BackgroundTasks, Query, Request, Response
 
 from app.deps import (
     ClockDep,
@@ -23,7 +23,7 @@ from app.schemas.exports import VictimExport
 from app.schemas.victims import VictimCreate, VictimRegistered, VictimUpdate, VictimView
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
-from app.services import erasure, exports, possible_duplicates, victims
+from app.services import documents, erasure, exports, possible_duplicates, victims
 
 router = resource_router("/victims", "victims")
 
@@ -136,7 +136,13 @@ async def erase_victim(
     session: SessionDep,
     clock: ClockDep,
     rulebook: RulebookDep,
+    request: Request,
+    background: BackgroundTasks,
     _key: Idempotency,
 ) -> VictimView:
+    """The person's documents go too: their rows (and the keys that opened their files) with
+    the rest, their sealed files once the erasure is committed."""
+    files = await documents.stored_names(session, victim.id)
     victim = await erasure.erase(session, principal, victim, clock.now(), clock.today(), rulebook)
+    background.add_task(documents.delete_files, request.app.state.file_store, files)
     return present_victim(victim, principal.role)

@@ -10,6 +10,7 @@ from app.schemas.complaints import ComplaintRead
 from app.schemas.consents import ConsentRead
 from app.schemas.counselling_sessions import SessionRead
 from app.schemas.disclosures import DisclosureRead
+from app.schemas.documents import DocumentRead
 from app.schemas.follow_up_contacts import FollowUpRead
 from app.schemas.health_records import HealthRecordView
 from app.schemas.identity_documents import IdentityDocumentRead
@@ -70,6 +71,10 @@ class VictimExport(BaseModel):
     trainings: list[TrainingRead] = Field(description="MAN-TRAINING: the courses they chose.")
     identity_documents: list[IdentityDocumentRead] = Field(
         description="MAN-IDENTITY: the documents restored for them."
+    )
+    documents: list[DocumentRead] = Field(
+        description="DOC-LIMITS: the signed papers of their file, of the kinds the caller reads "
+        "(each file is downloaded from its /content)."
     )
     micro_enterprises: list[MicroEnterpriseRead] = Field(
         description="MAN-MICRO-ENTERPRISE: their businesses, with the steps done."

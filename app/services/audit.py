@@ -48,6 +48,7 @@ class AuditAction(StrEnum):
     CLOSE = "close"  # MAN-CASE-CLOSE
     REOPEN = "reopen"
     MERGE = "merge"  # the same person's two records made one (DATA-DUPLICATE)
+    DOWNLOAD = "download"  # a document's file read (issue 18)
     REFUSE = "refuse"  # a refusal that protects the person, kept although nothing was written
 
 

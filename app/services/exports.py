@@ -18,6 +18,7 @@ from app.models import (
     Complaint,
     Consent,
     Disclosure,
+    Document,
     FollowUpContact,
     HealthRecord,
     IdentityDocument,
@@ -40,6 +41,7 @@ from app.services import (
     audit,
     complaints,
     counselling_sessions,
+    documents,
     incidents,
     job_referrals,
     micro_enterprises,
@@ -87,6 +89,7 @@ SECTIONS: Mapping[str, str] = {
     "complaints": "complaints",
     "trainings": "trainings",
     "identity_documents": "identity_documents",
+    "documents": "documents",
     "micro_enterprises": "micro_enterprises",
     "micro_enterprise_steps": "micro_enterprises",
     "returns": "returns",
@@ -121,6 +124,7 @@ class PersonFile:
     complaints: Sequence[Complaint]  # those the caller handles (MAN-COMPLAINT)
     trainings: Sequence[Training]
     identity_documents: Sequence[IdentityDocument]
+    documents: Sequence[Document]  # what is said of them, of the kinds the caller reads
     micro_enterprises: Sequence[EnterpriseFile]  # with their steps
     returns: Sequence[Return]
     withheld: Sequence[str]  # the sections the caller's role may not read
@@ -191,6 +195,9 @@ async def export(session: AsyncSession, principal: Principal, victim: Victim) ->
         complaints=await complaints.of_person(session, principal, victim.id),
         trainings=await of_person(Training),
         identity_documents=await of_person(IdentityDocument),
+        documents=await of_person(
+            Document, col(Document.kind).in_(documents.readable_kinds(principal))
+        ),
         micro_enterprises=await micro_enterprises.files_of(
             session, await of_person(MicroEnterprise)
         ),

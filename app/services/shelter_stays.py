@@ -13,6 +13,7 @@ from app.domain.access import keeps_record
 from app.domain.care import check_exit_information
 from app.domain.casework import AssessmentKind, FollowUpTrigger
 from app.domain.dates import check_event_date, check_in_order, check_not_future
+from app.domain.documents import DocumentKind
 from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.domain.shelter import (
@@ -43,7 +44,7 @@ from app.schemas.shelter_stays import (
     StayUpdate,
 )
 from app.security import Principal
-from app.services import facts, follow_up_contacts, records, shelters
+from app.services import documents, facts, follow_up_contacts, records, shelters
 from app.services.audit import AuditAction
 from app.services.common import ensure_version, locked
 from app.services.follow_up_contacts import Exit
@@ -163,7 +164,11 @@ async def admit(
     check_in_order(
         "admitted_on", admitted_on, stay.proposed_on, "Admission comes after the proposal."
     )
-    check_admission_documents(stay.rules_signed_on, stay.rights_signed_on)
+    forms = await documents.admission_forms(session, stay.id)
+    check_admission_documents(
+        stay.rules_signed_on is not None or DocumentKind.SHELTER_RULES in forms,
+        stay.rights_signed_on is not None or DocumentKind.RESIDENTS_RIGHTS in forms,
+    )
     interviewed = await facts.has_completed(
         session,
         stay.victim_id,

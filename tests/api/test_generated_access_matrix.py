@@ -14,6 +14,7 @@ or a secret) its caller may not see, or a write on what it may not see that chan
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,11 +32,14 @@ from app.domain import casework as cw
 from app.domain import reintegration as ri
 from app.domain.access import CaseScope, Role
 from app.domain.consent import ConsentPurpose
+from app.domain.documents import DocumentKind, MediaType
 from app.domain.exchange import JobReferralStatus, Topic
 from app.domain.protection import ComplaintKind, DisclosureRecipient, IncidentKind, LegalDecision
 from app.domain.rulebook import GrantForm, ServiceTerm, ShelterKind
 from app.domain.shelter import MonitoringOutcome, StaySource, StayStatus
 from app.domain.vocabulary import Funding
+from app.services.file_store import LocalFileStore
+from app.services.sealed_files import Keyring, new_file_key, seal, wrap
 from tests import figures
 from tests.factories import Actor, Actors
 
@@ -65,6 +69,7 @@ PARAMS = {
     "training_id": "training",
     "micro_enterprise_id": "micro_enterprise",
     "return_id": "return",
+    "identity_document_id": "identity_document",
     "document_id": "document",
     "job_referral_id": "job_referral",
     "endpoint_id": "endpoint",
@@ -198,6 +203,22 @@ async def _add_stages(actors: Actors, *stages: list[Any]) -> None:
         await session.commit()
 
 
+async def _sealed_document(actors: Actors, kept: dict[str, Any], by: UUID) -> m.Document:
+    """A paper of the person's file, its sealed file in the application's store."""
+    keyring = Keyring.of(actors.settings.document_key_list)
+    document_id, file_key = uuid4(), new_file_key()
+    key_id, wrapped = wrap(keyring, file_key, document_id)
+    content = b"%PDF-1.4\n%%EOF\n"
+    await LocalFileStore(actors.settings.document_dir).put(
+        document_id.hex, seal(file_key, content, document_id)
+    )
+    return m.Document(
+        id=document_id, **kept, kind=DocumentKind.OTHER, media_type=MediaType.PDF,
+        size_bytes=len(content), filename="signed.pdf", key_id=key_id, wrapped_key=wrapped,
+        uploaded_by=by,
+    )  # fmt: skip
+
+
 async def _case(
     actors: Actors, other: m.Organisation, recipient: m.Organisation, variant: str, n: int
 ) -> dict[str, UUID]:
@@ -293,10 +314,11 @@ async def _case(
             travel_documents=ri.TravelDocuments.NOT_NEEDED, escort=False, meeting_at_arrival=False,
             planned_on=DAY, created_by=by,
         ),
-        "document": m.IdentityDocument(
+        "identity_document": m.IdentityDocument(
             **kept, kind=ri.IdentityDocumentKind.INTERNAL_ID, recorded_by=by,
             status=ri.IdentityDocumentStatus.NEEDED,
         ),
+        "document": await _sealed_document(actors, kept, by),
         "alert": m.Alert(**kept, assessment_id=assessment.id, raised_on=today),
         "health_record": m.HealthRecord(victim_id=victim.id, updated_by=by),
         "possible_duplicate": m.PossibleDuplicate(
@@ -550,6 +572,8 @@ def _write_operations(spec: dict[str, Any]) -> list[tuple[str, str, list[str], d
             assert not unknown, f"{name}: add {unknown} to PARAMS (and the world)"
             content = operation.get("requestBody", {}).get("content", {})
             schema = content.get("application/json", {}).get("schema", {})
+            if "multipart/form-data" in content:  # an upload: its form, sent as a form
+                schema = {MULTIPART: content["multipart/form-data"]["schema"]}
             if not names and not _names_person(spec, schema):
                 assert name in NAMING_NONE, f"{name} names no record nor person: NAMING_NONE?"
                 continue
@@ -606,11 +630,33 @@ def _example(spec: dict[str, Any], schema: dict[str, Any], ids: dict[str, Any], 
     return text[: schema.get("maxLength", len(text))]
 
 
+MULTIPART = "x-multipart-form"  # the schema of an upload's form
+UPLOADED = b"%PDF-1.4\n%%EOF\n"  # the file of an upload: a PDF, whole
+
+
+@dataclass(frozen=True)
+class Form:
+    """An upload's body: its fields, and its files (the form's binary fields)."""
+
+    data: dict[str, Any]
+    files: dict[str, tuple[str, bytes]]
+
+
+def _form(spec: dict[str, Any], schema: dict[str, Any], ids: dict[str, Any]) -> Form:
+    fields = _resolved(spec, schema).get("properties", {})
+    binary = {n for n, f in fields.items() if "contentMediaType" in _resolved(spec, f)}
+    example = _example(spec, schema, ids, "body")
+    data = {name: value for name, value in example.items() if name not in binary}
+    return Form(data, {name: ("upload.pdf", UPLOADED) for name in binary})
+
+
 def _body(
     spec: dict[str, Any], operation: str, schema: dict[str, Any], ids: dict[str, Any], role: Role
-) -> dict[str, Any] | None:
+) -> dict[str, Any] | Form | None:
     if not schema:
         return None
+    if MULTIPART in schema:
+        return _form(spec, schema[MULTIPART], ids)
     body: dict[str, Any] = _example(spec, schema, ids, "body") | BODIES.get(operation, {})
     if operation == "POST /api/v1/assessments":  # a kind the role records, needing no referral
         kinds = reversed(list(access.ASSESSMENT_AUTHORS.items()))
@@ -667,7 +713,11 @@ async def test_generated_write_matrix(
         savepoint = await connection.begin_nested()
         try:
             before = (await connection.execute(fingerprint)).one()._asdict()
-            answer = await client.request(method.upper(), url, json=body, headers=headers)
+            if isinstance(body, Form):
+                sent = {"data": body.data, "files": body.files}
+            else:
+                sent = {"json": body}
+            answer = await client.request(method.upper(), url, headers=headers, **sent)
             after = (await connection.execute(fingerprint)).one()._asdict()
         finally:
             await savepoint.rollback()

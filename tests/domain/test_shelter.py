@@ -286,13 +286,13 @@ def test_admission_without_both_signatures_is_refused(
     rules_signed_on: date | None, rights_signed_on: date | None, missing: str
 ) -> None:
     with pytest.raises(RuleViolation) as refused:
-        check_admission_documents(rules_signed_on, rights_signed_on)
+        check_admission_documents(rules_signed_on is not None, rights_signed_on is not None)
     assert_refused(refused, "MAN-ADMISSION-DOCS", RuleViolation)
     assert refused.value.facts == {"missing": missing}
 
 
 def test_admission_with_both_signatures_is_allowed() -> None:
-    check_admission_documents(SIGNED, SIGNED - timedelta(days=1))
+    check_admission_documents(rules_signed=True, rights_signed=True)
 
 
 # --- MAN-POCKET-MONEY ------------------------------------------------------------------------
