@@ -11,7 +11,8 @@ RUN pip install .
 
 # Run: no compilers, no test tools, no source tree; an unprivileged user.
 FROM python:3.11-slim
-RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app \
+    && install -d -o app -m 0700 /var/lib/vot/documents  # the local document store (a volume)
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv
 COPY alembic.ini ./

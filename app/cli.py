@@ -24,7 +24,16 @@ from app.integrations.fakes import FakeScme
 from app.integrations.worker import OutboxWorker
 from app.schemas.users import UserCreate
 from app.security import SYSTEM
-from app.services import audit_partitions, audit_verify, demo, idempotency, matching, users
+from app.services import (
+    audit_partitions,
+    audit_verify,
+    demo,
+    documents,
+    idempotency,
+    matching,
+    users,
+)
+from app.services.sealed_files import Keyring
 
 OPENAPI_PATH = Path("openapi/openapi.json")
 
@@ -166,6 +175,24 @@ async def _rekey(settings: Settings) -> None:
     print(f"made the matching keys again, in {done} batches")
 
 
+async def _rewrap(settings: Settings) -> None:
+    """Every document's key wrapped again under the first of APP_DOCUMENT_KEYS, a batch per
+    transaction (run again after an interruption: it goes on where it stopped)."""
+    engine = create_engine(settings.database_url)
+    keyring = Keyring.of(settings.document_key_list)
+    done, after = 0, None
+    try:
+        while True:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                after = await documents.rewrap_batch(session, keyring, after)
+            if after is None:
+                break
+            done += 1
+    finally:
+        await engine.dispose()
+    print(f"wrapped the documents' keys again under key {keyring.current_id}, in {done} batches")
+
+
 def server_options(settings: Settings) -> dict[str, object]:
     """How uvicorn serves the API: no ``server`` header, and forwarded headers believed only
     from the configured proxies (uvicorn believes loopback's by default: any process on the
@@ -225,6 +252,10 @@ def _parser() -> argparse.ArgumentParser:
     keys.add_subparsers(dest="matching_command", required=True).add_parser(
         "rekey", help="make every person's keys again (after APP_MATCHING_KEY changed)"
     )
+    papers = commands.add_parser("documents", help="the documents' keys")
+    papers.add_subparsers(dest="documents_command", required=True).add_parser(
+        "rewrap", help="wrap every document's key under the first of APP_DOCUMENT_KEYS"
+    )
     fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
     fake.add_argument("--port", type=int, default=8900)
     fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
@@ -256,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_audit_partitions(settings, args.since))
         elif args.command == "matching":
             asyncio.run(_rekey(settings))
+        elif args.command == "documents":
+            asyncio.run(_rewrap(settings))
         elif args.command == "serve":
             _serve(settings, args.host, args.port, args.workers)
         elif args.command == "fake-scme":

@@ -132,7 +132,15 @@ class Settings(BaseSettings):
     # comma-separated, the first wraps new files, the others still unwrap older ones (rotation:
     # put a new key first, run `python -m app documents rewrap`, then drop the old one).
     document_keys: SecretStr | None = None
+    document_store: Literal["local", "s3"] = "local"
     document_dir: Path = Path("data/documents")  # the local store's folder
+    # the S3 store: a bucket, and an S3-compatible endpoint (None: AWS itself); credentials
+    # from the AWS SDK's own chain unless given here
+    document_s3_bucket: str = "documents"
+    document_s3_endpoint_url: str | None = None
+    document_s3_region: str = "us-east-1"
+    document_s3_access_key_id: str | None = None
+    document_s3_secret_access_key: SecretStr | None = None
 
     @field_validator("document_keys")
     @classmethod

@@ -69,7 +69,7 @@ from app.routers import (
 )
 from app.routing import install_idempotency
 from app.services import audit_partitions
-from app.services.file_store import LocalFileStore
+from app.services.file_store import store_for
 from app.services.sealed_files import Keyring
 
 API_PREFIX = "/api/v1"
@@ -183,7 +183,7 @@ def create_app(
     app.state.rulebook = rulebook
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
-    app.state.file_store = LocalFileStore(settings.document_dir)
+    app.state.file_store = store_for(settings)
     app.state.keyring = Keyring.of(settings.document_key_list)
 
     api = APIRouter(prefix=API_PREFIX)

@@ -1,22 +1,28 @@
 """The command line as an operator uses it: migrate, demo data once, bootstrap an admin."""
 
 import asyncio
+import base64
 import os
 import sqlite3
 import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
+from app.config import DEV_DOCUMENT_KEY
 from app.db import create_engine, create_sessionmaker
 from app.domain.consent import ConsentPurpose
+from app.domain.documents import DocumentKind, MediaType
 from app.domain.exchange import Topic
 from app.domain.vocabulary import OrganisationKind, Sex
 from app.integrations.fakes import FakeScme, Server
-from app.models import Consent, JobReferral, Organisation, Victim
+from app.models import Consent, Document, JobReferral, Organisation, Victim
+from app.models.base import new_id
 from app.services import outbox
+from app.services.sealed_files import Keyring, new_file_key, unwrap, wrap
 from tests.fakes import SCME_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,3 +156,59 @@ def test_the_matching_keys_are_made_again_under_a_new_key(database: Path) -> Non
     assert {v for v, _ in after} == {v for v, _ in before} and not after & before
     assert run(["-m", "app", "matching", "rekey"], database, **new_key).returncode == 0
     assert _match_keys(database) == after
+
+
+def test_the_documents_keys_are_wrapped_again_under_a_new_key(database: Path) -> None:
+    """DOC-LIMITS, key rotation: with a new key put first in APP_DOCUMENT_KEYS, `documents
+    rewrap` wraps every file's key under it; the files stay as they are and open with the new
+    key alone."""
+    old = Keyring.of([DEV_DOCUMENT_KEY])
+    new_key = base64.b64encode(b"n" * 32).decode()
+    file_key = new_file_key()
+
+    async def stored() -> Document:
+        engine = create_engine(f"sqlite+aiosqlite:///{database}")
+        try:
+            async with create_sessionmaker(engine)() as session:
+                home = Organisation(
+                    name="Rotating NGO", name_key="rotating ngo", kind=OrganisationKind.NGO
+                )
+                session.add(home)
+                await session.flush()
+                person = Victim(
+                    registration_number="VT-ROTATE-1", organisation_id=home.id, given_name="Given",
+                    family_name="Family", birth_date=date(1990, 1, 1), sex=Sex.FEMALE,
+                )  # fmt: skip
+                session.add(person)
+                await session.flush()
+                document_id = new_id()
+                key_id, wrapped = wrap(old, file_key, document_id)
+                document = Document(
+                    id=document_id, victim_id=person.id, organisation_id=home.id,
+                    kind=DocumentKind.OTHER, media_type=MediaType.PDF, size_bytes=1,
+                    filename="a.pdf", key_id=key_id, wrapped_key=wrapped, uploaded_by=person.id,
+                )  # fmt: skip
+                session.add(document)
+                await session.commit()
+                return await session.get_one(Document, document_id)
+        finally:
+            await engine.dispose()
+
+    async def read(document_id: UUID) -> Document:
+        engine = create_engine(f"sqlite+aiosqlite:///{database}")
+        try:
+            async with create_sessionmaker(engine)() as session:
+                return await session.get_one(Document, document_id)
+        finally:
+            await engine.dispose()
+
+    before = asyncio.run(stored())
+    keys = {"APP_DOCUMENT_KEYS": f"{new_key},{DEV_DOCUMENT_KEY}"}
+    first = run(["-m", "app", "documents", "rewrap"], database, **keys)
+    assert first.returncode == 0, first.stderr
+    after = asyncio.run(read(before.id))
+    rotated = Keyring.of([new_key])
+    assert after.key_id == rotated.current_id != before.key_id
+    assert unwrap(rotated, after.key_id, after.wrapped_key, after.id) == file_key
+    assert run(["-m", "app", "documents", "rewrap"], database, **keys).returncode == 0
+    assert asyncio.run(read(before.id)).wrapped_key == after.wrapped_key  # nothing left to do

@@ -3,6 +3,7 @@ from pydantic import ValidationError
 
 from app.config import (
     DEFAULT_JWT_SECRET,
+    DEV_DOCUMENT_KEY,
     DEV_MATCHING_KEY,
     Settings,
     SettingsError,
@@ -20,6 +21,7 @@ PRODUCTION = {
     "scme_base_url": "https://scme.example",
     "webhook_secret_keys": WEBHOOK_KEY,
     "matching_key": "m" * 40,
+    "document_keys": "ZG9jdW1lbnRzLWtleS1vZi10aGUtdGVzdHMtb25seSE=",
 }
 
 
@@ -32,6 +34,18 @@ def test_production_refuses_the_default_secret() -> None:
 def test_production_refuses_a_matching_key_that_is_not_private(key: str | None) -> None:
     with pytest.raises(ValidationError, match="APP_MATCHING_KEY"):
         Settings(**(PRODUCTION | {"matching_key": key}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("keys", [None, DEV_DOCUMENT_KEY])
+def test_production_refuses_document_keys_that_are_not_private(keys: str | None) -> None:
+    with pytest.raises(ValidationError, match="APP_DOCUMENT_KEYS"):
+        Settings(**(PRODUCTION | {"document_keys": keys}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("keys", ["not base64!", "c2hvcnQ=", f"{DEV_DOCUMENT_KEY},c2hvcnQ="])
+def test_a_document_key_is_32_bytes_base64(keys: str) -> None:
+    with pytest.raises(ValidationError, match="32 random bytes"):
+        Settings(document_keys=keys)  # type: ignore[arg-type]
 
 
 def test_the_matching_secret_is_the_key_set_or_the_development_one() -> None:
@@ -103,6 +117,7 @@ def test_production_without_https_scme_says_so_in_one_line() -> None:
             jwt_secret="p" * 48,
             webhook_secret_keys=WEBHOOK_KEY,
             matching_key="m" * 40,
+            document_keys=PRODUCTION["document_keys"],
         )
 
 

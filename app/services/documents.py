@@ -231,3 +231,21 @@ async def stored_names(session: AsyncSession, victim_id: UUID) -> list[str]:
 async def delete_files(store: FileStore, names: Sequence[str]) -> None:
     for name in names:
         await store.delete(name)
+
+
+async def rewrap_batch(
+    session: AsyncSession, keyring: Keyring, after: UUID | None, size: int = 500
+) -> UUID | None:
+    """The keys of the next ``size`` documents (in id order, after ``after``) that another
+    deployment key wrapped, wrapped again under the current one: the files stay as they are
+    (`python -m app documents rewrap`, after a new key was put first in APP_DOCUMENT_KEYS).
+    The last one's id, or None when none is left."""
+    query = select(Document).where(col(Document.key_id) != keyring.current_id)
+    if after is not None:
+        query = query.where(col(Document.id) > after)
+    batch = list((await session.exec(query.order_by(col(Document.id)).limit(size))).all())
+    for document in batch:
+        file_key = unwrap(keyring, document.key_id, document.wrapped_key, document.id)
+        document.key_id, document.wrapped_key = wrap(keyring, file_key, document.id)
+        session.add(document)
+    return batch[-1].id if batch else None

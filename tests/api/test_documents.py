@@ -4,17 +4,20 @@ to is read, every download audited, erased with the person; a hostile upload lea
 
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlmodel import func, select
 
 from app.domain import documents as rules
 from app.models import Document
+from app.services.file_store import S3FileStore, store_for
 from app.services.sealed_files import Keyring, unseal, unwrap
 from tests.api.shelter_world import API, ShelterWorld, build_shelter_world, propose
 from tests.factories import Actor, Actors
@@ -281,3 +284,71 @@ async def test_the_papers_are_in_the_export_and_go_with_the_person(
     assert erased.status_code == 200, erased.text
     assert not any(path.name == name for path in stored_files(app))
     assert await rows(app) == 0
+
+
+# --- the S3 store -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible server (moto in server mode) on a free loopback port."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_store(
+    s3_server: str, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[S3FileStore, Any]]:
+    """The application's documents kept in a bucket of that server, for this test."""
+    import boto3  # type: ignore[import-untyped]
+
+    bucket = f"documents-{uuid4().hex[:8]}"
+    credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    direct = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **credentials)
+    direct.create_bucket(Bucket=bucket)
+    settings = app.state.settings.model_copy(
+        update={
+            "document_store": "s3",
+            "document_s3_bucket": bucket,
+            "document_s3_endpoint_url": s3_server,
+            "document_s3_access_key_id": "test",
+            "document_s3_secret_access_key": SecretStr("test"),
+        }
+    )
+    store = store_for(settings)
+    assert isinstance(store, S3FileStore)
+    monkeypatch.setattr(app.state, "file_store", store)
+    yield store, direct
+
+
+async def test_papers_kept_in_an_s3_bucket_go_in_sealed_and_come_out_and_go_with_the_person(
+    client: httpx.AsyncClient,
+    actors: Actors,
+    world: ShelterWorld,
+    s3_store: tuple[S3FileStore, Any],
+) -> None:
+    store, direct = s3_store
+    person = await actors.victim(world.runner)
+    url = f"{API}/victims/{person.id}/documents"
+    content = PDF[:-7] + b"%" + b"y" * (2 * 64 * 1024) + b"\n%%EOF\n"
+    made = await upload(client, world.worker, url, content)
+    assert made.status_code == 201, made.text
+    name = UUID(made.json()["id"]).hex
+    sealed = direct.get_object(Bucket=store.bucket, Key=name)["Body"].read()
+    assert content not in sealed and len(sealed) > len(content)
+    download = await client.get(f"{url}/{made.json()['id']}/content", headers=world.worker.headers)
+    assert download.content == content
+    erased = await client.post(
+        f"{API}/victims/{person.id}/erase", headers=world.coordinator.headers
+    )
+    assert erased.status_code == 200, erased.text
+    assert "Contents" not in direct.list_objects_v2(Bucket=store.bucket)
+    assert not await store.exists(name)

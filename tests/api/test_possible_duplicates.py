@@ -18,6 +18,7 @@ from app.domain.casework import (
     Service,
 )
 from app.domain.closure import ClosureReason
+from app.domain.documents import DocumentKind, MediaType
 from app.domain.exchange import JobReferralStatus
 from app.domain.reintegration import (
     EnterpriseStatus,
@@ -34,6 +35,7 @@ from app.models import (
     Assessment,
     CarePlan,
     CaseClosure,
+    Document,
     FollowUpContact,
     HealthRecord,
     IdentityDocument,
@@ -336,6 +338,17 @@ async def hold_the_rest(actors: Actors, world: ShelterWorld) -> None:
             outcome=MonitoringOutcome.REACHED,
             reported_on=today,
             author_id=by,
+        ),
+        Document(  # its sealed file is not needed here: the merge moves the row
+            **common,
+            kind=DocumentKind.SHELTER_RULES,
+            media_type=MediaType.PDF,
+            size_bytes=1,
+            filename="rules.pdf",
+            stay_id=stay.id,
+            key_id="0" * 16,
+            wrapped_key="-",
+            uploaded_by=by,
         ),
     ):
         await actors.add(record)
