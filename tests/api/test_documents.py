@@ -304,9 +304,7 @@ def s3_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def s3_store(
-    s3_server: str, app: FastAPI, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[S3FileStore, Any]]:
+def s3_store(s3_server: str, app: FastAPI) -> Iterator[tuple[S3FileStore, Any]]:
     """The application's documents kept in a bucket of that server, for this test."""
     import boto3  # type: ignore[import-untyped]
 
@@ -325,8 +323,12 @@ def s3_store(
     )
     store = store_for(settings)
     assert isinstance(store, S3FileStore)
-    monkeypatch.setattr(app.state, "file_store", store)
-    yield store, direct
+    kept = app.state.file_store  # not monkeypatch: it would delete the state's attribute
+    app.state.file_store = store
+    try:
+        yield store, direct
+    finally:
+        app.state.file_store = kept
 
 
 async def test_papers_kept_in_an_s3_bucket_go_in_sealed_and_come_out_and_go_with_the_person(
