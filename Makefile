@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: run fake-scme test test-postgres fuzz bench-matching bench-imports lint format openapi clients bench docs-check clean
+.PHONY: run fake-scme test test-postgres fuzz bench-matching bench-imports lint format openapi clients bench docs-check form-pictures clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -50,6 +50,10 @@ bench-matching: $(VENV)/.installed-test
 ## IMPORT_BENCH_ARGS="--database-url $(POSTGRES_TEST_URL)" for PostgreSQL, "--format xlsx" for a workbook
 bench-imports: $(VENV)/.installed-test
 	$(BIN)/python bench/imports.py $(IMPORT_BENCH_ARGS)
+
+## form-pictures: pictures of the printed forms in docs/forms/ (needs pdftoppm: poppler-utils)
+form-pictures: $(VENV)/.installed-run
+	$(BIN)/python scripts/form_pictures.py
 
 ## fuzz: the committed contract fuzzed longer than in CI (FUZZ_EXAMPLES per operation and role)
 fuzz: $(VENV)/.installed-test

@@ -26,6 +26,7 @@ from app.domain.access import (
 from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.errors import Forbidden, Unauthenticated, VersionMismatch
+from app.forms.texts import Language, preferred
 from app.models import (
     Alert,
     Assessment,
@@ -94,6 +95,19 @@ def app_rulebook(request: Request) -> Rulebook:
 
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+def form_language(
+    request: Request,
+    lang: Annotated[
+        Language | None,
+        Query(description="The form's language; else the best of Accept-Language; else English."),
+    ] = None,
+) -> Language:
+    return lang if lang is not None else preferred(request.headers.get("accept-language", ""))
+
+
+FormLanguage = Annotated[Language, Depends(form_language)]
 RulebookDep = Annotated[Rulebook, Depends(app_rulebook)]
 ClockDep = Annotated[Clock, Depends(app_clock)]
 

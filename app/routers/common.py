@@ -1,5 +1,7 @@
 """Response conventions shared by the routers: ETag and Location."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from app.routing import AppRoute
@@ -19,3 +21,16 @@ def created(
     """201 answers name the new resource (Location) and its version (ETag)."""
     response.headers["Location"] = request.app.url_path_for(route_name, **params)
     set_etag(response, version)
+
+
+# a printed form: a PDF, shown in the browser, named after the form and its language
+_PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+PDF_FORM: dict[int | str, dict[str, Any]] = {200: {"content": _PDF, "description": "The form"}}
+
+
+def pdf_form(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )

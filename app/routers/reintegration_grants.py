@@ -5,6 +5,7 @@ from fastapi import Request, Response
 
 from app.deps import (
     ClockDep,
+    FormLanguage,
     Idempotency,
     IfMatch,
     PageDep,
@@ -16,7 +17,7 @@ from app.deps import (
 from app.domain.access import Action
 from app.domain.grants import GrantStatus
 from app.presenters import present_grant
-from app.routers.common import created, resource_router, set_etag
+from app.routers.common import PDF_FORM, created, pdf_form, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.reintegration_grants import (
     GrantCreate,
@@ -27,7 +28,7 @@ from app.schemas.reintegration_grants import (
     GrantUpdate,
 )
 from app.security import Principal
-from app.services import records, reintegration_grants
+from app.services import forms, records, reintegration_grants
 
 router = resource_router("/reintegration-grants", "reintegration grants")
 Reader = Annotated[Principal, require(Action.GRANT_READ)]
@@ -82,6 +83,19 @@ async def get_reintegration_grant(
 ) -> GrantRead:
     records.audit_read(session, principal, grant)
     return await shown(session, grant, response)
+
+
+@router.get(
+    "/{grant_id}/form.pdf",
+    summary="Print the financial agreement (Annex 5 pink or 6 blue) for the parties to sign",
+    response_class=Response,
+    responses=PDF_FORM,
+)
+async def print_reintegration_grant_form(
+    principal: Reader, grant: VisibleGrant, session: SessionDep, language: FormLanguage
+) -> Response:
+    content = await forms.financial_agreement(session, principal, grant, language)
+    return pdf_form(content, f"financial-agreement-{language}")
 
 
 @router.patch("/{grant_id}", summary="Change a draft's period or lines")

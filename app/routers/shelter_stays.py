@@ -5,6 +5,7 @@ from fastapi import Request, Response
 
 from app.deps import (
     ClockDep,
+    FormLanguage,
     Idempotency,
     IfMatch,
     PageDep,
@@ -16,7 +17,7 @@ from app.deps import (
 from app.domain.access import Action
 from app.domain.shelter import StayStatus
 from app.errors import NotFound
-from app.routers.common import created, resource_router, set_etag
+from app.routers.common import PDF_FORM, created, pdf_form, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.shelter_stays import (
     MonitoringReportCreate,
@@ -28,7 +29,7 @@ from app.schemas.shelter_stays import (
     StayUpdate,
 )
 from app.security import Principal
-from app.services import records, shelter_stays
+from app.services import forms, records, shelter_stays
 
 router = resource_router("/shelter-stays", "shelter stays")
 Reader = Annotated[Principal, require(Action.STAY_READ)]
@@ -172,6 +173,32 @@ async def report_shelter_stay_monitoring(
         "get_shelter_stay_monitoring_report", stay_id=str(stay.id)
     )
     return MonitoringReportRead.model_validate(report)
+
+
+@router.get(
+    "/{stay_id}/form.pdf",
+    summary="Print the admission papers (Annexes 2–3) for the resident to sign",
+    response_class=Response,
+    responses=PDF_FORM,
+)
+async def print_shelter_stay_form(
+    principal: Reader, stay: VisibleStay, session: SessionDep, language: FormLanguage
+) -> Response:
+    content = await forms.admission_papers(session, principal, stay, language)
+    return pdf_form(content, f"admission-papers-{language}")
+
+
+@router.get(
+    "/{stay_id}/monitoring-report/form.pdf",
+    summary="Print the monitoring report (Annex 7), filled in",
+    response_class=Response,
+    responses=PDF_FORM,
+)
+async def print_shelter_stay_monitoring_form(
+    principal: Reader, stay: VisibleStay, session: SessionDep, language: FormLanguage
+) -> Response:
+    content = await forms.monitoring_form(session, principal, stay, language)
+    return pdf_form(content, f"monitoring-report-{language}")
 
 
 @router.get("/{stay_id}/monitoring-report", summary="Read the stay's monitoring report")

@@ -3,13 +3,22 @@ from uuid import UUID
 
 from fastapi import Request, Response
 
-from app.deps import ClockDep, ExistingUser, Idempotency, IfMatch, PageDep, SessionDep, require
+from app.deps import (
+    ClockDep,
+    ExistingUser,
+    FormLanguage,
+    Idempotency,
+    IfMatch,
+    PageDep,
+    SessionDep,
+    require,
+)
 from app.domain.access import Action, Role
-from app.routers.common import created, resource_router, set_etag
+from app.routers.common import PDF_FORM, created, pdf_form, resource_router, set_etag
 from app.schemas.common import Page
 from app.schemas.users import ConfidentialityAgreement, UserCreate, UserRead, UserUpdate
 from app.security import Principal
-from app.services import users
+from app.services import forms, users
 
 router = resource_router("/users", "users")
 Admin = Annotated[Principal, require(Action.USER_MANAGE)]
@@ -77,6 +86,19 @@ async def deactivate_user(
     user = await users.deactivate_user(session, principal, user, clock.now())
     set_etag(response, user.version)
     return UserRead.model_validate(user)
+
+
+@router.get(
+    "/{user_id}/confidentiality-agreement/form.pdf",
+    summary="Print the Staff Confidentiality Agreement (Annex 4) for the member to sign",
+    response_class=Response,
+    responses=PDF_FORM,
+)
+async def print_confidentiality_agreement(
+    principal: Countersigner, user: ExistingUser, session: SessionDep, language: FormLanguage
+) -> Response:
+    content = await forms.confidentiality_agreement(session, principal, user, language)
+    return pdf_form(content, f"confidentiality-agreement-{language}")
 
 
 @router.post(

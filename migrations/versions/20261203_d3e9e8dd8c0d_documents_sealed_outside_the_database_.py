@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "d3e9e8dd8c0d"
 down_revision: str | None = "a2d5437b4cfd"
 branch_labels: str | Sequence[str] | None = None
