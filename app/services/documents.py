@@ -4,8 +4,9 @@ kept outside the database (services/file_store.py).
 
 Nothing of a refused upload is kept: the file is checked whole (its type from its content, that
 it is not cut short, the limits, the record it is attached to) before anything is written. An
-accepted file is written before its row; should the transaction then fail, the file left
-behind cannot be opened (its key was only in the row) and is deleted by whoever sees it.
+accepted file is written before its row, and deleted again if the row cannot be; should the
+commit itself fail later, the file left behind cannot be opened by anyone: its key was only in
+the row.
 """
 
 import logging
@@ -131,8 +132,12 @@ async def upload(
         wrapped_key=wrapped_key,
     )
     await store.put(document.id.hex, seal(file_key, content, document.id))
-    session.add(document)
-    await session.flush()
+    try:
+        session.add(document)
+        await session.flush()
+    except BaseException:
+        await store.delete(document.id.hex)  # no row, no file (nor the key to open it)
+        raise
     records.audit_change(session, principal, document, AuditAction.CREATE)
     return document
 

@@ -517,6 +517,8 @@ async def _build(
             session, ctx, bodies.referral.to_organisation_id, "to_organisation_id"
         )
         referral = bodies.referral.model_copy(update={"victim_id": victim.id})
+        if referral.ina_assessment_id is not None:  # a person registered a moment ago has none
+            raise InvalidValue("ina_assessment_id", "No assessment of this person has this id.")
         made.append(
             referrals.build(
                 principal, victim, receiver, referral, today, rulebook, consents=tuple(given)
