@@ -354,3 +354,22 @@ async def test_papers_kept_in_an_s3_bucket_go_in_sealed_and_come_out_and_go_with
     assert erased.status_code == 200, erased.text
     assert "Contents" not in direct.list_objects_v2(Bucket=store.bucket)
     assert not await store.exists(name)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"), [(ELF, "unsupported_file_type"), (PDF[:40], "broken_file")]
+)
+async def test_a_hostile_upload_leaves_nothing_in_the_bucket(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    world: ShelterWorld,
+    s3_store: tuple[S3FileStore, Any],
+    content: bytes,
+    code: str,
+) -> None:
+    store, direct = s3_store
+    before = await rows(app)
+    answer = await upload(client, world.worker, documents_of(world), content)
+    assert answer.status_code in (415, 422) and answer.json()["code"] == code
+    assert "Contents" not in direct.list_objects_v2(Bucket=store.bucket)
+    assert await rows(app) == before
