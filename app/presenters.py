@@ -239,6 +239,8 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
         rehab_plan_min_months=rulebook.rehab_plan_min_months,
         rehab_plan_max_months=rulebook.rehab_plan_max_months,
         plan_review_days=rulebook.plan_review_days,
+        referral_answer_days=rulebook.referral_answer_days,
+        referral_contact_days=rulebook.referral_contact_days,
         shelter_capacity={kind.value: n for kind, n in rulebook.shelter_capacity.items()},
         children_min_age=rulebook.children_min_age,
         children_max_age=rulebook.children_max_age,

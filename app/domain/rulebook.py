@@ -101,6 +101,11 @@ class Rulebook:
     rehab_plan_min_months: int = 1
     rehab_plan_max_months: int = 6
     plan_review_days: int = 7  # MAN-STAFF-MEETING: the weekly staff meeting
+    # a referral left unanswered, or accepted without the initial contact, this many days is
+    # escalated to the referring organisation and the coordinator (REFERRAL-ANSWER-14D,
+    # REFERRAL-CONTACT-14D)
+    referral_answer_days: int = 14
+    referral_contact_days: int = 14
     # shelter (MAN chapter I)
     shelter_capacity: Mapping[ShelterKind, int] = field(
         default_factory=lambda: MappingProxyType({ShelterKind.ADULT: 10, ShelterKind.CHILDREN: 16})

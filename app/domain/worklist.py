@@ -22,6 +22,8 @@ class WorkKind(StrEnum):
     TRAINING_ENDING = "training_ending"
     RETURN_ARRIVAL = "return_arrival"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    REFERRAL_UNANSWERED = "referral_unanswered"
+    REFERRAL_NO_CONTACT = "referral_no_contact"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ RULE_OF = {
     WorkKind.TRAINING_ENDING: "MAN-TRAINING",
     WorkKind.RETURN_ARRIVAL: "MAN-RETURN",
     WorkKind.POSSIBLE_DUPLICATE: "DATA-DUPLICATE",
+    WorkKind.REFERRAL_UNANSWERED: "REFERRAL-ANSWER-14D",
+    WorkKind.REFERRAL_NO_CONTACT: "REFERRAL-CONTACT-14D",
 }
 
 
@@ -77,3 +81,9 @@ def return_horizon(today: date, rulebook: Rulebook) -> date:
     """MAN-RETURN: a planned or travelling return is on the worklist once its day is on or
     before this one (the meeting at arrival to arrange, the arrival to record)."""
     return today + timedelta(days=rulebook.return_notice_days)
+
+
+def escalated_before(today: date, days: int) -> date:
+    """REFERRAL-ANSWER-14D, REFERRAL-CONTACT-14D: a referral waiting since before this day has
+    waited more than ``days`` days; it is escalated, due the day its ``days`` ran out."""
+    return today - timedelta(days=days)

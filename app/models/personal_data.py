@@ -75,7 +75,7 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # --- case work -------------------------------------------------------------------------------
     "referrals": _table(
         f"{_STAMPS} victim_id from_organisation_id to_organisation_id service funding "
-        "ina_assessment_id status referred_on contact_on individual_assessment_due_on "
+        "ina_assessment_id status referred_on accepted_on contact_on individual_assessment_due_on "
         "completed_on created_by rulebook_version",
         reason=_T,
         exit_information=_T,

@@ -31,6 +31,7 @@ class Referral(Versioned, table=True):
         default=ReferralStatus.REQUESTED, sa_type=enum_type(ReferralStatus), index=True
     )
     referred_on: date
+    accepted_on: date | None = None  # the receiver took the person on: REFERRAL-CONTACT-14D
     contact_on: date | None = None  # the initial contact at the service: the 20-day clock
     individual_assessment_due_on: date | None = None  # SOP-INDIVIDUAL-20D, fixed at contact
     completed_on: date | None = None

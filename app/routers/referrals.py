@@ -91,7 +91,7 @@ async def accept_referral(
     response: Response,
     _key: Idempotency,
 ) -> ReferralRead:
-    referral = await referrals.accept(session, principal, referral, clock.now())
+    referral = await referrals.accept(session, principal, referral, clock.now(), clock.today())
     set_etag(response, referral.version)
     return present_referral(referral)
 

@@ -57,6 +57,9 @@ class ReferralRead(ResponseModel):
     ina_assessment_id: UUID | None
     status: ReferralStatus
     referred_on: date
+    accepted_on: date | None = Field(
+        description="The day the receiver took the person on (REFERRAL-CONTACT-14D)."
+    )
     contact_on: date | None
     individual_assessment_due_on: date | None = Field(
         description="SOP-INDIVIDUAL-20D: initial contact + 20 days, fixed at the contact."

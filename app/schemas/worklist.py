@@ -57,6 +57,14 @@ class RulebookRead(BaseModel):
     rehab_plan_min_months: int
     rehab_plan_max_months: int
     plan_review_days: int
+    referral_answer_days: int = Field(
+        description="REFERRAL-ANSWER-14D: days a referral may wait for its answer before it is "
+        "escalated."
+    )
+    referral_contact_days: int = Field(
+        description="REFERRAL-CONTACT-14D: days from acceptance to the initial contact before "
+        "the referral is escalated."
+    )
     shelter_capacity: dict[str, int]
     children_min_age: int
     children_max_age: int

@@ -171,14 +171,16 @@ async def _named_ina(
 
 
 async def accept(
-    session: AsyncSession, principal: Principal, referral: Referral, now: datetime
+    session: AsyncSession, principal: Principal, referral: Referral, now: datetime, today: date
 ) -> Referral:
-    """The receiving organisation takes the person on; the consent to share must still hold."""
+    """The receiving organisation takes the person on; the consent to share must still hold.
+    The day it does starts the clock of the initial contact (REFERRAL-CONTACT-14D)."""
     _receiver_only(principal, referral)
     next_status = advance(REFERRAL_STEPS, "referral", referral.status, "accept")
     victim = await session.get_one(Victim, referral.victim_id)
     consents = await facts.consents_of(session, referral.victim_id)
     check_disclosure(consents, referral.to_organisation_id, victim.organisation_id)
+    referral.accepted_on = today
     return await _save(session, principal, referral, next_status, now)
 
 

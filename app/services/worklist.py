@@ -56,6 +56,7 @@ from app.domain.worklist import (
     WorkItem,
     WorkKind,
     agreement_ending_horizon,
+    escalated_before,
     return_horizon,
     training_ending_horizon,
     work_item,
@@ -114,6 +115,10 @@ _AFTER_RECORD = bindparam("worklist_after_record", type_=Uuid())
 _TRAINING_HORIZON = bindparam("worklist_training_horizon", type_=Date())
 _RETURN_HORIZON = bindparam("worklist_return_horizon", type_=Date())
 _ACTOR = bindparam("worklist_actor", type_=Uuid())  # a complaint never reaches whom it names
+_UNANSWERED_BEFORE = bindparam("worklist_unanswered_before", type_=Date())
+_NO_CONTACT_BEFORE = bindparam("worklist_no_contact_before", type_=Date())
+_ANSWER_DAYS = bindparam("worklist_answer_days", type_=Integer())
+_CONTACT_DAYS = bindparam("worklist_contact_days", type_=Integer())
 
 
 async def page_for(
@@ -133,6 +138,10 @@ async def page_for(
         "worklist_actor": principal.actor_id,
         "worklist_training_horizon": training_ending_horizon(today, rulebook),
         "worklist_return_horizon": return_horizon(today, rulebook),
+        "worklist_unanswered_before": escalated_before(today, rulebook.referral_answer_days),
+        "worklist_no_contact_before": escalated_before(today, rulebook.referral_contact_days),
+        "worklist_answer_days": rulebook.referral_answer_days,
+        "worklist_contact_days": rulebook.referral_contact_days,
     }
     if after is not None:
         values |= {
@@ -191,6 +200,8 @@ def _sources(principal: Principal) -> list[_Source]:
         _plan_reviews(principal),
         _trainings_ending(principal),
         _returns_due(principal),
+        _referrals_unanswered(principal),
+        _referrals_without_contact(principal),
     ]
     # what reaches the shelter manager and the coordinator at once
     if can(principal.role, Action.ALERT_ACKNOWLEDGE):  # MAN-PSYCHIATRIC-ALERT
@@ -349,6 +360,41 @@ def _returns_due(principal: Principal) -> _Source:
             col(Return.planned_on) <= _RETURN_HORIZON,
             kept_by_caller(principal, Return.organisation_id),
             victim_in_work(principal, col(Return.victim_id)),
+        ],
+    )
+
+
+def _referrals_unanswered(principal: Principal) -> _Source:
+    """REFERRAL-ANSWER-14D: a referral still requested after the rulebook's days is escalated
+    to the organisation that made it (and the coordinator): nobody has answered it."""
+    return _Source(
+        WorkKind.REFERRAL_UNANSWERED,
+        add_days(col(Referral.referred_on), _ANSWER_DAYS),
+        col(Referral.id),
+        col(Referral.victim_id),
+        [
+            col(Referral.status) == ReferralStatus.REQUESTED,
+            col(Referral.referred_on) < _UNANSWERED_BEFORE,
+            kept_by_caller(principal, Referral.from_organisation_id),
+            victim_in_work(principal, col(Referral.victim_id)),
+        ],
+    )
+
+
+def _referrals_without_contact(principal: Principal) -> _Source:
+    """REFERRAL-CONTACT-14D: a referral accepted that long ago with no initial contact yet is
+    escalated to the organisation that made it (and the coordinator)."""
+    return _Source(
+        WorkKind.REFERRAL_NO_CONTACT,
+        add_days(col(Referral.accepted_on), _CONTACT_DAYS),
+        col(Referral.id),
+        col(Referral.victim_id),
+        [
+            col(Referral.status) == ReferralStatus.ACCEPTED,
+            col(Referral.contact_on).is_(None),
+            col(Referral.accepted_on) < _NO_CONTACT_BEFORE,
+            kept_by_caller(principal, Referral.from_organisation_id),
+            victim_in_work(principal, col(Referral.victim_id)),
         ],
     )
 
