@@ -60,8 +60,8 @@ def work_item(
 ) -> WorkItem:
     """An item due on ``due_on``: overdue strictly after it, under the rule of its kind. The
     record to act on is the referral for an individual needs assessment (the assessment may not
-    exist yet), the follow-up contact, the agreement, the stay, the alert, the care plan, the
-    incident, the complaint, the training or the return."""
+    exist yet) or an escalated referral, the follow-up contact, the agreement, the stay, the
+    alert, the care plan, the incident, the complaint, the training, the return or the pair."""
     return WorkItem(kind, due_on, due_on < today, RULE_OF[kind], victim_id, record_id)
 
 
