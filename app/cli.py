@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import uvicorn
@@ -33,6 +33,7 @@ from app.services import (
     matching,
     users,
 )
+from app.services.file_store import store_for
 from app.services.sealed_files import Keyring
 
 OPENAPI_PATH = Path("openapi/openapi.json")
@@ -193,6 +194,18 @@ async def _rewrap(settings: Settings) -> None:
     print(f"wrapped the documents' keys again under key {keyring.current_id}, in {done} batches")
 
 
+async def _sweep(settings: Settings) -> None:
+    """The documents' files no row names, written over an hour ago, deleted."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            before = datetime.now(UTC) - timedelta(hours=1)
+            gone = await documents.sweep(session, store_for(settings), before)
+    finally:
+        await engine.dispose()
+    print(f"deleted {len(gone)} files that no document names")
+
+
 def server_options(settings: Settings) -> dict[str, object]:
     """How uvicorn serves the API: no ``server`` header, and forwarded headers believed only
     from the configured proxies (uvicorn believes loopback's by default: any process on the
@@ -253,9 +266,11 @@ def _parser() -> argparse.ArgumentParser:
         "rekey", help="make every person's keys again (after APP_MATCHING_KEY changed)"
     )
     papers = commands.add_parser("documents", help="the documents' keys")
-    papers.add_subparsers(dest="documents_command", required=True).add_parser(
+    paper_commands = papers.add_subparsers(dest="documents_command", required=True)
+    paper_commands.add_parser(
         "rewrap", help="wrap every document's key under the first of APP_DOCUMENT_KEYS"
     )
+    paper_commands.add_parser("sweep", help="delete the files no document names (run daily)")
     fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
     fake.add_argument("--port", type=int, default=8900)
     fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
@@ -287,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_audit_partitions(settings, args.since))
         elif args.command == "matching":
             asyncio.run(_rekey(settings))
+        elif args.command == "documents" and args.documents_command == "sweep":
+            asyncio.run(_sweep(settings))
         elif args.command == "documents":
             asyncio.run(_rewrap(settings))
         elif args.command == "serve":

@@ -212,3 +212,14 @@ def test_the_documents_keys_are_wrapped_again_under_a_new_key(database: Path) ->
     assert unwrap(rotated, after.key_id, after.wrapped_key, after.id) == file_key
     assert run(["-m", "app", "documents", "rewrap"], database, **keys).returncode == 0
     assert asyncio.run(read(before.id)).wrapped_key == after.wrapped_key  # nothing left to do
+
+
+def test_the_sweep_deletes_the_files_no_document_names(database: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    orphan = folder / "ab" / ("ab" + "0" * 30)
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"sealed bytes of a failed upload")
+    os.utime(orphan, (0, 0))  # written long ago
+    swept = run(["-m", "app", "documents", "sweep"], database, APP_DOCUMENT_DIR=str(folder))
+    assert swept.returncode == 0, swept.stderr
+    assert "deleted 1 files" in swept.stdout and not orphan.exists()

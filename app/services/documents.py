@@ -5,12 +5,13 @@ kept outside the database (services/file_store.py).
 Nothing of a refused upload is kept: the file is checked whole (its type from its content, that
 it is not cut short, the limits, the record it is attached to) before anything is written. An
 accepted file is written before its row, and deleted again if the row cannot be; should the
-commit itself fail later, the file left behind cannot be opened by anyone: its key was only in
-the row.
+commit itself fail later, the file left behind cannot be opened by anyone (its key was only in
+the row), and ``sweep`` deletes it.
 """
 
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
 from uuid import UUID
 
 import filetype  # type: ignore[import-untyped]
@@ -254,3 +255,22 @@ async def rewrap_batch(
         document.key_id, document.wrapped_key = wrap(keyring, file_key, document.id)
         session.add(document)
     return batch[-1].id if batch else None
+
+
+async def sweep(session: AsyncSession, store: FileStore, written_before: datetime) -> list[str]:
+    """The store's files that no document's row names, written before ``written_before`` (an
+    upload still in its transaction is younger): left by a commit that failed after the file
+    was written. None of them can be opened (their keys were in the rows); they are deleted.
+    `python -m app documents sweep` (run daily)."""
+    orphans = []
+    async for name, written in store.stored():
+        if written < written_before:
+            orphans.append(name)
+    named = set()
+    for start in range(0, len(orphans), 500):
+        ids = [UUID(hex=name) for name in orphans[start : start + 500]]
+        query = select(Document.id).where(col(Document.id).in_(ids))
+        named |= {document_id.hex for document_id in (await session.exec(query)).all()}
+    gone = [name for name in orphans if name not in named]
+    await delete_files(store, gone)
+    return gone

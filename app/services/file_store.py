@@ -7,6 +7,7 @@ object is written whole by one PUT, so there too a name is a whole file or nothi
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +24,10 @@ class FileStore(Protocol):
     async def delete(self, name: str) -> None: ...
 
     async def exists(self, name: str) -> bool: ...
+
+    def stored(self) -> AsyncIterator[tuple[str, datetime]]:
+        """Every file's name and when it was written (to find those no row names)."""
+        ...
 
 
 class LocalFileStore:
@@ -68,6 +73,12 @@ class LocalFileStore:
 
     async def exists(self, name: str) -> bool:
         return await asyncio.to_thread(self._path(name).exists)
+
+    async def stored(self) -> AsyncIterator[tuple[str, datetime]]:
+        for path in await asyncio.to_thread(lambda: sorted(self.root.glob("*/*"))):
+            if path.name.isalnum():  # not a partial write
+                written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                yield path.name, written
 
 
 class S3FileStore:
@@ -125,6 +136,13 @@ class S3FileStore:
             except ClientError:
                 return False
             return True
+
+    async def stored(self) -> AsyncIterator[tuple[str, datetime]]:
+        async with self._client() as s3:
+            pages = s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+            async for page in pages:
+                for found in page.get("Contents", []):
+                    yield found["Key"], found["LastModified"]
 
 
 def store_for(settings: Settings) -> FileStore:

@@ -2,9 +2,11 @@
 told from their content, sealed at rest under a key of their own, read as the record they belong
 to is read, every download audited, erased with the person; a hostile upload leaves nothing."""
 
+import os
 import struct
 import zlib
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,7 +19,8 @@ from sqlmodel import func, select
 
 from app.domain import documents as rules
 from app.models import Document
-from app.services.file_store import S3FileStore, store_for
+from app.services import documents as documents_service
+from app.services.file_store import LocalFileStore, S3FileStore, store_for
 from app.services.sealed_files import Keyring, unseal, unwrap
 from tests.api.shelter_world import API, ShelterWorld, build_shelter_world, propose
 from tests.factories import Actor, Actors
@@ -373,3 +376,50 @@ async def test_a_hostile_upload_leaves_nothing_in_the_bucket(
     assert answer.status_code in (415, 422) and answer.json()["code"] == code
     assert "Contents" not in direct.list_objects_v2(Bucket=store.bucket)
     assert await rows(app) == before
+
+
+async def test_the_sweep_deletes_old_files_no_document_names_and_nothing_else(
+    client: httpx.AsyncClient, app: FastAPI, world: ShelterWorld
+) -> None:
+    """A file left by a commit that failed after it was written (no row names it) is deleted
+    once it is older than any upload in progress; a document's file, and a young file, stay."""
+    store: LocalFileStore = app.state.file_store
+    made = await upload(client, world.worker, documents_of(world), PDF)
+    assert made.status_code == 201, made.text
+    live = UUID(made.json()["id"]).hex
+    old, young = uuid4().hex, uuid4().hex
+    for name in (old, young):
+        await store.put(name, [b"sealed bytes of a failed upload"])
+    two_hours_ago = (datetime.now(UTC) - timedelta(hours=2)).timestamp()
+    for name in (old, live):
+        path = store.root / name[:2] / name
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    async with app.state.sessionmaker() as session:
+        gone = await documents_service.sweep(session, store, datetime.now(UTC) - timedelta(hours=1))
+    assert old in gone and live not in gone and young not in gone
+    assert (await store.exists(live), await store.exists(young), await store.exists(old)) == (
+        True,
+        True,
+        False,
+    )
+    await store.delete(young)
+
+
+async def test_the_sweep_reads_the_bucket_too(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    world: ShelterWorld,
+    s3_store: tuple[S3FileStore, Any],
+) -> None:
+    store, direct = s3_store
+    made = await upload(client, world.worker, documents_of(world), PDF)
+    assert made.status_code == 201, made.text
+    orphan = uuid4().hex
+    await store.put(orphan, [b"sealed bytes of a failed upload"])
+    async with app.state.sessionmaker() as session:
+        gone = await documents_service.sweep(
+            session, store, datetime.now(UTC) + timedelta(minutes=1)
+        )
+    assert gone == [orphan]
+    kept = [found["Key"] for found in direct.list_objects_v2(Bucket=store.bucket)["Contents"]]
+    assert kept == [UUID(made.json()["id"]).hex]
