@@ -48,6 +48,8 @@ ENV = {
     "APP_SCME_BASE_URL": "https://scme.invalid",
     "APP_SCME_TOKEN": "bench",
     "APP_WEBHOOK_SECRET_KEYS": "YmVuY2gtb25seS13ZWJob29rLWtleS10aHJvd2F3YXk=",  # a throwaway key
+    "APP_MATCHING_KEY": "bench-only-matching-key-0123456789abcdef",  # production requires one
+    "APP_DOCUMENT_KEYS": "YmVuY2gtb25seS1kb2N1bWVudC1rZXktdGhyb3dhd2E=",  # and this
     "APP_LOG_LEVEL": "WARNING",
 }
 
