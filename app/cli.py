@@ -31,6 +31,7 @@ from app.services import (
     documents,
     idempotency,
     matching,
+    reminders,
     users,
 )
 from app.services.file_store import store_for
@@ -206,6 +207,18 @@ async def _sweep(settings: Settings) -> None:
     print(f"deleted {len(gone)} files that no document names")
 
 
+async def _queue_reminders(settings: Settings) -> None:
+    """Today's digests queued in the outbox (run daily; a second run the same day queues none)."""
+    engine = create_engine(settings.database_url)
+    clock = Clock(settings.zone)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            queued = await reminders.queue_daily(session, clock.today(), clock.now())
+    finally:
+        await engine.dispose()
+    print(f"queued {queued} daily digests")
+
+
 def server_options(settings: Settings) -> dict[str, object]:
     """How uvicorn serves the API: no ``server`` header, and forwarded headers believed only
     from the configured proxies (uvicorn believes loopback's by default: any process on the
@@ -271,6 +284,10 @@ def _parser() -> argparse.ArgumentParser:
         "rewrap", help="wrap every document's key under the first of APP_DOCUMENT_KEYS"
     )
     paper_commands.add_parser("sweep", help="delete the files no document names (run daily)")
+    notes = commands.add_parser("reminders", help="the staff's daily digests by email")
+    notes.add_subparsers(dest="reminders_command", required=True).add_parser(
+        "queue", help="queue today's digests in the outbox (run daily, before the working day)"
+    )
     fake = commands.add_parser("fake-scme", help="a fake SCME on loopback, for development")
     fake.add_argument("--port", type=int, default=8900)
     fake.add_argument("--token", default=None, help="the bearer token it expects, if any")
@@ -306,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_sweep(settings))
         elif args.command == "documents":
             asyncio.run(_rewrap(settings))
+        elif args.command == "reminders":
+            asyncio.run(_queue_reminders(settings))
         elif args.command == "serve":
             _serve(settings, args.host, args.port, args.workers)
         elif args.command == "fake-scme":

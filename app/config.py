@@ -173,6 +173,26 @@ class Settings(BaseSettings):
             return [DEV_DOCUMENT_KEY]
         return self.document_keys.get_secret_value().split(",")
 
+    # --- reminders (issue 19): the daily digest, sent by the outbox worker by email. Its links
+    # point into the frontend; the mail server is reached over TLS (STARTTLS on the submission
+    # port, or TLS from the start on 465), with a private CA's certificate if it has one.
+    frontend_url: str = "http://localhost:3000"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = Field(None, repr=False)
+    smtp_ca_file: Path | None = None
+    smtp_sender: str = "reminders@localhost"
+
+    @model_validator(mode="after")
+    def _encrypted_mail_in_production(self) -> "Settings":
+        if self.env == "production" and self.smtp_security == "none":
+            raise ValueError("APP_SMTP_SECURITY=none is for development only")
+        if self.env == "production" and not self.frontend_url.startswith("https://"):
+            raise ValueError("APP_FRONTEND_URL must be HTTPS in production")
+        return self
+
     # login throttling as OWASP advises (services/login_throttle.py): failures from one
     # address, a username's failures from one address, and a ceiling on a username's failures
     # from all addresses together, high enough that it is no tool for locking the owner out

@@ -62,7 +62,7 @@ from app.schemas.possible_duplicates import PossibleDuplicateHint
 from app.schemas.referrals import ReferralRead
 from app.schemas.reintegration import CommitmentRead, ReintegrationRead
 from app.schemas.reintegration_grants import GrantInstalmentRead, GrantLineRead, GrantRead
-from app.schemas.reports import GrantSums, MonthlyShelterReport
+from app.schemas.reports import GrantSums, KpiReport, KpiRow, MonthlyShelterReport
 from app.schemas.returns import ReturnRead
 from app.schemas.service_agreements import AgreementRead
 from app.schemas.shelter_stays import MonitoringReportRead, StayRead
@@ -357,6 +357,17 @@ def present_grant(file: GrantFile) -> GrantRead:
         file.grant.model_dump()
         | {"lines": lines, "instalments": paid, "paid": sum((i.amount for i in paid), Decimal(0))}
     )
+
+
+def kpi_csv(report: KpiReport) -> str:
+    """The key figures as CSV, a row per month and organisation; a hidden figure is empty."""
+    out = io.StringIO()
+    names = [n for n in KpiRow.model_fields if n != "suppressed"]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in report.rows:
+        writer.writerow(["" if (v := getattr(row, n)) is None else v for n in names])
+    return out.getvalue()
 
 
 def report_csv(report: MonthlyShelterReport) -> str:

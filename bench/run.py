@@ -50,6 +50,7 @@ ENV = {
     "APP_WEBHOOK_SECRET_KEYS": "YmVuY2gtb25seS13ZWJob29rLWtleS10aHJvd2F3YXk=",  # a throwaway key
     "APP_MATCHING_KEY": "bench-only-matching-key-0123456789abcdef",  # production requires one
     "APP_DOCUMENT_KEYS": "YmVuY2gtb25seS1kb2N1bWVudC1rZXktdGhyb3dhd2E=",  # and this
+    "APP_FRONTEND_URL": "https://frontend.invalid",  # and an HTTPS frontend for the reminders
     "APP_LOG_LEVEL": "WARNING",
 }
 

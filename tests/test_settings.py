@@ -22,6 +22,7 @@ PRODUCTION = {
     "webhook_secret_keys": WEBHOOK_KEY,
     "matching_key": "m" * 40,
     "document_keys": "ZG9jdW1lbnRzLWtleS1vZi10aGUtdGVzdHMtb25seSE=",
+    "frontend_url": "https://cases.example",
 }
 
 
@@ -118,7 +119,22 @@ def test_production_without_https_scme_says_so_in_one_line() -> None:
             webhook_secret_keys=WEBHOOK_KEY,
             matching_key="m" * 40,
             document_keys=PRODUCTION["document_keys"],
+            frontend_url=PRODUCTION["frontend_url"],
         )
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"smtp_security": "none"}, "APP_SMTP_SECURITY=none is for development only"),
+        ({"frontend_url": "http://cases.example"}, "APP_FRONTEND_URL must be HTTPS"),
+    ],
+)
+def test_production_sends_reminders_over_tls_with_https_links(
+    change: dict[str, str], refusal: str
+) -> None:
+    with pytest.raises(SettingsError, match=refusal):
+        load_settings(**(PRODUCTION | change))
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,7 @@ class Action(StrEnum):
     REPORT_SHELTER = "report:shelter"  # the shelter manager's monthly report (MAN 2.1.10)
     REPORT_COMPLIANCE = "report:compliance"
     REPORT_AGGREGATE = "report:aggregate"  # counts only, small cells suppressed
+    REPORT_KPI = "report:kpi"  # key figures per month and organisation (issue 19)
     JOB_REFERRAL_READ = "job_referral:read"  # SCME reads its own view: reads_as_scme
     JOB_REFERRAL_CREATE = "job_referral:create"  # MAN-SCME-PRIORITY, with the person's consent
     JOB_REFERRAL_REPORT = "job_referral:report"  # SCME's progress events
@@ -84,6 +85,7 @@ class Action(StrEnum):
     COMPLAINT_RECORD = "complaint:record"  # MAN-COMPLAINT: whoever the resident tells
     COMPLAINT_HANDLE = "complaint:handle"  # read, meeting, resolve: never the staff named
     CONFIDENTIALITY_RECORD = "user:confidentiality"  # MAN-STAFF-CONFIDENTIALITY (Annex 4)
+    CASELOAD_TRANSFER = "user:caseload"  # CASELOAD-TRANSFER: a worker's open work moved on
     TRAINING_READ = "training:read"
     TRAINING_WRITE = "training:write"  # MAN-TRAINING: the case workers arrange it
     IDENTITY_DOCUMENT_READ = "identity_document:read"
@@ -195,6 +197,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.REPORT_SHELTER,
             _A.REPORT_COMPLIANCE,
             _A.REPORT_AGGREGATE,
+            _A.REPORT_KPI,
             _A.JOB_REFERRAL_CREATE,
             _A.OUTBOX_READ,
             _A.OUTBOX_RETRY,
@@ -207,6 +210,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.IMPORT,
             _A.DUPLICATE_RESOLVE,  # every case is the coordinator's to see: theirs to merge
             _A.DOCUMENT_UPLOAD,  # the agreements and admissions the coordinator signs
+            _A.CASELOAD_TRANSFER,
         }
         | _OVERSIGHT
     ),
@@ -216,6 +220,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         | _CASE_WORK
         | _OVERSIGHT
         | {_A.VISIT_READ, _A.REPORT_SHELTER, _A.CONFIDENTIALITY_RECORD, _A.IMPORT}
+        | {_A.CASELOAD_TRANSFER, _A.REPORT_KPI}
         | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ, _A.OUTBOX_RETRY}
     ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK | {_A.SESSION_WRITE}),
@@ -255,7 +260,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     # SCME reads the job referrals sent to it and reports their progress (MAN-SCME-PRIORITY)
     Role.SCME_SYSTEM: frozenset({_A.RULEBOOK_READ, _A.JOB_REFERRAL_READ, _A.JOB_REFERRAL_REPORT}),
     # aggregate reports only, never a person's data
-    Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE}),
+    Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE, _A.REPORT_KPI}),
 }
 
 # Actions done for the caller's own organisation (its case, its records, its endpoints): only

@@ -79,6 +79,7 @@ class Topic(StrEnum):
     SCME_JOB_REFERRAL = "scme.job_referral"
     SCME_WITHDRAWAL = "scme.withdrawal"
     WEBHOOK = "webhook"
+    DIGEST = "email.digest"  # a staff member's daily reminder (issue 19)
 
 
 OUTBOX_STEPS: Mapping[tuple[OutboxStatus, str], OutboxStatus] = {

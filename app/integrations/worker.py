@@ -20,6 +20,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -34,11 +35,10 @@ from app.domain.exchange import (
     RetryPolicy,
     Topic,
     next_attempt,
-    outcome_of,
     retry_after_seconds,
 )
-from app.integrations import scme, webhooks
-from app.integrations.http import Answer, Outgoing, post
+from app.integrations import digests, scme, webhooks
+from app.integrations.http import Answer, post
 from app.integrations.sending import Sender, Skip
 from app.models import OutboxMessage
 from app.services import outbox, webhook_endpoints
@@ -50,6 +50,7 @@ SENDERS: Mapping[Topic, Sender] = {
     Topic.SCME_JOB_REFERRAL: scme.JOB_REFERRAL,
     Topic.SCME_WITHDRAWAL: scme.WITHDRAWAL,
     Topic.WEBHOOK: webhooks.DELIVERY,
+    Topic.DIGEST: digests.DAILY,
 }
 
 
@@ -60,7 +61,7 @@ class Claimed:
     record_id: UUID
     lease_token: UUID | None
     attempt: int
-    request: Outgoing
+    request: Any  # an Outgoing, or what the sender's own transport sends
 
 
 class OutboxWorker:
@@ -124,13 +125,19 @@ class OutboxWorker:
         failed, cancelled or postponed); 0 when nothing was due."""
         taken, ready = await self._claim()
         deadline = self.settings.outbox_timeout_seconds
-        answers = await asyncio.gather(*(post(self.client, c.request, deadline) for c in ready))
+        answers = await asyncio.gather(*(self._send(c, deadline) for c in ready))
         for item, answer in zip(ready, answers, strict=True):
             try:
                 await self._record(item, answer)
             except Exception:  # the others are still recorded; this one's lease runs out
                 log.exception("outbox %s: recording the outcome failed", item.message_id)
         return taken
+
+    async def _send(self, item: Claimed, deadline: float) -> Answer:
+        send = SENDERS[item.topic].send
+        if send is None:
+            return await post(self.client, item.request, deadline)
+        return await send(item.request, self.settings, deadline)
 
     async def _claim(self) -> tuple[int, list[Claimed]]:
         now = self.clock.now()
@@ -155,9 +162,7 @@ class OutboxWorker:
                 )
         return len(claimed), ready
 
-    async def _prepare(
-        self, session: AsyncSession, message: OutboxMessage, now: datetime
-    ) -> Outgoing | Skip:
+    async def _prepare(self, session: AsyncSession, message: OutboxMessage, now: datetime) -> Any:
         if message.attempts > self.policy.max_attempts:  # a worker died mid-send, repeatedly
             return Skip("Gave up: the attempts were used up.", "give up")
         return await SENDERS[message.topic].prepare(session, message, self.settings, now)
@@ -179,7 +184,7 @@ class OutboxWorker:
     async def _record(self, item: Claimed, answer: Answer) -> None:
         now = self.clock.now()
         sender = SENDERS[item.topic]
-        outcome = outcome_of(answer.status_code, gone_is_done=sender.gone_is_done)
+        outcome = sender.outcome(answer.status_code)
         async with self.sessionmaker() as session, session.begin():
             if outcome is Outcome.DELIVERED:
                 status_code = answer.status_code or 0

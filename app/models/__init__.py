@@ -5,6 +5,7 @@ from app.models.assessment import Assessment
 from app.models.audit_event import AuditChain, AuditEvent
 from app.models.auth import LoginFailure, RefreshToken
 from app.models.care_plan import CarePlan, CarePlanReview
+from app.models.case_assignment import CaseAssignment
 from app.models.case_closure import CaseClosure
 from app.models.client import Client
 from app.models.complaint import Complaint
@@ -43,6 +44,7 @@ __all__ = [
     "AuditEvent",
     "CarePlan",
     "CarePlanReview",
+    "CaseAssignment",
     "CaseClosure",
     "Client",
     "Complaint",

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from app.domain.access import Role
@@ -16,11 +17,17 @@ from app.models.base import (
     utcnow,
 )
 
+_DRAFT = text("status = 'draft'")
+
 
 class Assessment(Versioned, table=True):
     """An assessment of one person, of one kind, with the findings that kind asks for."""
 
     __tablename__ = "assessments"
+    # a worker's drafts: their open work (CASELOAD-TRANSFER)
+    __table_args__ = (
+        Index("ix_assessments_drafts", "author_id", sqlite_where=_DRAFT, postgresql_where=_DRAFT),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)

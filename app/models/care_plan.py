@@ -2,11 +2,13 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.domain.casework import CarePlanKind, CarePlanStatus, RecoveryStage
 from app.models.base import JSONType, Versioned, enum_type, id_field, timestamp_field, utcnow
+
+_DRAFT = text("status = 'draft'")
 
 
 class CarePlan(Versioned, table=True):
@@ -14,6 +16,10 @@ class CarePlan(Versioned, table=True):
     assessment."""
 
     __tablename__ = "care_plans"
+    # a worker's drafts: their open work (CASELOAD-TRANSFER)
+    __table_args__ = (
+        Index("ix_care_plans_drafts", "created_by", sqlite_where=_DRAFT, postgresql_where=_DRAFT),
+    )
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)

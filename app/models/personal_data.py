@@ -230,8 +230,10 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     # staff accounts: the username identifies a member of staff; credentials are only hashes
     "users": _table(
         f"{_STAMPS} password_hash role organisation_id active deactivated_at "
-        "token_version confidentiality_signed_on confidentiality_recorded_by",
+        "token_version confidentiality_signed_on confidentiality_recorded_by daily_digest "
+        "digest_queued_on",
         username=_I,
+        reminder_email=_C,
     ),
     "clients": _table(f"{_STAMPS} name secret_hash role organisation_id active deactivated_at"),
     "refresh_tokens": _table(
@@ -253,6 +255,10 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
     "outbox_messages": _table(
         f"{_STAMPS} topic organisation_id endpoint_id record_id payload status attempts "
         "next_attempt_at leased_until lease_token last_error last_status_code sent_at"
+    ),
+    # who holds a case: names no value of the person
+    "case_assignments": _table(
+        "organisation_id victim_id user_id assigned_on assigned_by updated_at"
     ),
     "webhook_endpoints": _table(f"{_STAMPS} organisation_id url secret active"),
 }

@@ -1,22 +1,35 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from app.domain.casework import ReferralStatus, Service
 from app.domain.vocabulary import Funding
 from app.models.base import Versioned, enum_type, id_field, timestamp_field, utcnow
 
+_UNANSWERED = text("status = 'requested'")
+_WITHOUT_CONTACT = text("status = 'accepted' AND contact_on IS NULL")
+
 
 class Referral(Versioned, table=True):
     """A person referred by one organisation to another for a service (SOP points 1–2)."""
 
     __tablename__ = "referrals"
-    # the cases referred to an organisation, by person: its shared cases, page by page
+    # the cases referred to an organisation, by person: its shared cases, page by page; and the
+    # referrals that escalate to the organisation that made them, each branch one range scan
+    # (REFERRAL-ANSWER-14D, REFERRAL-CONTACT-14D)
     __table_args__ = (
         Index("ix_referrals_to_organisation_id_victim_id", "to_organisation_id", "victim_id"),
-    )
+        Index(
+            "ix_referrals_unanswered", "from_organisation_id", "referred_on",
+            sqlite_where=_UNANSWERED, postgresql_where=_UNANSWERED,
+        ),
+        Index(
+            "ix_referrals_without_contact", "from_organisation_id", "accepted_on",
+            sqlite_where=_WITHOUT_CONTACT, postgresql_where=_WITHOUT_CONTACT,
+        ),
+    )  # fmt: skip
 
     id: UUID = id_field()
     victim_id: UUID = Field(foreign_key="victims.id", index=True)

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
+from sqlalchemy import false
 from sqlmodel import Field
 
 from app.domain.access import Role
@@ -29,3 +30,8 @@ class User(Versioned, table=True):
     # by the admin or the shelter manager; a staff account works on no case before it
     confidentiality_signed_on: date | None = None
     confidentiality_recorded_by: UUID | None = None
+    # the daily digest (issue 19): asked for by the member, to the address they give; the day
+    # the last one was queued, so that a day's run queues each member's once
+    reminder_email: str | None = Field(default=None, max_length=254)
+    daily_digest: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    digest_queued_on: date | None = None

@@ -1,4 +1,5 @@
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Query, Request
 from fastapi.responses import Response
@@ -6,16 +7,19 @@ from fastapi.responses import Response
 from app.deps import ClockDep, ExistingShelter, SessionDep, require
 from app.domain.access import Action
 from app.domain.errors import InvalidValue
-from app.presenters import report_csv
+from app.domain.kpis import month_of, months_between
+from app.presenters import kpi_csv, report_csv
 from app.routers.common import resource_router
-from app.schemas.reports import AggregateReport, ComplianceReport, MonthlyShelterReport
+from app.schemas.reports import AggregateReport, ComplianceReport, KpiReport, MonthlyShelterReport
 from app.security import Principal
-from app.services import aggregate, compliance, shelter_report
+from app.services import aggregate, compliance, kpis, shelter_report
 
 router = resource_router("/reports", "reports")
 ShelterReporter = Annotated[Principal, require(Action.REPORT_SHELTER)]
 Coordinator = Annotated[Principal, require(Action.REPORT_COMPLIANCE)]
 Aggregates = Annotated[Principal, require(Action.REPORT_AGGREGATE)]
+KeyFigures = Annotated[Principal, require(Action.REPORT_KPI)]
+Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])]
 CSV = "text/csv"
 
 
@@ -59,3 +63,34 @@ async def get_aggregate_report(
     _: Aggregates, session: SessionDep, clock: ClockDep
 ) -> AggregateReport:
     return await aggregate.report(session, clock.today())
+
+
+@router.get(
+    "/kpis",
+    summary="Key figures per month and organisation, as JSON or CSV (small counts hidden "
+    "from the auditor)",
+    response_model=KpiReport,
+    responses={200: {"content": {CSV: {"schema": {"type": "string"}}}}},
+)
+async def get_kpis(
+    principal: KeyFigures,
+    session: SessionDep,
+    clock: ClockDep,
+    request: Request,
+    first: Annotated[str, Query(alias="from", pattern=r"^\d{4}-\d{2}$", examples=["2026-01"])],
+    last: Annotated[str, Query(alias="to", pattern=r"^\d{4}-\d{2}$", examples=["2026-06"])],
+    organisation_id: Annotated[
+        UUID | None,
+        Query(
+            description="One organisation (the coordinator, the auditor); a shelter "
+            "manager's is always their own."
+        ),
+    ] = None,
+) -> KpiReport | Response:
+    months = months_between(month_of(first, "from"), month_of(last, "to"))
+    report = await kpis.report(session, principal, months, organisation_id, clock.zone)
+    if CSV in request.headers.get("accept", ""):
+        filename = f"kpis-{first}-{last}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(kpi_csv(report), media_type=CSV, headers=headers)
+    return report

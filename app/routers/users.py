@@ -1,7 +1,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 
 from app.deps import (
     ClockDep,
@@ -15,15 +15,23 @@ from app.deps import (
 )
 from app.domain.access import Action, Role
 from app.routers.common import PDF_FORM, created, pdf_form, resource_router, set_etag
+from app.schemas.caseload import (
+    CaseloadTransfer,
+    CaseloadTransferRead,
+    HeldWorkRead,
+    OpenWorkRead,
+)
 from app.schemas.common import Page
 from app.schemas.users import ConfidentialityAgreement, UserCreate, UserRead, UserUpdate
 from app.security import Principal
-from app.services import forms, users
+from app.services import caseload, forms, users
 
 router = resource_router("/users", "users")
 Admin = Annotated[Principal, require(Action.USER_MANAGE)]
 # MAN-STAFF-CONFIDENTIALITY: the admin, or the member's shelter manager
 Countersigner = Annotated[Principal, require(Action.CONFIDENTIALITY_RECORD)]
+# CASELOAD-TRANSFER: the shelter manager, in their organisation, or the coordinator
+Transferrer = Annotated[Principal, require(Action.CASELOAD_TRANSFER)]
 
 
 @router.get("", summary="List user accounts")
@@ -82,8 +90,18 @@ async def deactivate_user(
     clock: ClockDep,
     response: Response,
     _key: Idempotency,
+    move_open_work_to_manager: Annotated[
+        bool,
+        Query(
+            description="CASELOAD-TRANSFER: a user holding open work is refused (409 "
+            "open_work, with the list) unless this moves it to the organisation's shelter "
+            "manager, in the same transaction."
+        ),
+    ] = False,
 ) -> UserRead:
-    user = await users.deactivate_user(session, principal, user, clock.now())
+    user = await users.deactivate_user(
+        session, principal, user, clock.now(), clock.today(), move_open_work_to_manager
+    )
     set_etag(response, user.version)
     return UserRead.model_validate(user)
 
@@ -119,3 +137,29 @@ async def record_confidentiality_agreement(
     )
     set_etag(response, user.version)
     return UserRead.model_validate(user)
+
+
+@router.get("/{user_id}/open-work", summary="A worker's open work: cases held, drafts begun")
+async def get_open_work(
+    principal: Transferrer, user: ExistingUser, session: SessionDep
+) -> OpenWorkRead:
+    work, total = await caseload.open_work_of(session, principal, user)
+    return OpenWorkRead(items=[HeldWorkRead.model_validate(w) for w in work], total=total)
+
+
+@router.post(
+    "/{user_id}/open-work/transfer",
+    summary="Move a worker's open work to a colleague, a hundred records a call, all or none",
+)
+async def transfer_open_work(
+    principal: Transferrer,
+    user: ExistingUser,
+    body: CaseloadTransfer,
+    session: SessionDep,
+    clock: ClockDep,
+    _key: Idempotency,
+) -> CaseloadTransferRead:
+    moved = await caseload.transfer(session, principal, user, body.to_user_id, clock.today())
+    return CaseloadTransferRead(
+        moved=[HeldWorkRead.model_validate(w) for w in moved.moved], remaining=moved.remaining
+    )

@@ -18,12 +18,13 @@ from app.domain.access import Action
 from app.domain.vocabulary import VictimStatus
 from app.presenters import present_file, present_registration, present_victim
 from app.routers.common import created, resource_router, set_etag
+from app.schemas.caseload import CaseHolderRead, CaseHolderSet
 from app.schemas.common import Page
 from app.schemas.exports import VictimExport
 from app.schemas.victims import VictimCreate, VictimRegistered, VictimUpdate, VictimView
 from app.schemas.worklist import HealthInsuranceRead
 from app.security import Principal
-from app.services import documents, erasure, exports, possible_duplicates, victims
+from app.services import caseload, documents, erasure, exports, possible_duplicates, victims
 
 router = resource_router("/victims", "victims")
 
@@ -44,6 +45,8 @@ InsuranceReader = Annotated[Principal, require(Action.INSURANCE_READ)]
 
 
 Eraser = Annotated[Principal, require(Action.VICTIM_ERASE)]
+# CASELOAD-TRANSFER: the shelter manager gives their organisation's cases; the coordinator any
+Assigner = Annotated[Principal, require(Action.CASELOAD_TRANSFER)]
 
 
 @router.get("", summary="List the persons whose cases the caller sees")
@@ -146,3 +149,26 @@ async def erase_victim(
     victim = await erasure.erase(session, principal, victim, clock.now(), clock.today(), rulebook)
     background.add_task(documents.delete_files, request.app.state.file_store, files)
     return present_victim(victim, principal.role)
+
+
+@router.get("/{victim_id}/holders", summary="Who holds the person's case, per organisation")
+async def list_case_holders(
+    principal: Reader, victim: VisibleVictim, session: SessionDep
+) -> list[CaseHolderRead]:
+    holders = await caseload.holders_of(session, principal, victim)
+    return [CaseHolderRead.model_validate(h) for h in holders]
+
+
+@router.put(
+    "/{victim_id}/holder",
+    summary="Give the person's case to a worker of an organisation that works on it",
+)
+async def set_case_holder(
+    principal: Assigner,
+    victim: VisibleVictim,
+    body: CaseHolderSet,
+    session: SessionDep,
+    clock: ClockDep,
+) -> CaseHolderRead:
+    held = await caseload.assign(session, principal, victim, body.user_id, clock.today())
+    return CaseHolderRead.model_validate(held)

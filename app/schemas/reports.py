@@ -72,3 +72,52 @@ class AggregateReport(BaseModel):
     by_sex: list[Cell]
     by_age_band: list[Cell]
     by_service: list[Cell]
+
+
+class KpiRow(BaseModel):
+    """One organisation's month. Referrals count for the organisation that made them, in the
+    month made; stays and monitoring reports for the shelter's organisation."""
+
+    month: str = Field(examples=["2026-10"])
+    organisation_id: UUID
+    referrals_made: int | None = 0
+    referrals_accepted: int | None = Field(0, description="Of those made, accepted since.")
+    referrals_contacted: int | None = Field(
+        0, description="Of those made, with the initial contact at the service since."
+    )
+    median_days_to_accept: Decimal | None = None
+    median_days_to_first_contact: Decimal | None = None
+    individual_assessments_on_time: int | None = Field(
+        0, description="SOP-INDIVIDUAL-20D: completed within 20 days of the initial contact."
+    )
+    individual_assessments_late: int | None = 0
+    plans_activated: int | None = 0
+    stays_admitted: int | None = 0
+    bed_nights: int | None = 0
+    monitoring_reports_on_time: int | None = Field(
+        0, description="MAN-MONITORING-6M: Annex 7 reports made by the day they were due."
+    )
+    monitoring_reports_late: int | None = 0
+    grants_approved: int | None = Field(0, description="Decided in the month, approved.")
+    grants_approved_total: Decimal | None = None
+    suppressed: list[str] = Field(
+        [],
+        description="For the auditor: the figures hidden (null), counts below the threshold "
+        "and the medians and totals resting on them.",
+    )
+
+
+class Caseload(BaseModel):
+    """CASELOAD-TRANSFER: the cases in work one worker holds, now."""
+
+    organisation_id: UUID
+    user_id: UUID
+    open_cases: int
+
+
+class KpiReport(BaseModel):
+    from_month: str
+    to_month: str
+    threshold: int | None = Field(description="The auditor's suppression threshold; else null.")
+    rows: list[KpiRow] = Field(description="The months and organisations with anything to count.")
+    caseloads: list[Caseload] = Field(description="Withheld from the auditor (empty).")

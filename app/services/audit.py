@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     REOPEN = "reopen"
     MERGE = "merge"  # the same person's two records made one (DATA-DUPLICATE)
     DOWNLOAD = "download"  # a document's file read (issue 18)
+    TRANSFER = "transfer"  # a case or a draft moved to another worker (CASELOAD-TRANSFER)
     REFUSE = "refuse"  # a refusal that protects the person, kept although nothing was written
 
 

@@ -18,6 +18,7 @@ from app.domain.rulebook import Rulebook
 from app.domain.shelter import OPEN_STAY_STATES, OwedReport, StayStatus, check_erasable
 from app.domain.vocabulary import VictimStatus
 from app.models import (
+    CaseAssignment,
     IdempotencyRecord,
     MonitoringReport,
     PersonMatchKey,
@@ -91,6 +92,8 @@ async def scrub(session: AsyncSession, victim: Victim) -> None:
         if values:
             await session.exec(update(table).where(_of_person(table, victim.id)).values(**values))
     await session.exec(delete(PersonMatchKey).where(col(PersonMatchKey.victim_id) == victim.id))
+    # nobody holds the case any more (CASELOAD-TRANSFER)
+    await session.exec(delete(CaseAssignment).where(col(CaseAssignment.victim_id) == victim.id))
     await session.exec(  # the person's possible duplicates are no one's to settle any more
         update(PossibleDuplicate)
         .where(

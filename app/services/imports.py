@@ -82,6 +82,7 @@ from app.security import Principal
 from app.services import (
     assessments,
     audit,
+    caseload,
     consents,
     possible_duplicates,
     records,
@@ -564,6 +565,8 @@ async def _store(session: AsyncSession, ctx: _Context, built: Sequence[_Built]) 
     session.add_all(row.victim for row in built)
     await session.flush()
     session.add_all(record for row in built for record in row.records)
+    for row in built:
+        caseload.hold_new_case(session, ctx.principal, row.victim, ctx.today)
     await possible_duplicates.find_for_new(session, [row.victim for row in built], ctx.today)
     problems = []
     for row in built:

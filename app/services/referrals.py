@@ -29,7 +29,7 @@ from app.errors import Forbidden, NotFound
 from app.models import Assessment, Organisation, Referral, Victim
 from app.schemas.referrals import ReferralComplete, ReferralCreate, ReferralDecline
 from app.security import Principal
-from app.services import audit, facts, follow_up_contacts, records, webhook_endpoints
+from app.services import audit, caseload, facts, follow_up_contacts, records, webhook_endpoints
 from app.services.audit import AuditAction
 from app.services.follow_up_contacts import Exit
 from app.services.organisations import get_referenced
@@ -181,6 +181,7 @@ async def accept(
     consents = await facts.consents_of(session, referral.victim_id)
     check_disclosure(consents, referral.to_organisation_id, victim.organisation_id)
     referral.accepted_on = today
+    await caseload.take_on_referred(session, principal, referral.victim_id, today)
     return await _save(session, principal, referral, next_status, now)
 
 

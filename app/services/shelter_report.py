@@ -43,7 +43,7 @@ async def monthly(
     rate = (Decimal(stays["bed_nights"]) / Decimal(shelter.capacity * days)).quantize(
         Decimal("0.0001")
     )
-    window = _utc_window(first, last, zone)
+    window = utc_window(first, last, zone)
     return MonthlyShelterReport(
         shelter_id=shelter.id,
         month=f"{year:04d}-{month:02d}",
@@ -66,7 +66,7 @@ async def monthly(
     )
 
 
-def _utc_window(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def utc_window(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The month's business days as a UTC interval, for timestamps."""
     start = datetime.combine(first, time.min, zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)

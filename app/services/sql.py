@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Integer, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
-from sqlalchemy.types import Date
+from sqlalchemy.types import Date, String
 
 
 class days_between(FunctionElement[int]):
@@ -79,3 +79,20 @@ def _add_days(element: add_days, compiler: Any, **kw: Any) -> str:
 def _add_days_sqlite(element: add_days, compiler: Any, **kw: Any) -> str:
     day, days = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"date({day}, '+' || ({days}) || ' days')"
+
+
+class year_month(FunctionElement[str]):
+    """The month of a date as YYYY-MM: what a report groups by."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month)
+def _year_month(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"

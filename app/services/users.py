@@ -15,7 +15,7 @@ from app.errors import Conflict, Forbidden, NotFound
 from app.models import User
 from app.schemas.users import ConfidentialityAgreement, UserCreate, UserUpdate
 from app.security import Principal, hash_secret
-from app.services import audit
+from app.services import audit, caseload
 from app.services.audit import AuditAction
 from app.services.auth import end_sessions
 from app.services.common import ensure_version
@@ -86,8 +86,10 @@ async def update_user(
         raise Forbidden("Administrators do not change their own role; another admin does.")
     await check_member(session, role, organisation_id)
     if organisation_id != user.organisation_id:
-        # MAN-STAFF-CONFIDENTIALITY: the agreement was signed with the organisation left behind;
-        # the new one records its own before the account works on its cases
+        # CASELOAD-TRANSFER: the open work stays with the organisation, moved to a colleague
+        # first; MAN-STAFF-CONFIDENTIALITY: the agreement was signed with the organisation left
+        # behind; the new one records its own before the account works on its cases
+        await caseload.release_for_deactivation(session, principal, user, False, now.date())
         user.confidentiality_signed_on = user.confidentiality_recorded_by = None
     user.role, user.organisation_id = role, organisation_id
     if changes.password is not None:
@@ -101,13 +103,22 @@ async def update_user(
 
 
 async def deactivate_user(
-    session: AsyncSession, principal: Principal, user: User, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    user: User,
+    now: datetime,
+    today: date,
+    move_open_work_to_manager: bool = False,
 ) -> User:
     """Its access and refresh tokens stop working at once (``end_sessions``). Nobody
-    deactivates their own account, so there is always an administrator left."""
+    deactivates their own account, so there is always an administrator left; nor an account
+    still holding open work, unless it moves to the manager (CASELOAD-TRANSFER)."""
     if user.id == principal.actor_id:
         raise Forbidden("Administrators do not deactivate their own account.")
     check_not_done("user", not user.active, "inactive", "deactivate")
+    await caseload.release_for_deactivation(
+        session, principal, user, move_open_work_to_manager, today
+    )
     user.active, user.deactivated_at = False, now
     await end_sessions(session, user, now)
     session.add(user)

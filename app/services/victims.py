@@ -19,7 +19,7 @@ from app.errors import Merged, NotFound
 from app.models import Victim
 from app.schemas.victims import VictimCreate, VictimUpdate
 from app.security import Principal
-from app.services import audit, possible_duplicates
+from app.services import audit, caseload, possible_duplicates
 from app.services.audit import AuditAction
 from app.services.common import apply_changes, ensure_version
 from app.services.pagination import PageParams, decode_cursor, fetch_page
@@ -79,6 +79,7 @@ async def create(
     victim = build(principal, data, today, number)
     session.add(victim)
     await session.flush()
+    caseload.hold_new_case(session, principal, victim, today)
     audit.record(session, principal, AuditAction.CREATE, "victim", victim.id, victim_id=victim.id)
     await possible_duplicates.find_for(session, victim, today, new=True)
     return victim

@@ -66,6 +66,7 @@ from app.models import (
     Assessment,
     CarePlan,
     CarePlanReview,
+    CaseAssignment,
     Complaint,
     FollowUpContact,
     Incident,
@@ -119,6 +120,7 @@ _UNANSWERED_BEFORE = bindparam("worklist_unanswered_before", type_=Date())
 _NO_CONTACT_BEFORE = bindparam("worklist_no_contact_before", type_=Date())
 _ANSWER_DAYS = bindparam("worklist_answer_days", type_=Integer())
 _CONTACT_DAYS = bindparam("worklist_contact_days", type_=Integer())
+_TODAY = bindparam("worklist_today", type_=Date())  # the counts' overdue line
 
 
 async def page_for(
@@ -127,22 +129,13 @@ async def page_for(
     today: date,
     rulebook: Rulebook,
     page: PageParams,
+    mine: bool = False,
 ) -> tuple[list[WorkItem], str | None]:
-    """One page of the caller's items, soonest first; each person shown is an audited read."""
+    """One page of the caller's items, soonest first; each person shown is an audited read.
+    ``mine``: only the items of the cases the caller holds (CASELOAD-TRANSFER)."""
     after = _decode(page.cursor) if page.cursor is not None else None
-    query = _statement(principal.role, principal.organisation_id, after is not None)
-    values: dict[str, Any] = {
-        "worklist_horizon": agreement_ending_horizon(today, rulebook),
-        "worklist_plan_review_days": rulebook.plan_review_days,
-        "worklist_size": page.limit + 1,
-        "worklist_actor": principal.actor_id,
-        "worklist_training_horizon": training_ending_horizon(today, rulebook),
-        "worklist_return_horizon": return_horizon(today, rulebook),
-        "worklist_unanswered_before": escalated_before(today, rulebook.referral_answer_days),
-        "worklist_no_contact_before": escalated_before(today, rulebook.referral_contact_days),
-        "worklist_answer_days": rulebook.referral_answer_days,
-        "worklist_contact_days": rulebook.referral_contact_days,
-    }
+    query = _statement(principal.role, principal.organisation_id, after is not None, mine)
+    values = _values(principal, today, rulebook) | {"worklist_size": page.limit + 1}
     if after is not None:
         values |= {
             "worklist_after_due": after.due_on,
@@ -157,14 +150,53 @@ async def page_for(
     return shown, _encode(shown[-1]) if more else None
 
 
+async def counts_for(
+    session: AsyncSession, principal: Principal, today: date, rulebook: Rulebook
+) -> list[tuple[WorkKind, int, int]]:
+    """How many items of each kind the caller has, and how many of them are overdue: counted by
+    the database, naming nobody (the daily digest's numbers)."""
+    query = _count_statement(principal.role, principal.organisation_id)
+    values = _values(principal, today, rulebook) | {"worklist_today": today}
+    rows = (await session.exec(query, params=values)).all()
+    return [(WorkKind(kind), total, overdue) for kind, total, overdue in rows]
+
+
+def _values(principal: Principal, today: date, rulebook: Rulebook) -> dict[str, Any]:
+    return {
+        "worklist_horizon": agreement_ending_horizon(today, rulebook),
+        "worklist_plan_review_days": rulebook.plan_review_days,
+        "worklist_actor": principal.actor_id,
+        "worklist_training_horizon": training_ending_horizon(today, rulebook),
+        "worklist_return_horizon": return_horizon(today, rulebook),
+        "worklist_unanswered_before": escalated_before(today, rulebook.referral_answer_days),
+        "worklist_no_contact_before": escalated_before(today, rulebook.referral_contact_days),
+        "worklist_answer_days": rulebook.referral_answer_days,
+        "worklist_contact_days": rulebook.referral_contact_days,
+    }
+
+
+@lru_cache(maxsize=64)
+def _count_statement(role: Role, organisation_id: UUID | None) -> Any:
+    caller = Principal("user", UUID(int=0), role, organisation_id, None)
+    branches = [_select(s, paged=False, limited=False).subquery() for s in _sources(caller)]
+    items = union_all(*(select(*branch.c) for branch in branches)).subquery()
+    overdue = func.sum(case((items.c.due_on < _TODAY, 1), else_=0))
+    return (
+        select(items.c.kind, func.count(), func.coalesce(overdue, 0))
+        .group_by(items.c.kind)
+        .order_by(items.c.kind)
+    )
+
+
 @lru_cache(maxsize=256)
-def _statement(role: Role, organisation_id: UUID | None, paged: bool) -> Any:
+def _statement(role: Role, organisation_id: UUID | None, paged: bool, mine: bool) -> Any:
     """The worklist of one role in one organisation, with or without a cursor, built once and
     kept: building it and its cache key cost 5 ms of Python a request (bench/README.md). The
     sources read the caller's role and organisation only, so these are the key."""
     caller = Principal("user", UUID(int=0), role, organisation_id, None)
     sources = _sources(caller)
-    branches = [_select(source, paged).subquery() for source in sources]
+    held = _held_by_caller(organisation_id) if mine else None
+    branches = [_select(source, paged, held).subquery() for source in sources]
     items = union_all(*(select(*branch.c) for branch in branches)).subquery()
     return (
         select(items.c.due_on, items.c.kind, items.c.record_id, items.c.victim_id)
@@ -173,7 +205,20 @@ def _statement(role: Role, organisation_id: UUID | None, paged: bool) -> Any:
     )
 
 
-def _select(source: _Source, paged: bool) -> Any:
+def _held_by_caller(organisation_id: UUID | None) -> Any:
+    """The person's case is held by the caller for their organisation."""
+
+    def held(victim_id: Any) -> Any:
+        return exists().where(
+            col(CaseAssignment.organisation_id) == organisation_id,
+            col(CaseAssignment.victim_id) == victim_id,
+            col(CaseAssignment.user_id) == _ACTOR,
+        )
+
+    return held
+
+
+def _select(source: _Source, paged: bool, held: Any = None, limited: bool = True) -> Any:
     kind = literal(source.kind.value, type_=String())
     query = select(
         source.due_on.label("due_on"),
@@ -184,9 +229,13 @@ def _select(source: _Source, paged: bool) -> Any:
     for target, on in source.joins:
         query = query.join(target, on)
     query = query.where(*source.conditions)
+    if held is not None:  # an item that names no person is nobody's own
+        query = query.where(held(source.victim_id))
     if paged:  # past the cursor in (due date, kind, record) order
         beyond = tuple_(source.due_on, kind, source.record_id)
         query = query.where(beyond > tuple_(_AFTER_DUE, _AFTER_KIND, _AFTER_RECORD))
+    if not limited:
+        return query
     return query.order_by(source.due_on, source.record_id).limit(_SIZE)
 
 

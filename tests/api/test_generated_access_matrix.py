@@ -117,6 +117,9 @@ ALLOWED_ACROSS = {
     "/api/v1/audit-events": "the trail, read whole by the admin and the coordinator",
     "/api/v1/imports/template.csv": "the import template: column names, no data",
     "/api/v1/imports/template.xlsx": "the import template: column names and enumerations",
+    "/api/v1/worklist/reminders": "the caller's own reminder settings (their own address)",
+    "/api/v1/reports/kpis": "counts by month and organisation: every one for the coordinator "
+    "and the auditor (small counts hidden), a shelter manager's own (tests/api/test_kpis.py)",
 }
 # lists without an item route of their own: the kind of record they list
 LIST_KINDS = {
@@ -126,7 +129,7 @@ LIST_KINDS = {
 }
 # lists that leave out, by default, a record their caller may read (none so far)
 LIST_EXCEPTIONS: dict[str, str] = {}
-QUERY = {"month": "2026-01"}  # required query parameters
+QUERY = {"month": "2026-01", "from": "2026-01", "to": "2026-01"}  # required query parameters
 NEVER_SHOWN = ('"password_hash"', '"secret_hash"', SECRET)
 
 TOTALS = {"cells": 0, "leaks": 0}
@@ -508,6 +511,7 @@ NAMING_NONE = {
     "POST /api/v1/shelters": "a new shelter (the coordinator's, of any organisation)",
     "POST /api/v1/webhook-endpoints": "an endpoint of the caller's own organisation",
     "POST /api/v1/imports": "a spreadsheet of new persons, of the caller's own organisation",
+    "PUT /api/v1/worklist/reminders": "the caller's own reminder settings",
 }
 # records of another organisation one role reads although ``_sees`` hides them from it
 READS_ACROSS = {
@@ -527,6 +531,10 @@ WRITES_ACROSS = {
         "the admin records any staff member's agreement (a shelter manager their own's only)",
     ),
     "POST /api/v1/clients/{client_id}/deactivate": (Role.ADMIN, "the admin runs every client"),
+    "POST /api/v1/users/{user_id}/open-work/transfer": (
+        Role.COORDINATOR,
+        "the coordinator moves any organisation's caseload (a shelter manager their own's only)",
+    ),
 }
 PERSONS = ("victim_id", "victim_ids")  # body fields that name a person
 # body fields that name a record of the person's case: the kind they name
@@ -545,6 +553,8 @@ OWN_IDS = {
     "to_organisation_id": "other",  # a referral: to another organisation
     "provider_organisation_id": "organisation",
     "ngo_organisation_id": "other",  # the case's NGO
+    "to_user_id": "user",  # a caseload moved: to the caller (refused, but after the record)
+    "user_id": "user",  # a case given to a worker: the caller
 }
 # path parameters a body-naming-a-person operation is sent with: the caller's own record
 OWN_PARAMS = {"shelter_id": "shelter"}
@@ -709,6 +719,7 @@ async def test_generated_write_matrix(
     own = {
         "own shelter": house.id, "own organisation": (home.id if home else other),
         "own other": other, "today": actors.clock.today(), "now": now.isoformat(),
+        "own user": me.id,
     }  # fmt: skip
     connection = actors.sessionmaker.kw["bind"]
     fingerprint = _fingerprint()

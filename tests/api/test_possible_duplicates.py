@@ -34,6 +34,7 @@ from app.domain.vocabulary import Funding, VictimStatus
 from app.models import (
     Assessment,
     CarePlan,
+    CaseAssignment,
     CaseClosure,
     Document,
     FollowUpContact,
@@ -266,6 +267,7 @@ async def hold_the_rest(actors: Actors, world: ShelterWorld) -> None:
     )
     for record in (
         HealthRecord(victim_id=woman.id, updated_by=by),
+        CaseAssignment(**common, user_id=by, assigned_on=today, assigned_by=by),
         IdentityDocument(
             **common,
             kind=IdentityDocumentKind.PASSPORT,
@@ -626,3 +628,20 @@ async def test_a_record_told_apart_from_the_merged_one_is_told_apart_from_the_ke
     assert await coordinator_items(client, coordinator) == []
     hints = await client.get(f"{VICTIMS}/{c['id']}/possible-duplicates", headers=worker.headers)
     assert hints.json() == []
+
+
+async def test_a_merge_keeps_the_kept_records_holder_where_both_had_one(
+    client: httpx.AsyncClient, actors: Actors, coordinator: Actor, worker: Actor
+) -> None:
+    """CASELOAD-TRANSFER: one holder per organisation and person; the merged record's holder
+    goes where the kept record has its own."""
+    first = await register(client, worker, **FIRST)
+    colleague = await actors.user(Role.SOCIAL_WORKER, await actors.home_of(worker))
+    second = await register(client, colleague, **FIRST)
+    merged = await client.post(
+        f"{VICTIMS}/{second['id']}/merge", json={"into": first["id"]}, headers=coordinator.headers
+    )
+    assert merged.status_code == 200, merged.text
+    async with actors.sessionmaker() as session:
+        held = (await session.exec(select(CaseAssignment))).all()
+    assert [(h.victim_id, h.user_id) for h in held] == [(UUID(first["id"]), worker.id)]
