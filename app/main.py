@@ -23,7 +23,7 @@ from app.domain.rulebook import DEFAULT_RULEBOOK, Rulebook
 from app.errors import Problem, install_error_handlers
 from app.integrations.worker import worker_in_background
 from app.logs import configure_logging
-from app.middleware import CatchUnexpected, ConfidentialHeaders, InputLimits
+from app.middleware import CatchUnexpected, ConfidentialHeaders, InputLimits, LocalisedProblems
 from app.routers import (
     alerts,
     assessments,
@@ -61,6 +61,7 @@ from app.routers import (
     trainings,
     users,
     victims,
+    vocabulary,
     webhook_endpoints,
     worklist,
 )
@@ -110,6 +111,7 @@ RESOURCE_ROUTERS = (
     outbox.router,
     reports.router,
     worklist.router,
+    vocabulary.router,
     audit_events.router,
 )
 DESCRIPTION = """\
@@ -195,8 +197,9 @@ def create_app(
 
     install_error_handlers(app)
     install_idempotency(app)
-    # outermost last: CORS, headers on every answer, a problem for anything unexpected, size
-    # a spreadsheet import and a document take a file up to their own limits, in a multipart form
+    # outermost last: CORS, problems in the caller's language, headers on every answer, a
+    # problem for anything unexpected, size.
+    # A spreadsheet import and a document take a file up to their own limits, in a multipart form
     form = 64 * 1024
     larger = {
         re.escape(f"{API_PREFIX}/imports"): settings.import_max_bytes + form,
@@ -206,6 +209,7 @@ def create_app(
     app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes, larger=larger)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(ConfidentialHeaders)
+    app.add_middleware(LocalisedProblems)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -1,5 +1,6 @@
 """ASGI middleware: body size limit, the last-resort 500, headers for confidential data."""
 
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -8,7 +9,13 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import database_unavailable, database_unavailable_response, problem_response
+from app.errors import (
+    PROBLEM_MEDIA_TYPE,
+    database_unavailable,
+    database_unavailable_response,
+    problem_response,
+)
+from app.translations import StaffLanguage, refusal, staff_language
 
 log = logging.getLogger(__name__)
 
@@ -141,3 +148,63 @@ class ConfidentialHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class LocalisedProblems:
+    """A problem's ``detail`` in the language ``Accept-Language`` asks for (English, Russian,
+    Kyrgyz where translated): the text of its rule, else of its code, from the catalogues; the
+    ``code``, ``rule`` and every other member unchanged. ``Content-Language`` says which language
+    the detail is in. Only problem answers are held (they are small); others pass as they come."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def localising_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith(PROBLEM_MEDIA_TYPE):
+                    held.append(message)
+                    return
+            elif held:
+                held.append(message)
+                if message.get("more_body"):
+                    return
+                message = _localised(held, staff_language(_accept_language(scope)))
+                await send(held[0])
+            await send(message)
+
+        await self.app(scope, receive, localising_send)
+
+
+def _accept_language(scope: Scope) -> str:
+    value: bytes = dict(scope["headers"]).get(b"accept-language", b"")
+    return value.decode("latin-1")
+
+
+def _localised(held: list[Message], language: StaffLanguage) -> Message:
+    """The body of a held problem with its detail translated; the start's headers updated."""
+    body = b"".join(part.get("body", b"") for part in held[1:])
+    headers = MutableHeaders(scope=held[0])
+    headers["Content-Language"] = StaffLanguage.EN
+    try:
+        problem = json.loads(body)
+        text, found_in = refusal(language, str(problem["code"]), problem.get("rule"))
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ):  # no problem body (a HEAD): nothing to translate
+        return {"type": "http.response.body", "body": body}
+    if text:
+        problem["detail"] = text
+        body = json.dumps(problem, ensure_ascii=False, separators=(",", ":")).encode()
+        headers["Content-Length"] = str(len(body))
+        headers["Content-Language"] = found_in
+    return {"type": "http.response.body", "body": body}

@@ -4,6 +4,7 @@ present through here; schemas know nothing of services or models."""
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -75,6 +76,7 @@ from app.schemas.victims import (
     VictimRegisteredExchangeRead,
     VictimRegisteredRead,
 )
+from app.schemas.vocabulary import Enumeration, Label, Vocabulary
 from app.schemas.worklist import GrantLineRuleRead, RulebookRead
 from app.services.counselling_sessions import SessionFile
 from app.services.exports import PersonFile
@@ -84,6 +86,7 @@ from app.services.micro_enterprises import EnterpriseFile
 from app.services.possible_duplicates import Hint
 from app.services.reintegration import ReintegrationFile
 from app.services.reintegration_grants import GrantFile
+from app.translations import StaffLanguage, label
 
 # the columns of a class only some roles read (app/models/personal_data.py) that these
 # presenters withhold, value by value; the rest of the health record is behind its route's
@@ -222,6 +225,23 @@ def present_health_record(
 
 def present_referral(referral: Referral) -> ReferralRead:
     return ReferralRead.model_validate(referral)
+
+
+def present_vocabulary(
+    enumerations: Mapping[str, Iterable[str]], language: StaffLanguage
+) -> Vocabulary:
+    return Vocabulary(
+        language=language,
+        enumerations=[
+            Enumeration(name=name, values=[_labelled(language, name, v) for v in values])
+            for name, values in enumerations.items()
+        ],
+    )
+
+
+def _labelled(language: StaffLanguage, enumeration: str, value: str) -> Label:
+    text, found_in = label(language, enumeration, value)
+    return Label(value=value, label=text, language=found_in)
 
 
 def present_rulebook(rulebook: Rulebook) -> RulebookRead:

@@ -102,6 +102,7 @@ NAMED_OTHERWISE = {
     "outgoing": "documents the webhooks this service sends (schemas/webhook_endpoints.py)",
     "audit_events": "read from the trail every service writes (services/audit.py)",
     "reports": "three reports: services/shelter_report.py, compliance.py, aggregate.py",
+    "vocabulary": "the contract's enumerations labelled from the catalogues (app/translations.py)",
 }
 ROUTERS = sorted(p.stem for p in (APP / "routers").glob("*.py") if p.stem != "__init__")
 

@@ -46,6 +46,7 @@ class Action(StrEnum):
     WORKLIST_READ = "worklist:read"
     INSURANCE_READ = "insurance:read"
     RULEBOOK_READ = "rulebook:read"
+    VOCABULARY_READ = "vocabulary:read"  # the labels of the enumerations, in a language
     SHELTER_READ = "shelter:read"
     SHELTER_MANAGE = "shelter:manage"  # create shelters, set their capacity
     STAY_READ = "stay:read"
@@ -103,7 +104,7 @@ class Action(StrEnum):
 
 
 _A = Action
-_DIRECTORY = {_A.ORGANISATION_READ, _A.RULEBOOK_READ}
+_DIRECTORY = {_A.ORGANISATION_READ, _A.RULEBOOK_READ, _A.VOCABULARY_READ}
 _CASE_READ = {
     _A.VICTIM_READ,
     _A.CONSENT_READ,
@@ -258,7 +259,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ}
     ),
     # SCME reads the job referrals sent to it and reports their progress (MAN-SCME-PRIORITY)
-    Role.SCME_SYSTEM: frozenset({_A.RULEBOOK_READ, _A.JOB_REFERRAL_READ, _A.JOB_REFERRAL_REPORT}),
+    Role.SCME_SYSTEM: frozenset(
+        {_A.RULEBOOK_READ, _A.VOCABULARY_READ, _A.JOB_REFERRAL_READ, _A.JOB_REFERRAL_REPORT}
+    ),
     # aggregate reports only, never a person's data
     Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE, _A.REPORT_KPI}),
 }

@@ -5,6 +5,8 @@ exists to print (a form in a language is printed only from its approved text).""
 from collections.abc import Mapping
 from enum import StrEnum
 
+from app import translations
+
 
 class Language(StrEnum):
     EN = "en"
@@ -327,19 +329,6 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
 
 
 def preferred(accept_language: str) -> Language:
-    """The language of a form from an ``Accept-Language`` header: the first one offered, by
-    weight (``ru-RU,ru;q=0.9,en;q=0.8`` → Russian); English when none is."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        ranked.append((-weight, position, tag.split("-")[0].lower()))
-    for weight, _, tag in sorted(ranked):
-        if weight < 0 and tag in {language.value for language in Language}:
-            return Language(tag)
-    return Language.EN
+    """The language of a form from an ``Accept-Language`` header (``ru-RU,ru;q=0.9,en;q=0.8``
+    → Russian); English when it asks for none of the forms' languages."""
+    return Language(translations.preferred(accept_language, Language) or Language.EN)

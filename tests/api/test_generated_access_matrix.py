@@ -112,6 +112,7 @@ ALLOWED_ACROSS = {
     "/api/v1/shelters/{shelter_id}": "public shelter information: the address hidden (checked)",
     "/api/v1/shelters/{shelter_id}/occupancy": "counts of places, for placing a person",
     "/api/v1/rulebook": "the rules in force: no data",
+    "/api/v1/vocabulary": "the labels of the contract's enumerations: no data",
     "/api/v1/reports/compliance": "the coordinator's alone, over every case (CaseScope.ALL)",
     "/api/v1/reports/aggregate": "counts only, cells below 5 suppressed",
     "/api/v1/audit-events": "the trail, read whole by the admin and the coordinator",
