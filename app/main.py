@@ -120,8 +120,10 @@ referrals, assessments, care plans, agreements, shelter stays and reintegration 
 procedure rules of the SOP (Measure 3.1) and the IOM shelter manual enforced on every request.
 
 Errors are `application/problem+json` with a stable `code` (and `rule` when a procedure rule was
-broken). Lists use keyset pagination (`limit` ≤ 200, `cursor`). `GET` answers carry an `ETag`;
-`PATCH` honours `If-Match`; `POST` honours `Idempotency-Key`.
+broken); the `detail` follows `Accept-Language` (`en`, `ru`, `ky` where translated; see
+`Content-Language`), and `GET /api/v1/vocabulary` labels every enumeration. Lists use keyset
+pagination (`limit` ≤ 200, `cursor`). `GET` answers carry an `ETag`; `PATCH` honours
+`If-Match`; `POST` honours `Idempotency-Key`.
 """
 
 
