@@ -27,6 +27,8 @@ class Action(StrEnum):
     VICTIM_CREATE = "victim:create"
     VICTIM_UPDATE = "victim:update"
     VICTIM_EXPORT = "victim:export"
+    HTCDS_EXPORT = "htcds:export"  # one case in the HTCDS (issue 20)
+    HTCDS_EXPORT_ALL = "htcds:export-all"  # every consented case in the HTCDS: the coordinator
     CONSENT_READ = "consent:read"
     CONSENT_RECORD = "consent:record"
     CONSENT_WITHDRAW = "consent:withdraw"
@@ -212,6 +214,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.DUPLICATE_RESOLVE,  # every case is the coordinator's to see: theirs to merge
             _A.DOCUMENT_UPLOAD,  # the agreements and admissions the coordinator signs
             _A.CASELOAD_TRANSFER,
+            _A.HTCDS_EXPORT,
+            _A.HTCDS_EXPORT_ALL,
         }
         | _OVERSIGHT
     ),
@@ -221,7 +225,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         | _CASE_WORK
         | _OVERSIGHT
         | {_A.VISIT_READ, _A.REPORT_SHELTER, _A.CONFIDENTIALITY_RECORD, _A.IMPORT}
-        | {_A.CASELOAD_TRANSFER, _A.REPORT_KPI}
+        | {_A.CASELOAD_TRANSFER, _A.REPORT_KPI, _A.HTCDS_EXPORT}
         | {_A.WEBHOOK_MANAGE, _A.OUTBOX_READ, _A.OUTBOX_RETRY}
     ),
     Role.SOCIAL_WORKER: frozenset(_DIRECTORY | _CASE_WORK | {_A.SESSION_WRITE}),

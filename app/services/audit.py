@@ -82,6 +82,16 @@ def record_reads(
     _gather(session, principal, AuditAction.LIST, record_type, records)
 
 
+def record_exports(
+    session: AsyncSession,
+    principal: Principal,
+    record_type: str,
+    records: Iterable[tuple[UUID, UUID | None]],
+) -> None:
+    """One ``export`` event per (record id, victim id) that left in an export."""
+    _gather(session, principal, AuditAction.EXPORT, record_type, records)
+
+
 def record_refusal(
     session: AsyncSession,
     principal: Principal,

@@ -946,15 +946,15 @@ def template_xlsx() -> bytes:
     lists: dict[str, str] = {}
     for index, (name, values) in enumerate(template.ENUMERATIONS.items(), 1):
         letter = get_column_letter(index)
-        _text(choices.cell(row=1, column=index), name)
+        text_cell(choices.cell(row=1, column=index), name)
         for row, value in enumerate(values, 2):
-            _text(choices.cell(row=row, column=index), value)
+            text_cell(choices.cell(row=row, column=index), value)
         lists[name] = f"{ENUMERATIONS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     last_row = 1 + 20_000
     for index, column in enumerate(template.COLUMNS, 1):
         letter = get_column_letter(index)
         cell = persons.cell(row=1, column=index)
-        _text(cell, column.name)
+        text_cell(cell, column.name)
         described = column.description or ("required" if column.required else "")
         if column.choices is not None:
             described = "; ".join(filter(None, [described, f"see the {ENUMERATIONS_SHEET} sheet"]))
@@ -972,7 +972,7 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def _text(cell: Any, value: str) -> None:
+def text_cell(cell: Any, value: str) -> None:
     """A string cell, whatever the text begins with (openpyxl would take ``=...`` for a
     formula)."""
     cell.value = value

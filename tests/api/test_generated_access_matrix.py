@@ -113,6 +113,8 @@ ALLOWED_ACROSS = {
     "/api/v1/shelters/{shelter_id}/occupancy": "counts of places, for placing a person",
     "/api/v1/rulebook": "the rules in force: no data",
     "/api/v1/vocabulary": "the labels of the contract's enumerations: no data",
+    "/api/v1/exports/htcds": "the coordinator's alone, every case whose person consented to "
+    "the processing of their data (CaseScope.ALL; tests/api/test_htcds.py)",
     "/api/v1/reports/compliance": "the coordinator's alone, over every case (CaseScope.ALL)",
     "/api/v1/reports/aggregate": "counts only, cells below 5 suppressed",
     "/api/v1/audit-events": "the trail, read whole by the admin and the coordinator",
@@ -245,7 +247,8 @@ async def _case(
         consent(ConsentPurpose.SCME_JOB_REFERRAL),
         consent(ConsentPurpose.LAW_ENFORCEMENT_COOPERATION),
     )
-    cooperation.withdrawn_at = None
+    processing = consent(ConsentPurpose.DATA_PROCESSING)  # what an HTCDS export needs
+    cooperation.withdrawn_at = processing.withdrawn_at = None
     shelter = m.Shelter(
         name=f"House {n}", organisation_id=other.id, kind=ShelterKind.ADULT, capacity=5,
         address=f"{n} Hidden Lane {variant}",
@@ -260,7 +263,7 @@ async def _case(
         author_role=Role.SOCIAL_WORKER, rulebook_version=RULEBOOK,
     )  # fmt: skip
     endpoint = m.WebhookEndpoint(organisation_id=other.id, url="https://x.test/h", secret=SECRET)
-    first = [sharing, scme, cooperation, shelter, referral, assessment, endpoint]
+    first = [sharing, scme, cooperation, processing, shelter, referral, assessment, endpoint]
     plan = m.CarePlan(
         **kept, assessment_id=assessment.id, kind=cw.CarePlanKind.CARE, planned_months=6,
         created_by=by, rulebook_version=RULEBOOK,
