@@ -261,6 +261,8 @@ def present_rulebook(rulebook: Rulebook) -> RulebookRead:
         plan_review_days=rulebook.plan_review_days,
         referral_answer_days=rulebook.referral_answer_days,
         referral_contact_days=rulebook.referral_contact_days,
+        deidentified_k=rulebook.deidentified_k,
+        deidentified_k_floor=rulebook.deidentified_k_floor,
         shelter_capacity={kind.value: n for kind, n in rulebook.shelter_capacity.items()},
         children_min_age=rulebook.children_min_age,
         children_max_age=rulebook.children_max_age,

@@ -69,6 +69,7 @@ class Action(StrEnum):
     REPORT_COMPLIANCE = "report:compliance"
     REPORT_AGGREGATE = "report:aggregate"  # counts only, small cells suppressed
     REPORT_KPI = "report:kpi"  # key figures per month and organisation (issue 19)
+    REPORT_DEIDENTIFIED = "report:deidentified"  # a dataset safe to publish (issue 20)
     JOB_REFERRAL_READ = "job_referral:read"  # SCME reads its own view: reads_as_scme
     JOB_REFERRAL_CREATE = "job_referral:create"  # MAN-SCME-PRIORITY, with the person's consent
     JOB_REFERRAL_REPORT = "job_referral:report"  # SCME's progress events
@@ -201,6 +202,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
             _A.REPORT_COMPLIANCE,
             _A.REPORT_AGGREGATE,
             _A.REPORT_KPI,
+            _A.REPORT_DEIDENTIFIED,
             _A.JOB_REFERRAL_CREATE,
             _A.OUTBOX_READ,
             _A.OUTBOX_RETRY,
@@ -267,7 +269,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         {_A.RULEBOOK_READ, _A.VOCABULARY_READ, _A.JOB_REFERRAL_READ, _A.JOB_REFERRAL_REPORT}
     ),
     # aggregate reports only, never a person's data
-    Role.AUDITOR: frozenset(_DIRECTORY | {_A.REPORT_AGGREGATE, _A.REPORT_KPI}),
+    Role.AUDITOR: frozenset(
+        _DIRECTORY | {_A.REPORT_AGGREGATE, _A.REPORT_KPI, _A.REPORT_DEIDENTIFIED}
+    ),
 }
 
 # Actions done for the caller's own organisation (its case, its records, its endpoints): only

@@ -106,6 +106,10 @@ class Rulebook:
     # REFERRAL-CONTACT-14D)
     referral_answer_days: int = 14
     referral_contact_days: int = 14
+    # a de-identified dataset publishes a combination of quasi-identifiers only if this many
+    # persons share it, and never fewer than the floor (DEID-K-ANONYMITY; issue 20)
+    deidentified_k: int = 11
+    deidentified_k_floor: int = 5
     # shelter (MAN chapter I)
     shelter_capacity: Mapping[ShelterKind, int] = field(
         default_factory=lambda: MappingProxyType({ShelterKind.ADULT: 10, ShelterKind.CHILDREN: 16})

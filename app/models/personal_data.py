@@ -40,6 +40,7 @@ PERSONAL_DATA: Mapping[str, Mapping[str, DataClass]] = {
         nationality=_N,
         exploitation_types=_N,
         country_of_exploitation=_N,
+        home_region=_N,
     ),
     "consents": _table(
         "version id victim_id purpose recipient_organisation_id given_on given_at recorded_by "

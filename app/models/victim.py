@@ -39,6 +39,8 @@ class Victim(Versioned, table=True):
     nationality: str | None = Field(default=None, max_length=2)
     exploitation_types: list[ExploitationType] = Field(default_factory=list, sa_type=JSONType)
     country_of_exploitation: str | None = Field(default=None, max_length=2)
+    # where the person comes from: an ISO 3166-2 subdivision (a quasi-identifier, issue 20)
+    home_region: str | None = Field(default=None, max_length=6)
     identified_on: date | None = None
     returned_on: date | None = None
     registered_address: str | None = Field(default=None, max_length=500)

@@ -4,21 +4,30 @@ from uuid import UUID
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from app.deps import ClockDep, ExistingShelter, SessionDep, require
+from app.deps import ClockDep, ExistingShelter, RulebookDep, SessionDep, require
+from app.domain import deidentified as deid
 from app.domain.access import Action
 from app.domain.errors import InvalidValue
 from app.domain.kpis import month_of, months_between
 from app.presenters import kpi_csv, report_csv
 from app.routers.common import resource_router
-from app.schemas.reports import AggregateReport, ComplianceReport, KpiReport, MonthlyShelterReport
+from app.schemas.reports import (
+    AggregateReport,
+    ComplianceReport,
+    DeidentifiedDataset,
+    DeidentifiedRecord,
+    KpiReport,
+    MonthlyShelterReport,
+)
 from app.security import Principal
-from app.services import aggregate, compliance, kpis, shelter_report
+from app.services import aggregate, compliance, deidentified, kpis, shelter_report
 
 router = resource_router("/reports", "reports")
 ShelterReporter = Annotated[Principal, require(Action.REPORT_SHELTER)]
 Coordinator = Annotated[Principal, require(Action.REPORT_COMPLIANCE)]
 Aggregates = Annotated[Principal, require(Action.REPORT_AGGREGATE)]
 KeyFigures = Annotated[Principal, require(Action.REPORT_KPI)]
+Publisher = Annotated[Principal, require(Action.REPORT_DEIDENTIFIED)]
 Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])]
 CSV = "text/csv"
 
@@ -94,3 +103,53 @@ async def get_kpis(
         headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
         return Response(kpi_csv(report), media_type=CSV, headers=headers)
     return report
+
+
+FirstYear = Annotated[
+    int | None,
+    Query(alias="from", ge=1900, le=9999, description="The first year of identification."),
+]
+LastYear = Annotated[
+    int | None, Query(alias="to", ge=1900, le=9999, description="The last year of identification.")
+]
+DEIDENTIFIED_FILTERS = {"k", "from", "to"}
+
+
+@router.get(
+    "/deidentified",
+    summary="A de-identified dataset safe to publish: one record per person, every "
+    "combination shared by at least k (DEID-K-ANONYMITY)",
+    response_model=DeidentifiedDataset,
+    responses={200: {"content": {CSV: {"schema": {"type": "string"}}}}},
+)
+async def get_deidentified_dataset(
+    _: Publisher,
+    session: SessionDep,
+    clock: ClockDep,
+    rulebook: RulebookDep,
+    request: Request,
+    k: Annotated[
+        int | None, Query(le=1_000_000, description="Default: the rulebook's (11); never below 5.")
+    ] = None,
+    first: FirstYear = None,
+    last: LastYear = None,
+) -> DeidentifiedDataset | Response:
+    for name in request.query_params:
+        if name not in DEIDENTIFIED_FILTERS:
+            raise InvalidValue(name, "Filter by k, from and to only.", source="query")
+    k = rulebook.deidentified_k if k is None else k
+    today = clock.today()
+    published = await deidentified.dataset(session, rulebook, today, k, first, last)
+    if CSV in request.headers.get("accept", ""):
+        headers = {"Content-Disposition": 'attachment; filename="deidentified.csv"'}
+        return Response(deidentified.as_csv(published), media_type=CSV, headers=headers)
+    return DeidentifiedDataset(
+        k=k,
+        quasi_identifiers=list(deid.QUASI_IDENTIFIERS),
+        first_year=first,
+        last_year=last,
+        registered_before=today.replace(day=1),
+        persons=published.persons,
+        withheld=published.withheld,
+        records=[DeidentifiedRecord.model_validate(r) for r in published.records()],
+    )

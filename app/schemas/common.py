@@ -108,6 +108,17 @@ CountryCode = Annotated[
 ]
 
 
+RegionCode = Annotated[
+    str,
+    StringConstraints(to_upper=True, pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
+    Field(
+        description="An ISO 3166-2 subdivision (a region, an oblast, a city of its own): KG-C "
+        "for Chüy, KG-GB for Bishkek.",
+        examples=["KG-C"],
+    ),
+]
+
+
 def plain_name(name: str) -> str:
     """A name is one line of visible text: no line break, tab or invisible formatting character
     (a right-to-left override, a zero-width space), which would make one name look like

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.domain.vocabulary import Sex
+
 
 class GrantSums(BaseModel):
     count: int
@@ -121,3 +123,34 @@ class KpiReport(BaseModel):
     threshold: int | None = Field(description="The auditor's suppression threshold; else null.")
     rows: list[KpiRow] = Field(description="The months and organisations with anything to count.")
     caseloads: list[Caseload] = Field(description="Withheld from the auditor (empty).")
+
+
+class DeidentifiedRecord(BaseModel):
+    """One person, by their generalised quasi-identifiers only."""
+
+    age_band: str = Field(description="The age at identification: 0-17, 18-24, 25-34, 35-44, 45+.")
+    sex: Sex
+    nationality: str = Field(description="ISO 3166 alpha-2, or `unknown`.")
+    year_identified: int
+    exploitation: str = Field(
+        description="The group of the exploitation types: `sexual`; `labour` (forced labour, "
+        "domestic servitude, forced begging, forced criminality); `other` (forced marriage, "
+        "organ removal, other); `multiple` (more than one group); `unknown`."
+    )
+    region: str = Field(description="The home region, ISO 3166-2, or `unknown`.")
+
+
+class DeidentifiedDataset(BaseModel):
+    """DEID-K-ANONYMITY: every combination of the quasi-identifiers published is shared by at
+    least ``k`` persons; the persons of the others are withheld, and counted."""
+
+    k: int
+    quasi_identifiers: list[str]
+    first_year: int | None = Field(description="The first year of identification counted.")
+    last_year: int | None = Field(description="The last year of identification counted.")
+    registered_before: date = Field(
+        description="Persons registered before this day count (this month's first day)."
+    )
+    persons: int = Field(description="The records published: one per person.")
+    withheld: int = Field(description="The persons whose combination fewer than k share.")
+    records: list[DeidentifiedRecord]

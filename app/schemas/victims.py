@@ -7,7 +7,15 @@ from uuid import UUID
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
-from app.schemas.common import BirthDate, CountryCode, Name, Phone, RequestModel, ResponseModel
+from app.schemas.common import (
+    BirthDate,
+    CountryCode,
+    Name,
+    Phone,
+    RegionCode,
+    RequestModel,
+    ResponseModel,
+)
 from app.schemas.possible_duplicates import PossibleDuplicateHint
 
 
@@ -29,6 +37,7 @@ class VictimCreate(RequestModel):
     nationality: CountryCode | None = None
     exploitation_types: ExploitationTypes = Field(default_factory=list)
     country_of_exploitation: CountryCode | None = None
+    home_region: RegionCode | None = None
     identified_on: date | None = None
     returned_on: date | None = None
     registered_address: Address | None = None
@@ -52,6 +61,7 @@ class VictimUpdate(RequestModel):
     nationality: CountryCode | None = None
     exploitation_types: ExploitationTypes | None = None
     country_of_exploitation: CountryCode | None = None
+    home_region: RegionCode | None = None
     identified_on: date | None = None
     returned_on: date | None = None
     registered_address: Address | None = None
@@ -101,6 +111,7 @@ class VictimRead(ResponseModel):
     nationality: str | None
     exploitation_types: list[ExploitationType]
     country_of_exploitation: str | None
+    home_region: str | None
     identified_on: date | None
     returned_on: date | None
     registered_address: str | None

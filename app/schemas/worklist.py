@@ -65,6 +65,11 @@ class RulebookRead(BaseModel):
         description="REFERRAL-CONTACT-14D: days from acceptance to the initial contact before "
         "the referral is escalated."
     )
+    deidentified_k: int = Field(
+        description="DEID-K-ANONYMITY: how many persons a published combination of the "
+        "de-identified dataset's quasi-identifiers has at least, by default."
+    )
+    deidentified_k_floor: int = Field(description="DEID-K-ANONYMITY: the lowest k asked for.")
     shelter_capacity: dict[str, int]
     children_min_age: int
     children_max_age: int

@@ -21,14 +21,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain.casework import Service
+from app.domain.deidentified import AGE_BANDS, OLDEST
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
 from app.models import Referral, Victim
 from app.schemas.reports import AggregateReport, Cell
 
 THRESHOLD = 5
-# (upper age, label): younger than 18 → "0-17", and so on; 45 and over → "45+"
-AGE_BANDS = ((18, "0-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"))
-AGE_LABELS = (*(label for _, label in AGE_BANDS), "45+", "unknown")
+AGE_LABELS = (*(label for _, label in AGE_BANDS), OLDEST, "unknown")
 
 
 def suppress(counts: Sequence[tuple[str, int]], partition: bool) -> list[Cell]:
@@ -102,7 +101,7 @@ async def _by_sex(session: AsyncSession, counted: ColumnElement[bool]) -> list[t
     return [(sex.value, found.get(sex, 0)) for sex in Sex]
 
 
-def _age_at_identification() -> Any:
+def age_at_identification() -> Any:
     born, seen = col(Victim.birth_date), col(Victim.identified_on)
 
     def day_of_year(day: Any) -> Any:
@@ -115,11 +114,11 @@ def _age_at_identification() -> Any:
 async def _by_age_band(
     session: AsyncSession, counted: ColumnElement[bool]
 ) -> list[tuple[str, int]]:
-    age = _age_at_identification()
+    age = age_at_identification()
     band = case(
         (col(Victim.identified_on).is_(None), "unknown"),
         *[(age < upper, label) for upper, label in AGE_BANDS],
-        else_="45+",
+        else_=OLDEST,
     )
     found = dict(
         (await session.exec(select(band, func.count()).where(counted).group_by(band))).all()

@@ -159,12 +159,20 @@ def _make_keys() -> None:
         raise RuntimeError("this revision makes each person's keys in Python: run it online")
     secret = get_settings().matching_secret
     connection = op.get_bind()
-    people = connection.execute(
-        sa.select(VICTIMS.c.id, VICTIMS.c.given_name, VICTIMS.c.family_name, VICTIMS.c.birth_date)
-        .where(VICTIMS.c.status != "erased")
-        .execution_options(yield_per=2000)
-    )
-    for batch in people.partitions():
+    # in batches by id, each read whole: a server-side cursor (yield_per) would stay open to the
+    # end of the transaction on PostgreSQL, which then refuses a later revision's ALTER TABLE
+    # of victims in the same upgrade ("being used by active queries in this session")
+    last = None
+    while True:
+        query = sa.select(
+            VICTIMS.c.id, VICTIMS.c.given_name, VICTIMS.c.family_name, VICTIMS.c.birth_date
+        ).where(VICTIMS.c.status != "erased")
+        if last is not None:
+            query = query.where(VICTIMS.c.id > last)
+        batch = connection.execute(query.order_by(VICTIMS.c.id).limit(2000)).all()
+        if not batch:
+            return
+        last = batch[-1][0]
         rows = [
             {"victim_id": victim_id, "kind": kind.value, "key": key}
             for victim_id, given, family, born in batch

@@ -113,6 +113,8 @@ ALLOWED_ACROSS = {
     "/api/v1/shelters/{shelter_id}/occupancy": "counts of places, for placing a person",
     "/api/v1/rulebook": "the rules in force: no data",
     "/api/v1/vocabulary": "the labels of the contract's enumerations: no data",
+    "/api/v1/reports/deidentified": "persons by generalised quasi-identifiers, every "
+    "combination shared by at least k (tests/api/test_deidentified.py)",
     "/api/v1/exports/htcds": "the coordinator's alone, every case whose person consented to "
     "the processing of their data (CaseScope.ALL; tests/api/test_htcds.py)",
     "/api/v1/reports/compliance": "the coordinator's alone, over every case (CaseScope.ALL)",

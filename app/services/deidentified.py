@@ -1,0 +1,101 @@
+"""The de-identified dataset (issue 20, DEID-K-ANONYMITY): the database generalises each person's
+quasi-identifiers as app/domain/deidentified.py does and counts the persons of each combination;
+the domain withholds every combination fewer than k share. No person's row is read.
+
+As in the aggregate report, only persons registered before this month count, so the dataset does
+not move with each registration; a record merged into another counts once, as the other."""
+
+import csv
+import io
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import String, case, cast, extract, func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.domain import deidentified
+from app.domain.deidentified import EXPLOITATION_GROUPS, MULTIPLE, UNKNOWN, Combination
+from app.domain.errors import InvalidValue
+from app.domain.rulebook import Rulebook
+from app.domain.vocabulary import Sex, VictimStatus
+from app.models import Victim
+from app.services.aggregate import age_at_identification
+
+
+def _age_band() -> Any:
+    age = age_at_identification()
+    return case(
+        *[(age < upper, label) for upper, label in deidentified.AGE_BANDS],
+        else_=deidentified.OLDEST,
+    )
+
+
+def _exploitation_group() -> Any:
+    """The group of the person's exploitation types, read from the stored list's text."""
+    listed = cast(col(Victim.exploitation_types), String)
+    groups = sorted(set(EXPLOITATION_GROUPS.values()))
+
+    def within(group: str) -> Any:
+        kinds = [kind for kind, of in EXPLOITATION_GROUPS.items() if of == group]
+        return case((or_(*[listed.like(f'%"{kind.value}"%') for kind in kinds]), 1), else_=0)
+
+    flags = {group: within(group) for group in groups}
+    found = sum(flags.values())
+    return case((found > 1, MULTIPLE), *[(flags[g] == 1, g) for g in groups], else_=UNKNOWN)
+
+
+async def dataset(
+    session: AsyncSession,
+    rulebook: Rulebook,
+    today: date,
+    k: int,
+    first_year: int | None,
+    last_year: int | None,
+) -> deidentified.Release:
+    deidentified.check_k(k, rulebook)
+    if first_year is not None and last_year is not None and first_year > last_year:
+        raise InvalidValue("to", "The last year comes after the first.", source="query")
+    return deidentified.release(await counts(session, today, first_year, last_year), k)
+
+
+async def counts(
+    session: AsyncSession, today: date, first_year: int | None, last_year: int | None
+) -> dict[Combination, int]:
+    """Persons by combination of generalised quasi-identifiers, identified in the years asked."""
+    closed = datetime.combine(today.replace(day=1), time.min, UTC)
+    year = extract("year", col(Victim.identified_on))
+    where = [
+        col(Victim.created_at) < closed,
+        col(Victim.status) != VictimStatus.MERGED,
+        col(Victim.identified_on).is_not(None),
+    ]
+    if first_year is not None:
+        where.append(year >= first_year)
+    if last_year is not None:
+        where.append(year <= last_year)
+    columns: list[Any] = [
+        _age_band(),
+        col(Victim.sex),
+        func.coalesce(col(Victim.nationality), UNKNOWN),
+        year,
+        _exploitation_group(),
+        func.coalesce(col(Victim.home_region), UNKNOWN),
+    ]
+    counted: list[Any] = [*columns, func.count()]
+    query = select(*counted).where(*where).group_by(*columns)
+    rows: Any = await session.exec(query)
+    return {
+        (band, Sex(sex).value, nationality, int(identified), group, region): n
+        for band, sex, nationality, identified, group, region, n in rows
+    }
+
+
+def as_csv(published: deidentified.Release) -> str:
+    """The quasi-identifiers' names, then one line per person published."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(deidentified.QUASI_IDENTIFIERS)
+    for record in published.records():
+        writer.writerow(record.values())
+    return out.getvalue()
