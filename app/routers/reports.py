@@ -2,7 +2,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from app.deps import ClockDep, ExistingShelter, RulebookDep, SessionDep, require
 from app.domain import deidentified as deid
@@ -142,7 +142,8 @@ async def get_deidentified_dataset(
     published = await deidentified.dataset(session, rulebook, today, k, first, last)
     if CSV in request.headers.get("accept", ""):
         headers = {"Content-Disposition": 'attachment; filename="deidentified.csv"'}
-        return Response(deidentified.as_csv(published), media_type=CSV, headers=headers)
+        lines = deidentified.csv_lines(published)
+        return StreamingResponse(lines, media_type=CSV, headers=headers)
     return DeidentifiedDataset(
         k=k,
         quasi_identifiers=list(deid.QUASI_IDENTIFIERS),

@@ -7,6 +7,7 @@ not move with each registration; a record merged into another counts once, as th
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -91,11 +92,16 @@ async def counts(
     }
 
 
-def as_csv(published: deidentified.Release) -> str:
-    """The quasi-identifiers' names, then one line per person published."""
+def csv_lines(published: deidentified.Release) -> Iterator[str]:
+    """The quasi-identifiers' names, then one line per person published, a line at a time (a
+    national dataset is never one string in memory)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(deidentified.QUASI_IDENTIFIERS)
     for record in published.records():
         writer.writerow(record.values())
-    return out.getvalue()
+        if out.tell() > 64 * 1024:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
