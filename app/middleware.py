@@ -192,15 +192,11 @@ def _localised(held: list[Message], language: StaffLanguage) -> Message:
     body = b"".join(part.get("body", b"") for part in held[1:])
     headers = MutableHeaders(scope=held[0])
     headers["Content-Language"] = StaffLanguage.EN
+    headers.append("Vary", "Accept-Language")
     try:
         problem = json.loads(body)
         text, found_in = refusal(language, str(problem["code"]), problem.get("rule"))
-    except (
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-    ):  # no problem body (a HEAD): nothing to translate
+    except (ValueError, KeyError, TypeError, AttributeError):  # no problem in the body
         return {"type": "http.response.body", "body": body}
     if text:
         problem["detail"] = text

@@ -88,14 +88,15 @@ def preferred(accept_language: str, offered: Iterable[str]) -> str | None:
     position (``ru-RU,ru;q=0.9,en;q=0.8`` → ``ru``); None when it asks for none of them."""
     ranked: list[tuple[float, int, str]] = []
     for position, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, *params = (piece.strip() for piece in part.split(";"))
         weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        ranked.append((-weight, position, tag.split("-")[0].strip().lower()))
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    weight = float(param[2:])
+                except ValueError:
+                    weight = 0.0
+        ranked.append((-weight, position, tag.split("-")[0].lower()))
     choices = set(offered)
     return next((tag for weight, _, tag in sorted(ranked) if weight < 0 and tag in choices), None)
 
@@ -105,8 +106,10 @@ def staff_language(accept_language: str) -> StaffLanguage:
 
 
 def chosen(lang: str) -> StaffLanguage:
-    """A language asked for by name; English for a name not offered."""
-    return StaffLanguage(lang) if lang in StaffLanguage.__members__.values() else StaffLanguage.EN
+    """A language asked for by its tag (``ru``, ``ru-RU``, ``RU``); English for one not offered."""
+    primary = lang.split("-")[0].strip().lower()
+    offered = primary in StaffLanguage.__members__.values()
+    return StaffLanguage(primary) if offered else StaffLanguage.EN
 
 
 def enumerations(contract: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -137,6 +137,7 @@ def test_a_refusal_says_its_rule_before_its_code_in_each_language_in_turn() -> N
         ("de-DE, fr", None),
         ("ru;q=0", None),
         ("ru;q=abc", None),
+        ("en;q=0.9, ru;level=1;q=0.95", "ru"),
         ("*", None),
         ("", None),
     ],
@@ -148,6 +149,6 @@ def test_the_language_asked_for_by_weight_then_position(header: str, expected: s
 def test_an_unknown_language_is_english_and_a_word_value_is_made_readable() -> None:
     assert chosen("ky") is KY
     assert chosen("de") is EN
-    assert chosen("RU") is EN  # the names are lower case, as offered
+    assert chosen("RU") is RU and chosen("ru-KG") is RU  # a tag, in any case
     assert readable("state_delegated") == "State delegated"
     assert readable("application/pdf") == "application/pdf"

@@ -20,7 +20,7 @@ from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import ExploitationType, Sex
 
 QUASI_IDENTIFIERS = (
-    "age_band",  # the age at identification, in the aggregate report's bands
+    "age_band",  # the age at identification in whole years of birth, in the report's bands
     "sex",
     "nationality",  # ISO 3166 alpha-2, or "unknown"
     "year_identified",
@@ -51,7 +51,9 @@ Combination = tuple[str, str, str, int, str, str]
 
 @dataclass(frozen=True)
 class Person:
-    """What the dataset takes of one person, and nothing else."""
+    """What the dataset takes of one person, and nothing else. The age at identification is
+    the year of identification less the year of birth: erasure keeps only the birth year
+    (MAN-RETENTION-6M), and a person's combination must not change when they are erased."""
 
     age_at_identification: int
     sex: Sex

@@ -16,6 +16,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from uuid import UUID
 
+from app.domain.casework import Service
 from app.domain.closure import ClosureReason
 from app.domain.errors import ConsentRequired
 from app.domain.vocabulary import ExploitationType, Sex, VictimStatus
@@ -42,6 +43,8 @@ _PLACE = "a person's whereabouts never leave in an export (they could put them i
 _HEALTH = "health, psychological and legal data are never exported"
 _FREE = "free text written by staff may name anyone: never exported"
 _SERVICE = f"referrals.service: the service asked for may be medical or legal; {_HEALTH}"
+# a referral to a clinic or a lawyer would say what the service withholds
+_SEEN = "a referral the caller sees, for no medical, legal or psychological service"
 
 MAPPING: tuple[FieldMapping, ...] = tuple(
     FieldMapping(name, holding, source)
@@ -105,8 +108,12 @@ MAPPING: tuple[FieldMapping, ...] = tuple(
         ("per_RoleDetails", _N, "perpetrators are not recorded"),
         ("cas_Status", _E, "victims.status and its last closure, by case_status()"),
         ("cas_ReasonForCaseClosure", _E, "case_closures.reason of the last closure (its name)"),
-        ("cas_CaseOwner", _E, "case_assignments.user_id: who holds the case for its organisation"),
-        ("cas_ReferringOrganisation", _E, "the last referral to the case's organisation: from"),
+        ("cas_CaseOwner", _E, "case_assignments.user_id: the case's holder, to their colleagues"),
+        (
+            "cas_ReferringOrganisation",
+            _E,
+            f"the last referral to the case's organisation: from; {_SEEN}",
+        ),
         ("cas_IncomingReferralDate", _E, "that referral's referred_on"),
         ("cas_ReferringPrimaryCaseWorker", _E, "that referral's created_by (a user id)"),
         (
@@ -115,7 +122,11 @@ MAPPING: tuple[FieldMapping, ...] = tuple(
             "AdditionalServicesRequired: a referral asks for one",
         ),
         ("cas_IncomingReferralDetails", _W, _SERVICE),
-        ("cas_ReferredOrganisation", _E, "the last referral from the case's organisation: to"),
+        (
+            "cas_ReferredOrganisation",
+            _E,
+            f"the last referral from the case's organisation: to; {_SEEN}",
+        ),
         ("cas_ReferredPrimaryCaseWorker", _N, "the receiving worker is not named on a referral"),
         (
             "cas_ReasonForOutgoingReferral",
@@ -223,6 +234,8 @@ EXPLOITATION: Mapping[ExploitationType, str] = MappingProxyType(
     }
 )
 ACTUAL, POSSIBLE = "ActualVictimOfTrafficking", "PossibleVictimOfTrafficking"
+# referrals for these would name a clinic, a lawyer or a psychologist: never exported
+SENSITIVE_SERVICES = frozenset({Service.MEDICAL, Service.LEGAL, Service.LONG_TERM_PSYCHOSOCIAL})
 ADDITIONAL_SERVICES = "AdditionalServicesRequired"
 # the picklist values this module writes, by field: each one is the standard's (tested)
 PICKLIST_VALUES: Mapping[str, frozenset[str]] = MappingProxyType(
@@ -298,7 +311,7 @@ def row(facts: CaseFacts) -> dict[str, Value]:
         "con_Consent": True,
         "prs_Birthdate": facts.birth_date.isoformat(),
         "prs_Gender": GENDER[facts.sex],
-        "prs_Citizenship": [facts.nationality] if facts.nationality else [],
+        "prs_Citizenship": [facts.nationality] if facts.nationality else None,
         "vic_TraffickingStatus": ACTUAL if facts.identified_on else POSSIBLE,
         "vic_TypeOfExploitation": sorted({EXPLOITATION[t] for t in facts.exploitation_types}),
         "vic_LocationOfExploitation": facts.country_of_exploitation,

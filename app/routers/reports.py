@@ -5,7 +5,6 @@ from fastapi import Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.deps import ClockDep, ExistingShelter, RulebookDep, SessionDep, require
-from app.domain import deidentified as deid
 from app.domain.access import Action
 from app.domain.errors import InvalidValue
 from app.domain.kpis import month_of, months_between
@@ -15,7 +14,6 @@ from app.schemas.reports import (
     AggregateReport,
     ComplianceReport,
     DeidentifiedDataset,
-    DeidentifiedRecord,
     KpiReport,
     MonthlyShelterReport,
 )
@@ -112,7 +110,6 @@ FirstYear = Annotated[
 LastYear = Annotated[
     int | None, Query(alias="to", ge=1900, le=9999, description="The last year of identification.")
 ]
-DEIDENTIFIED_FILTERS = {"k", "from", "to"}
 
 
 @router.get(
@@ -134,23 +131,10 @@ async def get_deidentified_dataset(
     first: FirstYear = None,
     last: LastYear = None,
 ) -> DeidentifiedDataset | Response:
-    for name in request.query_params:
-        if name not in DEIDENTIFIED_FILTERS:
-            raise InvalidValue(name, "Filter by k, from and to only.", source="query")
-    k = rulebook.deidentified_k if k is None else k
-    today = clock.today()
-    published = await deidentified.dataset(session, rulebook, today, k, first, last)
+    deidentified.check_filters(request.query_params)
+    found = await deidentified.dataset(session, rulebook, clock.today(), k, first, last)
     if CSV in request.headers.get("accept", ""):
         headers = {"Content-Disposition": 'attachment; filename="deidentified.csv"'}
-        lines = deidentified.csv_lines(published)
+        lines = deidentified.csv_lines(found.release)
         return StreamingResponse(lines, media_type=CSV, headers=headers)
-    return DeidentifiedDataset(
-        k=k,
-        quasi_identifiers=list(deid.QUASI_IDENTIFIERS),
-        first_year=first,
-        last_year=last,
-        registered_before=today.replace(day=1),
-        persons=published.persons,
-        withheld=published.withheld,
-        records=[DeidentifiedRecord.model_validate(r) for r in published.records()],
-    )
+    return deidentified.report(found)

@@ -101,7 +101,7 @@ async def _by_sex(session: AsyncSession, counted: ColumnElement[bool]) -> list[t
     return [(sex.value, found.get(sex, 0)) for sex in Sex]
 
 
-def age_at_identification() -> Any:
+def _age_at_identification() -> Any:
     born, seen = col(Victim.birth_date), col(Victim.identified_on)
 
     def day_of_year(day: Any) -> Any:
@@ -114,7 +114,7 @@ def age_at_identification() -> Any:
 async def _by_age_band(
     session: AsyncSession, counted: ColumnElement[bool]
 ) -> list[tuple[str, int]]:
-    age = age_at_identification()
+    age = _age_at_identification()
     band = case(
         (col(Victim.identified_on).is_(None), "unknown"),
         *[(age < upper, label) for upper, label in AGE_BANDS],

@@ -7,7 +7,8 @@ not move with each registration; a record merged into another counts once, as th
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -21,11 +22,12 @@ from app.domain.errors import InvalidValue
 from app.domain.rulebook import Rulebook
 from app.domain.vocabulary import Sex, VictimStatus
 from app.models import Victim
-from app.services.aggregate import age_at_identification
+from app.schemas.reports import DeidentifiedDataset, DeidentifiedRecord
 
 
 def _age_band() -> Any:
-    age = age_at_identification()
+    """By the years of birth and identification alone: erasure keeps the birth year only."""
+    age = extract("year", col(Victim.identified_on)) - extract("year", col(Victim.birth_date))
     return case(
         *[(age < upper, label) for upper, label in deidentified.AGE_BANDS],
         else_=deidentified.OLDEST,
@@ -46,25 +48,62 @@ def _exploitation_group() -> Any:
     return case((found > 1, MULTIPLE), *[(flags[g] == 1, g) for g in groups], else_=UNKNOWN)
 
 
+FILTERS = frozenset({"k", "from", "to"})
+
+
+@dataclass(frozen=True)
+class Dataset:
+    release: deidentified.Release
+    first_year: int | None
+    last_year: int | None
+    registered_before: date  # persons registered before this day count
+
+
+def check_filters(names: Iterable[str]) -> None:
+    """Only k and the years filter: any other would cut the persons along a line the
+    combinations do not follow, and two answers could then be subtracted."""
+    for name in names:
+        if name not in FILTERS:
+            raise InvalidValue(name, "Filter by k, from and to only.", source="query")
+
+
 async def dataset(
     session: AsyncSession,
     rulebook: Rulebook,
     today: date,
-    k: int,
+    k: int | None,
     first_year: int | None,
     last_year: int | None,
-) -> deidentified.Release:
+) -> Dataset:
+    k = rulebook.deidentified_k if k is None else k
     deidentified.check_k(k, rulebook)
     if first_year is not None and last_year is not None and first_year > last_year:
         raise InvalidValue("to", "The last year comes after the first.", source="query")
-    return deidentified.release(await counts(session, today, first_year, last_year), k)
+    before = today.replace(day=1)
+    found = await counts(session, before, first_year, last_year)
+    return Dataset(deidentified.release(found, k), first_year, last_year, before)
+
+
+def report(found: Dataset) -> DeidentifiedDataset:
+    published = found.release
+    return DeidentifiedDataset(
+        k=published.k,
+        quasi_identifiers=list(deidentified.QUASI_IDENTIFIERS),
+        first_year=found.first_year,
+        last_year=found.last_year,
+        registered_before=found.registered_before,
+        persons=published.persons,
+        withheld=published.withheld,
+        records=[DeidentifiedRecord.model_validate(r) for r in published.records()],
+    )
 
 
 async def counts(
-    session: AsyncSession, today: date, first_year: int | None, last_year: int | None
+    session: AsyncSession, before: date, first_year: int | None, last_year: int | None
 ) -> dict[Combination, int]:
-    """Persons by combination of generalised quasi-identifiers, identified in the years asked."""
-    closed = datetime.combine(today.replace(day=1), time.min, UTC)
+    """Persons registered before the day, by combination of generalised quasi-identifiers,
+    identified in the years asked."""
+    closed = datetime.combine(before, time.min, UTC)
     year = extract("year", col(Victim.identified_on))
     where = [
         col(Victim.created_at) < closed,

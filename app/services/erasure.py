@@ -1,8 +1,8 @@
 """Erasure of a person's data once the retention period has passed (MAN-RETENTION-6M). What
 goes and what stays is read from the classification (app/models/personal_data.py): every value
 of an erased class in every table that holds the person's data goes; anonymous counts (sex,
-birth year, nationality, exploitation, stages and outcomes), what was done and when, and the
-audit trail stay."""
+birth year, nationality, home region, exploitation, stages and outcomes), what was done and
+when, and the audit trail stay."""
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.domain import htcds
+from app.domain.access import CaseScope, case_scope
 from app.domain.casework import FollowUpStatus, ReferralStatus
 from app.domain.consent import ConsentPurpose
 from app.domain.imports import is_formula_like
@@ -32,6 +33,7 @@ from app.security import Principal
 from app.services import audit
 from app.services.imports import text_cell
 from app.services.pagination import PageParams, fetch_page
+from app.services.scope import visible_referrals
 
 _NOT_REFERRED = (ReferralStatus.DECLINED, ReferralStatus.CANCELLED)
 
@@ -48,10 +50,13 @@ def consented() -> ColumnElement[bool]:
 async def case_row(
     session: AsyncSession, principal: Principal, victim: Victim
 ) -> dict[str, htcds.Value]:
-    """One case the caller sees, if its person consented to the processing of their data."""
+    """One case the caller sees, if its person consented to the processing of their data; a
+    refusal is on the audit trail."""
     query = select(Victim.id).where(Victim.id == victim.id, consented())
-    htcds.check_exportable(victim.status, (await session.exec(query)).first() is not None)
-    (row,) = await rows_of(session, [victim])
+    consenting = (await session.exec(query)).first() is not None
+    with audit.refusals_recorded(session, principal, "victim", victim.id):
+        htcds.check_exportable(victim.status, consenting)
+    (row,) = await rows_of(session, principal, [victim])
     audit.record_exports(session, principal, "victim", [(victim.id, victim.id)])
     return row
 
@@ -62,24 +67,31 @@ async def page(
     """A page of every case whose person consented, newest first."""
     query = select(Victim).where(col(Victim.status).in_(htcds.EXPORTABLE), consented())
     victims, cursor = await fetch_page(session, query, Victim.id, params)
-    rows = await rows_of(session, victims)
+    rows = await rows_of(session, principal, victims)
     audit.record_exports(session, principal, "victim", [(v.id, v.id) for v in victims])
     return rows, cursor
 
 
-async def rows_of(session: AsyncSession, victims: Sequence[Victim]) -> list[dict[str, htcds.Value]]:
+async def rows_of(
+    session: AsyncSession, principal: Principal, victims: Sequence[Victim]
+) -> list[dict[str, htcds.Value]]:
+    """The rows of these cases, with only the referrals the caller sees (none for a medical,
+    legal or psychological service) and a holder only to their own organisation's colleagues
+    (or the coordinator)."""
     ids = [v.id for v in victims]
     if not ids:
         return []
     closures = await _last_closures(session, ids)
     following = await _follow_ups_due(session, ids)
-    holders = await _holders(session, ids)
+    holders = await _holders(session, principal, ids)
     referrals = list(
         (
             await session.exec(
                 select(Referral)
                 .where(col(Referral.victim_id).in_(ids))
                 .where(col(Referral.status).not_in(_NOT_REFERRED))
+                .where(col(Referral.service).not_in(htcds.SENSITIVE_SERVICES))
+                .where(visible_referrals(principal))
                 .order_by(col(Referral.referred_on), col(Referral.created_at))
             )
         ).all()
@@ -147,8 +159,12 @@ async def _follow_ups_due(session: AsyncSession, ids: list[UUID]) -> set[UUID]:
     return set((await session.exec(query)).all())
 
 
-async def _holders(session: AsyncSession, ids: list[UUID]) -> dict[tuple[UUID, UUID], UUID]:
+async def _holders(
+    session: AsyncSession, principal: Principal, ids: list[UUID]
+) -> dict[tuple[UUID, UUID], UUID]:
     query = select(CaseAssignment).where(col(CaseAssignment.victim_id).in_(ids))
+    if case_scope(principal.role) is not CaseScope.ALL:
+        query = query.where(col(CaseAssignment.organisation_id) == principal.organisation_id)
     return {(a.organisation_id, a.victim_id): a.user_id for a in (await session.exec(query)).all()}
 
 

@@ -49,9 +49,8 @@ async def population(actors: Actors, ngo: Organisation, size: int) -> list[Victi
 def facts(victim: Victim) -> deidentified.Person:
     born, seen = victim.birth_date, victim.identified_on
     assert seen is not None
-    age = seen.year - born.year - ((seen.month, seen.day) < (born.month, born.day))
     return deidentified.Person(
-        age_at_identification=age,
+        age_at_identification=seen.year - born.year,  # erasure keeps the birth year only
         sex=victim.sex,
         nationality=victim.nationality,
         year_identified=seen.year,
@@ -132,3 +131,23 @@ async def test_only_the_coordinator_and_the_auditor(
 ) -> None:
     caller = await actors.user(role)
     expect_problem(await client.get(URL, headers=caller.headers), 403, "forbidden")
+
+
+async def test_an_erased_person_keeps_their_combination(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    """Erasure keeps the birth year only: the answer does not move when persons are erased."""
+    ngo = await actors.organisation()
+    persons = await population(actors, ngo, 80)
+    coordinator = await actors.user(Role.COORDINATOR)
+    before = (await client.get(URL, params={"k": 5}, headers=coordinator.headers)).json()
+    async with actors.sessionmaker() as session:
+        for victim in persons[::2]:
+            erased = await session.get_one(Victim, victim.id)
+            erased.birth_date = date(erased.birth_date.year, 1, 1)
+            erased.given_name = erased.family_name = "ERASED"
+            erased.status = VictimStatus.ERASED
+            session.add(erased)
+        await session.commit()
+    after = (await client.get(URL, params={"k": 5}, headers=coordinator.headers)).json()
+    assert after == before

@@ -6,8 +6,9 @@ audit trail; a caller without the role refused."""
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -18,7 +19,16 @@ from app.domain.access import Role
 from app.domain.casework import AssessmentKind, AssessmentStatus, ReferralStatus, Service
 from app.domain.consent import ConsentPurpose
 from app.domain.vocabulary import ExploitationType, Funding
-from app.models import Assessment, AuditEvent, Consent, HealthRecord, Organisation, Referral, Victim
+from app.models import (
+    Assessment,
+    AuditEvent,
+    CaseAssignment,
+    Consent,
+    HealthRecord,
+    Organisation,
+    Referral,
+    Victim,
+)
 from tests.api.pathway import API
 from tests.factories import Actor, Actors
 from tests.helpers import expect_problem
@@ -31,18 +41,37 @@ SECRETS = ("Secret Street 7", "+996555000111", "HEALTH-MARKER", "PSYCHE-MARKER")
 @dataclass
 class Cases:
     ngo: Organisation
-    other: Organisation
+    other: Organisation  # the case was referred to it and shared with it
+    counselling: Organisation  # the last referral went there; the other does not see it
     coordinator: Actor
     manager: Actor
+    partner: Actor  # the other organisation's shelter manager
     consented: Victim
     unconsented: Victim
     withdrawn: Victim
 
 
+def referral(victim: Victim, by: Actor, to: Organisation, service: Service) -> Referral:
+    assert by.organisation_id is not None
+    return Referral(
+        victim_id=victim.id,
+        from_organisation_id=by.organisation_id,
+        to_organisation_id=to.id,
+        service=service,
+        funding=Funding.PROJECT,
+        status=ReferralStatus.ACCEPTED,
+        referred_on=date(2026, 1, 5),
+        created_by=by.id,
+        rulebook_version="test",
+    )
+
+
 async def build(actors: Actors) -> Cases:
-    ngo, other = await actors.organisation(), await actors.organisation()
+    ngo, other, counselling = [await actors.organisation() for _ in range(3)]
+    clinic = await actors.organisation(name=f"City Psychiatric Clinic {uuid4().hex[:6]}")
     coordinator = await actors.user(Role.COORDINATOR)
     manager = await actors.user(Role.SHELTER_MANAGER, ngo)
+    partner = await actors.user(Role.SHELTER_MANAGER, other)
     consented = await actors.victim(
         ngo,
         nationality="KG",
@@ -53,6 +82,7 @@ async def build(actors: Actors) -> Cases:
         contact_phone="+996555000111",
     )
     await actors.consent(consented, ConsentPurpose.DATA_PROCESSING)
+    await actors.consent(consented, ConsentPurpose.SHARE_WITH_ORGANISATION, other)
     await actors.add(
         HealthRecord(victim_id=consented.id, notes="HEALTH-MARKER", updated_by=manager.id)
     )
@@ -68,17 +98,17 @@ async def build(actors: Actors) -> Cases:
             rulebook_version="test",
         )
     )
+    await actors.add(referral(consented, manager, other, Service.VOCATIONAL_TRAINING))
+    await actors.add(referral(consented, manager, clinic, Service.MEDICAL))  # never named
+    await actors.add(referral(consented, manager, counselling, Service.SOCIAL_COUNSELLING))
+    today = actors.clock.today()
     await actors.add(
-        Referral(
+        CaseAssignment(
+            organisation_id=ngo.id,
             victim_id=consented.id,
-            from_organisation_id=ngo.id,
-            to_organisation_id=other.id,
-            service=Service.LEGAL,
-            funding=Funding.PROJECT,
-            status=ReferralStatus.ACCEPTED,
-            referred_on=actors.clock.today(),
-            created_by=manager.id,
-            rulebook_version="test",
+            user_id=manager.id,
+            assigned_on=today,
+            assigned_by=manager.id,
         )
     )
     unconsented = await actors.victim(ngo)
@@ -90,15 +120,21 @@ async def build(actors: Actors) -> Cases:
         row.withdrawn_at = datetime.now().astimezone()
         session.add(row)
         await session.commit()
-    return Cases(ngo, other, coordinator, manager, consented, unconsented, withdrawn)
+    return Cases(
+        ngo, other, counselling, coordinator, manager, partner, consented, unconsented, withdrawn
+    )
 
 
-async def exports_of(actors: Actors, victim_id: Any = None) -> int:
+async def events(actors: Actors, action: str, victim_id: Any = None) -> int:
     async with actors.sessionmaker() as session:
-        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "export")
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
         if victim_id is not None:
             query = query.where(col(AuditEvent.victim_id) == victim_id)
         return int((await session.exec(query)).one())
+
+
+async def exports_of(actors: Actors, victim_id: Any = None) -> int:
+    return await events(actors, "export", victim_id)
 
 
 async def test_one_case_in_the_standard_and_on_the_audit_trail(
@@ -117,12 +153,30 @@ async def test_one_case_in_the_standard_and_on_the_audit_trail(
     assert case["vic_LocationOfExploitation"] == "RU"
     assert case["vic_TraffickingStatus"] == "ActualVictimOfTrafficking"
     assert case["cas_Status"] == "Active"
-    assert case["cas_ReferredOrganisation"] == cases.other.name
+    assert case["cas_ReferredOrganisation"] == cases.counselling.name  # the last one
+    assert case["cas_OutgoingReferralDate"] == "2026-01-05"
     assert case["cas_ReasonForOutgoingReferral"] == "AdditionalServicesRequired"
-    assert case["cas_OutgoingReferralDetails"] is None  # a legal service: never named
+    assert case["cas_OutgoingReferralDetails"] is None  # the service: never named
+    assert case["cas_CaseOwner"] == str(cases.manager.id)
     assert case["con_Consent"] is True
     assert not any(secret in answer.text for secret in SECRETS)
     assert await exports_of(actors, cases.consented.id) == 1
+
+
+async def test_another_organisation_gets_only_what_it_sees_and_no_clinic_ever(
+    client: httpx.AsyncClient, actors: Actors
+) -> None:
+    cases = await build(actors)
+    url = f"{API}/victims/{cases.consented.id}/htcds"
+    answer = await client.get(url, headers=cases.partner.headers)
+    assert answer.status_code == 200, answer.text
+    case = answer.json()
+    assert case["cas_ReferredOrganisation"] == cases.other.name  # not the counselling one
+    assert case["cas_CaseOwner"] is None  # the holder is not the other organisation's
+    everything = await client.get(EXPORT, headers=cases.coordinator.headers)
+    assert "Clinic" not in everything.text and "Clinic" not in answer.text
+    for item in everything.json()["items"]:
+        assert item["cas_ReferredOrganisation"] in (None, cases.counselling.name)
 
 
 @pytest.mark.parametrize("without", ["unconsented", "withdrawn"])
@@ -135,6 +189,7 @@ async def test_nothing_of_a_person_without_the_consent(
     body = expect_problem(answer, 422, "consent_required", "CONSENT-DISCLOSURE")
     assert person.given_name not in str(body)
     assert await exports_of(actors) == 0
+    assert await events(actors, "refuse", person.id) == 1  # the attempt is on the trail
 
 
 async def test_who_may_export_a_case_and_every_case(
@@ -143,7 +198,7 @@ async def test_who_may_export_a_case_and_every_case(
     cases = await build(actors)
     url = f"{API}/victims/{cases.consented.id}/htcds"
     worker = await actors.user(Role.SOCIAL_WORKER, cases.ngo)
-    stranger = await actors.user(Role.SHELTER_MANAGER, cases.other)  # referred, not accepted in
+    stranger = await actors.user(Role.SHELTER_MANAGER, cases.counselling)  # not shared with it
     auditor = await actors.user(Role.AUDITOR)
     expect_problem(await client.get(url, headers=worker.headers), 403, "forbidden")
     expect_problem(await client.get(url, headers=stranger.headers), 404, "not_found")

@@ -53,7 +53,7 @@ async def test_kyrgyz_where_translated_else_russian(
     assert shown[("GrantForm", "pink")] == (RU[("GrantForm", "pink")], "ru")
 
 
-@pytest.mark.parametrize("asked", [{"lang": "de"}, {"lang": "RU"}, {}])
+@pytest.mark.parametrize("asked", [{"lang": "de"}, {"lang": "xx-RU"}, {}])
 async def test_an_unknown_language_is_answered_in_english(
     client: httpx.AsyncClient, worker: Actor, asked: dict[str, str]
 ) -> None:
@@ -90,6 +90,7 @@ async def test_a_refusal_in_russian_keeps_its_code_and_rule(
     russian_body = expect_problem(russian, 403, code, rule)
     assert english.headers["content-language"] == "en"
     assert russian.headers["content-language"] == "ru"
+    assert "Accept-Language" in russian.headers["vary"]
     assert russian_body["detail"] == RU[(RULE, rule)] != english_body["detail"]
     assert {k: v for k, v in russian_body.items() if k != "detail"} == {
         k: v for k, v in english_body.items() if k != "detail"
