@@ -1,10 +1,15 @@
-"""Response conventions shared by the routers: ETag and Location."""
+"""Response conventions shared by the routers: ETag and Location, and the file types a report
+or an export is asked for with ``Accept``."""
 
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from app.routing import AppRoute
+from app.services.imports import XLSX_MEDIA_TYPE
+
+CSV = "text/csv"
+XLSX = XLSX_MEDIA_TYPE
 
 
 def resource_router(prefix: str, tag: str) -> APIRouter:

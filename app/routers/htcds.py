@@ -6,7 +6,7 @@ from fastapi import Request, Response
 
 from app.deps import PageDep, SessionDep, VisibleVictim, require
 from app.domain.access import Action
-from app.routers.common import resource_router
+from app.routers.common import CSV, XLSX, resource_router
 from app.schemas.htcds import HtcdsCase, HtcdsPage
 from app.security import Principal
 from app.services import htcds
@@ -14,8 +14,6 @@ from app.services import htcds
 router = resource_router("", "htcds")
 CaseExporter = Annotated[Principal, require(Action.HTCDS_EXPORT)]
 Exporter = Annotated[Principal, require(Action.HTCDS_EXPORT_ALL)]
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {

@@ -9,7 +9,7 @@ from app.domain.access import Action
 from app.domain.errors import InvalidValue
 from app.domain.kpis import month_of, months_between
 from app.presenters import kpi_csv, report_csv
-from app.routers.common import resource_router
+from app.routers.common import CSV, resource_router
 from app.schemas.reports import (
     AggregateReport,
     ComplianceReport,
@@ -27,7 +27,6 @@ Aggregates = Annotated[Principal, require(Action.REPORT_AGGREGATE)]
 KeyFigures = Annotated[Principal, require(Action.REPORT_KPI)]
 Publisher = Annotated[Principal, require(Action.REPORT_DEIDENTIFIED)]
 Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])]
-CSV = "text/csv"
 
 
 @router.get(
