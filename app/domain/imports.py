@@ -82,6 +82,7 @@ COLUMNS: tuple[Column, ...] = (
         description=f"several separated by '{LIST_SEPARATOR}'",
     ),
     Column("country_of_exploitation", Part.PERSON, "country_of_exploitation"),
+    Column("home_region", Part.PERSON, "home_region", description="ISO 3166-2, e.g. KG-C"),
     Column("identified_on", Part.PERSON, "identified_on", description="YYYY-MM-DD"),
     Column("returned_on", Part.PERSON, "returned_on", description="YYYY-MM-DD"),
     Column("registered_address", Part.PERSON, "registered_address"),

@@ -108,9 +108,16 @@ CountryCode = Annotated[
 ]
 
 
+def _iso_region(code: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", code):
+        raise ValueError("an ISO 3166-2 subdivision code, such as KG-C")
+    return code
+
+
 RegionCode = Annotated[
     str,
-    StringConstraints(to_upper=True, pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
+    StringConstraints(strip_whitespace=True, to_upper=True, max_length=6),
+    AfterValidator(_iso_region),
     Field(
         description="An ISO 3166-2 subdivision (a region, an oblast, a city of its own): KG-C "
         "for Chüy, KG-GB for Bishkek.",

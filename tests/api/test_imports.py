@@ -83,6 +83,7 @@ def person(n: int, **cells: str) -> dict[str, str]:
         "birth_date": born.isoformat(),
         "sex": "female",
         "nationality": "KG",
+        "home_region": "kg-c",  # taken in capitals, as the API takes it
         "exploitation_types": "labour;sexual",
         "identified_on": "2024-03-01",
         "contact_phone": "+996 555 123 456",

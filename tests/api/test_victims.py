@@ -153,3 +153,19 @@ async def test_a_person_is_identified_on_or_after_their_birth(
         headers=worker.headers,
     )
     expect_problem(moved, 422, "validation_error")
+
+
+async def test_the_home_region_is_an_iso_3166_2_code(
+    client: httpx.AsyncClient, worker: Actor
+) -> None:
+    made = await client.post(
+        VICTIMS, json=victim_body(home_region=" kg-o "), headers=worker.headers
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["home_region"] == "KG-O"
+    for wrong in ("Chuy", "KG", "KG-ABCD", "kg_c"):
+        refused = await client.post(
+            VICTIMS, json=victim_body(home_region=wrong), headers=worker.headers
+        )
+        body = expect_problem(refused, 422, "validation_error")
+        assert body["errors"][0]["loc"][-1] == "home_region", wrong
