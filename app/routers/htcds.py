@@ -1,4 +1,4 @@
-"""Cases out in the Human Trafficking Case Data Standard 2.0 (issue 20, HTCDS-EXPORT)."""
+"""Cases out in the Human Trafficking Case Data Standard 2.0 (issue 20)."""
 
 from typing import Annotated, Any
 

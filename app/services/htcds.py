@@ -1,4 +1,4 @@
-"""Cases out in the Human Trafficking Case Data Standard (issue 20, HTCDS-EXPORT): one case, or
+"""Cases out in the Human Trafficking Case Data Standard (issue 20): one case, or
 the coordinator's pages of every case, as rows of the toolkit's columns (app/domain/htcds.py).
 
 Only persons with an active ``data_processing`` consent leave; each one exported is audited. A
@@ -97,7 +97,13 @@ async def rows_of(
         ).all()
     )
     names = await _organisation_names(session, referrals)
-    return [htcds.row(_facts(v, closures, following, holders, referrals, names)) for v in victims]
+    by_person: dict[UUID, list[Referral]] = {}
+    for referral in referrals:
+        by_person.setdefault(referral.victim_id, []).append(referral)
+    return [
+        htcds.row(_facts(v, closures, following, holders, by_person.get(v.id, []), names))
+        for v in victims
+    ]
 
 
 def _facts(
@@ -105,13 +111,12 @@ def _facts(
     closures: dict[UUID, CaseClosure],
     following: set[UUID],
     holders: dict[tuple[UUID, UUID], UUID],
-    referrals: Sequence[Referral],
+    referrals: Sequence[Referral],  # the person's, oldest first
     names: dict[UUID, str],
 ) -> htcds.CaseFacts:
     own, closure = victim.organisation_id, closures.get(victim.id)
-    mine = [r for r in referrals if r.victim_id == victim.id]
-    incoming = [r for r in mine if r.to_organisation_id == own != r.from_organisation_id]
-    outgoing = [r for r in mine if r.from_organisation_id == own != r.to_organisation_id]
+    incoming = [r for r in referrals if r.to_organisation_id == own != r.from_organisation_id]
+    outgoing = [r for r in referrals if r.from_organisation_id == own != r.to_organisation_id]
     return htcds.CaseFacts(
         given_name=victim.given_name,
         family_name=victim.family_name,
